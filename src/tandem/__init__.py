@@ -1,0 +1,1 @@
+"""Tandem: mentoring and talent-development programs."""
