@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tandem.accounts import services
+from tandem.accounts.forms import ThrottledLoginForm, TokenForm
+from tandem.core.errors import ApplicationError
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = ThrottledLoginForm
+    redirect_authenticated_user = True
+
+
+@login_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    new_secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_secret = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+            form = TokenForm()
+        except ApplicationError as exc:
+            form.add_error("name", str(exc.message))
+    items = request.user.api_tokens.filter(revoked_at=None)
+    return render(request, "accounts/tokens.html", {"form": form, "tokens": items, "new_secret": new_secret})
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    services.api_token_revoke(user=request.user, token_id=token_id)
+    messages.success(request, _("Token revoked. Integrations using it will stop working."))
+    return redirect("tokens")

@@ -1,0 +1,68 @@
+"""The REST API root: one NinjaAPI that mounts every app's router, and the error mapping."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+from tandem.accounts.services import api_token_authenticate
+from tandem.core.errors import ApplicationError
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Tandem API",
+    version="1",
+    description="Mentoring programs: people, competencies, imports, programs and matching. "
+    "Authenticate with a personal token: `Authorization: Bearer tdm_…` (create one under Account → API tokens).",
+    auth=[BearerToken(), django_auth],
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(ApplicationError)
+def application_error(request: HttpRequest, exc: ApplicationError):
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request: HttpRequest, exc: NinjaValidationError):
+    errors = [
+        {"field": ".".join(str(p) for p in e.get("loc", []) if p not in ("body", "query", "path", "payload")),
+         "message": e.get("msg", "")}
+        for e in exc.errors
+    ]
+    return api.create_response(
+        request, {"code": "validation_failed", "message": "Invalid input.", "errors": errors}, status=422
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def auth_error(request: HttpRequest, exc: AuthenticationError):
+    return api.create_response(
+        request, {"code": "not_authenticated", "message": "Sign in or send a valid Bearer token."}, status=401
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError):
+    return api.create_response(request, {"code": "error", "message": str(exc)}, status=exc.status_code)
+
+
+from tandem.accounts.api import router as accounts_router  # noqa: E402
+from tandem.people.api import router as people_router  # noqa: E402
+from tandem.people.api_import import router as import_router  # noqa: E402
+
+api.add_router("/", accounts_router)
+api.add_router("/", people_router)
+api.add_router("/", import_router)

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from tandem.config.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("tandem.accounts.urls")),
+    path("", include("tandem.people.urls")),
+    path("", include("tandem.web.urls")),
+]
+
+handler403 = "tandem.web.views.error_403"
+handler404 = "tandem.web.views.error_404"
+handler500 = "tandem.web.views.error_500"

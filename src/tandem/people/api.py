@@ -1,0 +1,182 @@
+"""People, organisation and competency endpoints. Thin: validate, authorise, call, serialise."""
+
+
+from datetime import date
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from tandem.core import authz
+from tandem.core.errors import NotFound
+from tandem.people import selectors, services
+from tandem.people.models import Competency, Department, JobProfile, Person, Topic
+
+router = Router(tags=["people"])
+
+
+class DepartmentOut(Schema):
+    id: int
+    code: str
+    name: str
+    parent_id: int | None
+    head_employee_id: str | None = Field(None, alias="head.employee_id")
+
+
+class JobProfileOut(Schema):
+    id: int
+    code: str
+    title: str
+
+
+class CompetencyOut(Schema):
+    id: int
+    code: str
+    name: str
+    group: str = Field(..., alias="group.name")
+
+
+class TopicOut(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class PersonOut(Schema):
+    employee_id: str
+    full_name: str
+    email: str
+    department: str = Field(..., alias="department.code")
+    job_profile: str | None = Field(None, alias="job_profile.code")
+    time_zone: str
+    communication_style: str
+    mentor_capacity: int
+
+
+class PersonDetailOut(PersonOut):
+    manager: str | None = Field(None, alias="manager.employee_id")
+    hire_date: date | None
+    languages: list[str]
+    bio: str
+    mentoring_hours_per_month: int
+
+    @staticmethod
+    def resolve_languages(obj: Person) -> list[str]:
+        return [lang.code for lang in obj.languages.all()]
+
+
+class CompetencyRowOut(Schema):
+    competency: str
+    name: str
+    target: int | None
+    current: int | None
+    gap: int | None
+    source: str | None
+    rated_on: date | None
+
+
+class RatingIn(Schema):
+    competency: str = Field(..., description="Competency code")
+    level: int = Field(..., ge=1, le=5)
+    source: str = Field(..., description="self, manager, mentor or assessment")
+    rated_on: date | None = None
+    note: str = Field("", max_length=500)
+
+
+class RatingOut(Schema):
+    id: int
+    competency: str = Field(..., alias="competency.code")
+    level: int
+    source: str
+    rated_on: date
+
+
+class PeopleFilter(Schema):
+    q: str = ""
+    department: str | None = Field(None, description="Department code (sub-departments included)")
+    job_profile: str | None = None
+    language: str = ""
+    sort: str = "name"
+
+
+def _person_or_404(employee_id: str) -> Person:
+    person = selectors.person_get(employee_id=employee_id)
+    if person is None:
+        raise NotFound()
+    return person
+
+
+@router.get("/people", response=list[PersonOut], summary="Search the people directory")
+@paginate(PageNumberPagination, page_size=50)
+def people_list(request: HttpRequest, filters: Query[PeopleFilter]):
+    authz.require(authz.can_view_directory(authz.actor_for(request.user)))
+    dep = Department.objects.filter(code=filters.department).first() if filters.department else None
+    jp = JobProfile.objects.filter(code=filters.job_profile).first() if filters.job_profile else None
+    if (filters.department and dep is None) or (filters.job_profile and jp is None):
+        return Person.objects.none()
+    return selectors.person_list(
+        q=filters.q, department=dep, job_profile=jp, language=filters.language, sort=filters.sort
+    )
+
+
+@router.get("/people/{employee_id}", response=PersonDetailOut, summary="One person")
+def person_detail(request: HttpRequest, employee_id: str):
+    person = _person_or_404(employee_id)
+    authz.require(authz.can_view_profile(authz.actor_for(request.user), person))
+    return person
+
+
+@router.get(
+    "/people/{employee_id}/competencies", response=list[CompetencyRowOut],
+    summary="Targets, current levels and gaps",
+)
+def person_competencies(request: HttpRequest, employee_id: str):
+    person = _person_or_404(employee_id)
+    authz.require(authz.can_view_competencies(authz.actor_for(request.user), person))
+    return [
+        CompetencyRowOut(
+            competency=r.competency.code, name=r.competency.name, target=r.target, current=r.current,
+            gap=r.gap, source=r.source, rated_on=r.rated_on,
+        )
+        for r in selectors.person_competencies(person=person)
+    ]
+
+
+@router.post(
+    "/people/{employee_id}/ratings", response={201: RatingOut},
+    summary="Record a competency rating (appended to the history)",
+)
+def rating_create(request: HttpRequest, employee_id: str, payload: RatingIn):
+    actor = authz.actor_for(request.user)
+    person = _person_or_404(employee_id)
+    authz.require(authz.can_view_competencies(actor, person))
+    authz.require(authz.can_rate(actor, person, payload.source))
+    competency = Competency.objects.filter(code=payload.competency).first()
+    if competency is None:
+        raise NotFound(f"No competency with code {payload.competency!r}.")
+    rating = services.rating_record(
+        person=person, competency=competency, level=payload.level, source=payload.source,
+        rated_by=actor.person, rated_on=payload.rated_on, note=payload.note,
+    )
+    return 201, rating
+
+
+@router.get("/departments", response=list[DepartmentOut], summary="Departments (a tree through parent_id)")
+def department_list(request: HttpRequest):
+    return selectors.department_list()
+
+
+@router.get("/job-profiles", response=list[JobProfileOut])
+def job_profile_list(request: HttpRequest):
+    return JobProfile.objects.all()
+
+
+@router.get("/competencies", response=list[CompetencyOut])
+def competency_list(request: HttpRequest):
+    return Competency.objects.select_related("group")
+
+
+@router.get("/topics", response=list[TopicOut], summary="The mentoring topic catalogue")
+def topic_list(request: HttpRequest):
+    return Topic.objects.all()

@@ -1,0 +1,223 @@
+"""Reads for the organisation and competency model. Querysets come with their joins applied."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from tandem.mentorships.models import OPEN_STATUSES, Mentorship
+from tandem.people.models import (
+    Competency,
+    CompetencyGroup,
+    CompetencyRating,
+    CurrentLevel,
+    Department,
+    JobProfile,
+    JobProfileRequirement,
+    Person,
+    PersonTopic,
+    SelfAssessment,
+    Topic,
+    TopicInterest,
+)
+
+SORTS = {
+    "name": "full_name",
+    "-name": "-full_name",
+    "department": "department__name",
+    "-department": "-department__name",
+    "hired": "hire_date",
+    "-hired": "-hire_date",
+    "employee_id": "employee_id",
+}
+
+
+def person_list(
+    *,
+    q: str = "",
+    department: Department | None = None,
+    job_profile: JobProfile | None = None,
+    language: str = "",
+    style: str = "",
+    topic: Topic | None = None,
+    interest: str = "",
+    available_mentors: bool = False,
+    sort: str = "name",
+) -> QuerySet[Person]:
+    qs = Person.objects.filter(is_active=True).select_related("department", "job_profile", "location")
+    if q:
+        qs = qs.filter(
+            Q(full_name__icontains=q) | Q(email__icontains=q) | Q(employee_id__iexact=q)
+            | Q(job_profile__title__icontains=q)
+        )
+    if department is not None:
+        qs = qs.filter(department__path__startswith=department.path)
+    if job_profile is not None:
+        qs = qs.filter(job_profile=job_profile)
+    if language:
+        qs = qs.filter(languages__code=language)
+    if style:
+        qs = qs.filter(communication_style=style)
+    if topic is not None:
+        tags = PersonTopic.objects.filter(person=OuterRef("pk"), topic=topic)
+        if interest:
+            tags = tags.filter(interest=interest)
+        qs = qs.filter(Exists(tags))
+    if available_mentors:
+        qs = qs.filter(mentor_capacity__gt=0)
+    return qs.order_by(SORTS.get(sort, "full_name"), "id")
+
+
+def person_get(*, employee_id: str) -> Person | None:
+    return (
+        Person.objects.select_related("department", "job_profile", "location", "manager", "user")
+        .prefetch_related("languages")
+        .filter(employee_id=employee_id)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class CompetencyRow:
+    competency: Competency
+    target: int | None
+    current: int | None
+    source: str | None
+    rated_on: date | None
+
+    @property
+    def gap(self) -> int | None:
+        if self.target is None or self.current is None:
+            return None
+        return max(self.target - self.current, 0)
+
+
+def person_competencies(*, person: Person) -> list[CompetencyRow]:
+    """Every competency the job profile requires or that has been rated, with target and current."""
+    targets = {}
+    if person.job_profile_id:
+        targets = dict(
+            JobProfileRequirement.objects.filter(job_profile_id=person.job_profile_id).values_list(
+                "competency_id", "target_level"
+            )
+        )
+    current = {c.competency_id: c for c in CurrentLevel.objects.filter(person=person)}
+    ids = set(targets) | set(current)
+    comps = Competency.objects.filter(id__in=ids).select_related("group").order_by("group__order", "name")
+    rows = []
+    for comp in comps:
+        cur = current.get(comp.id)
+        rows.append(
+            CompetencyRow(
+                competency=comp,
+                target=targets.get(comp.id),
+                current=cur.level if cur else None,
+                source=cur.source if cur else None,
+                rated_on=cur.rated_on if cur else None,
+            )
+        )
+    return rows
+
+
+def rating_history(*, person: Person, limit: int = 50) -> QuerySet[CompetencyRating]:
+    return (
+        CompetencyRating.objects.filter(person=person)
+        .select_related("competency", "rated_by")
+        .order_by("-rated_on", "-id")[:limit]
+    )
+
+
+def person_topics(*, person: Person) -> dict[str, list[Topic]]:
+    out: dict[str, list[Topic]] = {TopicInterest.CAN_TEACH: [], TopicInterest.WANT_TO_LEARN: []}
+    for tag in PersonTopic.objects.filter(person=person).select_related("topic"):
+        out[tag.interest].append(tag.topic)
+    return out
+
+
+def latest_self_assessment(*, person: Person) -> SelfAssessment | None:
+    return SelfAssessment.objects.filter(person=person).first()
+
+
+def department_list() -> QuerySet[Department]:
+    return Department.objects.select_related("head", "parent").annotate(
+        direct_members=Count("members", filter=Q(members__is_active=True))
+    )
+
+
+def competency_framework() -> QuerySet[CompetencyGroup]:
+    return CompetencyGroup.objects.prefetch_related(
+        Prefetch("competencies", queryset=Competency.objects.prefetch_related("levels"))
+    )
+
+
+def job_profile_list() -> QuerySet[JobProfile]:
+    return JobProfile.objects.prefetch_related(
+        Prefetch("requirements", queryset=JobProfileRequirement.objects.select_related("competency"))
+    ).annotate(headcount=Count("people", filter=Q(people__is_active=True)))
+
+
+def topic_list() -> QuerySet[Topic]:
+    return Topic.objects.annotate(
+        teachers=Count("person_tags", filter=Q(person_tags__interest=TopicInterest.CAN_TEACH)),
+        learners=Count("person_tags", filter=Q(person_tags__interest=TopicInterest.WANT_TO_LEARN)),
+    )
+
+
+# -- figures for dashboards ---------------------------------------------------------------
+
+
+def headcount_by_department(*, within: Department | None = None) -> list[tuple[Department, int]]:
+    """Active people per department, sub-departments included, for the top level (or the
+    children of ``within``)."""
+    if within is None:
+        tops = list(Department.objects.filter(parent=None))
+    else:
+        tops = list(Department.objects.filter(parent=within)) or [within]
+    counts = dict(
+        Person.objects.filter(is_active=True).values_list("department__path").annotate(n=Count("id"))
+    )
+    out = []
+    for dep in tops:
+        out.append((dep, sum(n for path, n in counts.items() if path.startswith(dep.path))))
+    return sorted(out, key=lambda pair: -pair[1])
+
+
+def people_in(*, paths: tuple[str, ...] = ()) -> QuerySet[Person]:
+    qs = Person.objects.filter(is_active=True)
+    if paths:
+        cond = Q()
+        for p in paths:
+            cond |= Q(department__path__startswith=p)
+        qs = qs.filter(cond)
+    return qs
+
+
+def people_without_mentor(*, paths: tuple[str, ...] = ()) -> QuerySet[Person]:
+    """Active people who are not a mentee in any open mentorship."""
+    open_ms = Mentorship.objects.filter(mentee=OuterRef("pk"), status__in=OPEN_STATUSES)
+    return people_in(paths=paths).filter(~Exists(open_ms))
+
+
+def largest_gaps(*, paths: tuple[str, ...] = (), limit: int = 8) -> list[dict]:
+    """Competencies with the most people below their job profile's target, with the mean gap."""
+    target = JobProfileRequirement.objects.filter(
+        job_profile=OuterRef("person__job_profile"), competency=OuterRef("competency")
+    ).values("target_level")[:1]
+    qs = CurrentLevel.objects.filter(person__is_active=True)
+    if paths:
+        cond = Q()
+        for p in paths:
+            cond |= Q(person__department__path__startswith=p)
+        qs = qs.filter(cond)
+    rows = (
+        qs.annotate(target=Subquery(target))
+        .filter(target__isnull=False, target__gt=F("level"))
+        .values("competency_id")
+        .annotate(people=Count("id"), mean_gap=Avg(F("target") - F("level")))
+        .order_by("-people", "-mean_gap")[:limit]
+    )
+    rows = list(rows)
+    comps = Competency.objects.in_bulk([r["competency_id"] for r in rows])
+    return [{"competency": comps[r["competency_id"]], **r} for r in rows]

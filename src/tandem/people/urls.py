@@ -1,0 +1,3 @@
+"""Import pages (see people/import_views.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from tandem.core import authz
+
+
+def navigation(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"LANGUAGE_CHOICES": settings.LANGUAGES}
+    actor = authz.actor_for(user)
+    return {
+        "actor": actor,
+        "me": actor.person,
+        "LANGUAGE_CHOICES": settings.LANGUAGES,
+        "nav": {
+            "import": authz.can_import(actor),
+            "admin": authz.can_use_admin(actor),
+            "programs": True,
+        },
+    }
