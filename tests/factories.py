@@ -25,9 +25,10 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", "pw-123456")
+    password = factory.django.Password("pw-123456")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
 
     @factory.post_generation

@@ -3,6 +3,7 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from tandem.accounts import services
 from tandem.core import authz
@@ -53,13 +54,13 @@ def token_list(request: HttpRequest):
 @router.post("/tokens", response={201: TokenCreated}, summary="Create an API token (the secret is shown once)")
 def token_create(request: HttpRequest, payload: TokenIn):
     token, raw = services.api_token_create(user=request.user, name=payload.name)
-    return 201, TokenCreated(
+    return Status(201, TokenCreated(
         id=token.id, name=token.name, prefix=token.prefix, created_at=token.created_at,
         last_used_at=None, token=raw,
-    )
+    ))
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke an API token")
 def token_revoke(request: HttpRequest, token_id: int):
     services.api_token_revoke(user=request.user, token_id=token_id)
-    return 204, None
+    return Status(204, None)

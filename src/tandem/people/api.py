@@ -6,6 +6,7 @@ from datetime import date
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from tandem.core import authz
@@ -159,7 +160,7 @@ def rating_create(request: HttpRequest, employee_id: str, payload: RatingIn):
         person=person, competency=competency, level=payload.level, source=payload.source,
         rated_by=actor.person, rated_on=payload.rated_on, note=payload.note,
     )
-    return 201, rating
+    return Status(201, rating)
 
 
 @router.get("/departments", response=list[DepartmentOut], summary="Departments (a tree through parent_id)")

@@ -320,6 +320,8 @@ class ImportJob(TimeStampedModel):
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
+    # How many problems were found in all; ``errors`` keeps only the first IMPORT_MAX_ERRORS.
+    error_count = models.PositiveIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -16,3 +16,5 @@ STORAGES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}  # noqa: F405
+
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
