@@ -700,7 +700,7 @@ def score_matrix(mentees: Profiles, mentors: Profiles, weights: Weights | None =
     >>> sm.criteria[:4]
     ('gap', 'topics', 'style', 'language')
     >>> sm.total.round(3).tolist()
-    [[4.75, 1.0]]
+    [[4.75, 1.75]]
     >>> sm.allowed.tolist()
     [[True, False]]
     >>> [(r.criterion, round(r.contribution, 3)) for r in sm.explain(0, 0)[:4]]

@@ -104,8 +104,8 @@ def top_k(
     array([[ 1,  2],
            [ 1, -1]])
     >>> val
-    array([[0.9, 0.9],
-           [0.4, -inf]])
+    array([[ 0.9,  0.9],
+           [ 0.4, -inf]])
     """
     s_arr, mask = _unpack(scores, allowed)
     if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)):

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tandem.mentorships.models import Mentorship, MentorshipOrigin, MentorshipStatus
+from tandem.people import selectors, services
+from tandem.people.models import RatingSource, TopicInterest
+from tandem.programs.models import MatchingMode, Program, ProgramType
+from tests.factories import DepartmentFactory, LanguageFactory, PersonFactory, RequirementFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_directory_search_matches_name_email_and_employee_id():
+    a = PersonFactory(full_name="Ольга Петрова", email="olga@x.com")
+    PersonFactory(full_name="James Smith")
+    assert list(selectors.person_list(q="Ольга")) == [a]
+    assert list(selectors.person_list(q="olga@")) == [a]
+    assert list(selectors.person_list(q=a.employee_id)) == [a]
+
+
+def test_department_filter_includes_sub_departments():
+    root = DepartmentFactory()
+    child = DepartmentFactory(parent=root)
+    inside = PersonFactory(department=child)
+    PersonFactory(department=DepartmentFactory())
+    assert list(selectors.person_list(department=root)) == [inside]
+
+
+def test_language_and_topic_filters():
+    ru = LanguageFactory(code="ru", name="Russian")
+    topic = TopicFactory()
+    speaker, teacher, _other = PersonFactory(), PersonFactory(), PersonFactory()
+    speaker.languages.add(ru)
+    services.topics_set(person=teacher, can_teach=[topic.pk], want_to_learn=[])
+    assert list(selectors.person_list(language="ru")) == [speaker]
+    assert list(selectors.person_list(topic=topic, interest=TopicInterest.CAN_TEACH)) == [teacher]
+    assert list(selectors.person_list(topic=topic, interest=TopicInterest.WANT_TO_LEARN)) == []
+
+
+def test_directory_sorting_by_name_descending():
+    PersonFactory(full_name="Anna"), PersonFactory(full_name="Zoe")
+    assert [p.full_name for p in selectors.person_list(sort="-name")] == ["Zoe", "Anna"]
+
+
+def test_people_without_mentor_excludes_open_mentorships_only():
+    mentor, mentee, alone = PersonFactory(), PersonFactory(), PersonFactory()
+    program = Program.objects.create(name="P", program_type=ProgramType.CLASSIC, matching_mode=MatchingMode.CHOOSE,
+                                     starts_on="2026-01-01", ends_on="2026-06-01", owner=mentor)
+    Mentorship.objects.create(program=program, mentor=mentor, mentee=mentee, status=MentorshipStatus.ACTIVE,
+                              origin=MentorshipOrigin.MANUAL)
+    ids = set(selectors.people_without_mentor().values_list("id", flat=True))
+    assert mentee.pk not in ids and {mentor.pk, alone.pk} <= ids
+
+
+def test_headcount_by_department_rolls_up_sub_departments():
+    root = DepartmentFactory()
+    child = DepartmentFactory(parent=root)
+    PersonFactory(department=root), PersonFactory(department=child), PersonFactory(department=child)
+    counts = {d.pk: n for d, n in selectors.headcount_by_department()}
+    assert counts[root.pk] == 3
+
+
+def test_largest_gaps_counts_people_below_target():
+    req = RequirementFactory(target_level=5)
+    for level in (2, 3, 5):
+        p = PersonFactory(job_profile=req.job_profile)
+        services.rating_record(person=p, competency=req.competency, level=level, source=RatingSource.MANAGER,
+                               rated_by=None, rated_on=timezone.localdate())
+    (row,) = selectors.largest_gaps()
+    assert row["competency"] == req.competency
+    assert row["people"] == 2
+    assert row["mean_gap"] == pytest.approx(2.5)
+
+
+def test_directory_page_query_count_does_not_grow_with_people(client, hr_person):
+    client.force_login(hr_person.user)
+    for _ in range(5):
+        PersonFactory()
+    with CaptureQueriesContext(connection) as few:
+        client.get("/people/")
+    for _ in range(20):
+        PersonFactory()
+    with CaptureQueriesContext(connection) as many:
+        client.get("/people/")
+    assert len(many) == len(few)
+
+
+def test_people_api_query_count_does_not_grow_with_people(client, hr_person):
+    client.force_login(hr_person.user)
+    for _ in range(5):
+        PersonFactory()
+    with CaptureQueriesContext(connection) as few:
+        client.get("/api/people")
+    for _ in range(20):
+        PersonFactory()
+    with CaptureQueriesContext(connection) as many:
+        client.get("/api/people")
+    assert len(many) == len(few)

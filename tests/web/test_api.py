@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_openapi_document_lists_the_endpoints(client):
+    doc = client.get("/api/openapi.json").json()
+    assert doc["info"]["title"] == "Tandem API"
+    for path in ("/api/people", "/api/people/{employee_id}", "/api/tokens", "/api/imports"):
+        assert path in doc["paths"], path
+
+
+def test_interactive_docs_load_without_outside_assets(client):
+    html = client.get("/api/docs").content.decode()
+    assert client.get("/api/docs").status_code == 200
+    assert "cdn." not in html and "unpkg" not in html
+
+
+def test_people_api_is_paginated_and_filterable(hr_client):
+    for _ in range(60):
+        PersonFactory()
+    body = hr_client.get("/api/people?page=2").json()
+    assert body["count"] == 61 and len(body["items"]) == 11
+
+
+def test_invalid_rating_payload_gets_422_with_the_field_named(hr_client, hr_person):
+    response = hr_client.post(f"/api/people/{hr_person.employee_id}/ratings",
+                              {"competency": "X", "level": 7, "source": "assessment"}, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "level"
+
+
+def test_unknown_competency_is_404_with_a_message(hr_client, hr_person):
+    response = hr_client.post(f"/api/people/{hr_person.employee_id}/ratings",
+                              {"competency": "NOPE", "level": 3, "source": "assessment"}, content_type="application/json")
+    assert response.status_code == 404 and "NOPE" in response.json()["message"]
+
+
+def test_malformed_json_is_a_clear_400_not_a_500(hr_client, hr_person):
+    response = hr_client.post(f"/api/people/{hr_person.employee_id}/ratings", "{not json",
+                              content_type="application/json")
+    assert response.status_code in (400, 422)
