@@ -27,7 +27,7 @@ __all__ = ["top_k"]
 
 #: Up to this ``k`` the top entries are found by ``k`` argmax passes; above it
 #: by a partition/threshold method (see :func:`_block_partition`).
-_ARGMAX_MAX_K = 12
+_ARGMAX_MAX_K = 64
 #: Target size of one scratch buffer (bytes): about one core's L2 cache.
 _CHUNK_BYTES = 1 << 20
 #: Below this many matrix entries a single thread is used by default.
