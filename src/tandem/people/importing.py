@@ -1,0 +1,1057 @@
+"""Spreadsheet import: read a CSV or XLSX file, validate every row, then write everything in bulk.
+
+The moving parts, in order:
+
+1. :func:`read_table` turns the bytes into a header and rows. CSV is UTF-8 (with or without a
+   BOM), comma- or semicolon-separated (sniffed from the header line); XLSX is read from its
+   first sheet with openpyxl in read-only mode.
+2. :func:`importer_for` maps the header onto the column spec of the import kind
+   (:data:`SPECS`): header names are case-insensitive, spaces and hyphens count as ``_``.
+   A missing required column, an unknown column or a repeated column is a file-level error
+   (unknown columns are errors, not warnings, so a typo such as ``emial`` never drops data
+   silently).
+3. :meth:`Importer.validate` checks every row against lookups preloaded into dicts (no query
+   per row), then the checks that span rows (duplicates, references inside the file, cycles).
+4. :meth:`Importer.write` writes everything with ``bulk_create`` / ``bulk_update``; the caller
+   runs it inside one transaction, and only when validation found nothing.
+
+Row numbers in errors are the ones the user sees in the spreadsheet: **the header is row 1**,
+the first data row is row 2, blank lines keep their numbers. File-level errors have ``row``
+``None`` (or 1 when they are about the header).
+
+Optional columns left out of the file leave the existing value of an updated record untouched;
+an optional column that is present with an empty cell clears the value (or sets the default).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zoneinfo
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db.models import Model, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tandem.people.models import (
+    CommunicationStyle,
+    Competency,
+    CompetencyRating,
+    Department,
+    ImportKind,
+    JobProfile,
+    JobProfileRequirement,
+    Language,
+    Location,
+    Person,
+    RatingSource,
+)
+from tandem.people.services import current_levels_rebuild, department_paths_rebuild
+
+MAX_STORED_ERRORS = 1000
+BATCH_SIZE = 1000
+IN_CHUNK = 900  # ids per ``__in`` lookup: safe under SQLite's parameter limit on every version
+
+Progress = Callable[[int, int], None]
+
+
+# -- column specs ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    required: bool
+    help: Any  # lazy translated text
+    example: str = ""
+
+
+SPECS: dict[str, tuple[Column, ...]] = {
+    ImportKind.DEPARTMENTS: (
+        Column("code", True, gettext_lazy("Unique code of the department; the key for updates."), "ENG"),
+        Column("name", True, gettext_lazy("Display name."), "Engineering"),
+        Column(
+            "parent_code", False,
+            gettext_lazy("Code of the parent department, already saved or anywhere in this file. "
+                         "Empty: a top-level department."),
+            "HQ",
+        ),
+        Column(
+            "head_employee_id", False,
+            gettext_lazy("Employee ID of the department head; the person must already exist "
+                         "(import departments, then people, then departments again with heads)."),
+            "E00042",
+        ),
+    ),
+    ImportKind.JOB_PROFILES: (
+        Column("code", True, gettext_lazy("Unique code of the job profile; the key for updates."), "BE-DEV"),
+        Column(
+            "title", True,
+            gettext_lazy("Title. One row per requirement: repeat the code on the following rows; "
+                         "their title and description may stay empty."),
+            "Backend developer",
+        ),
+        Column("description", False, gettext_lazy("Free text."), ""),
+        Column(
+            "competency_code", False,
+            gettext_lazy("One required competency per row (the code must exist). The requirements in "
+                         "the file replace the profile's requirements; a profile with no "
+                         "competency_code in the file keeps the ones it has."),
+            "python",
+        ),
+        Column("target_level", False, gettext_lazy("Target level for that competency, 1 to 5."), "4"),
+    ),
+    ImportKind.PEOPLE: (
+        Column("employee_id", True, gettext_lazy("Unique employee ID; the key for updates."), "E00042"),
+        Column("full_name", True, gettext_lazy("Full name."), "Ada Lovelace"),
+        Column("email", True, gettext_lazy("Valid, unique email address."), "ada@example.com"),
+        Column("department_code", True, gettext_lazy("Code of an existing department."), "ENG"),
+        Column(
+            "manager_employee_id", False,
+            gettext_lazy("Employee ID of the manager, already saved or anywhere in this file; "
+                         "not the person themselves; no cycles."),
+            "E00007",
+        ),
+        Column("job_profile_code", False, gettext_lazy("Code of an existing job profile."), "BE-DEV"),
+        Column("location", False, gettext_lazy("Name of an existing location."), "Berlin"),
+        Column("hire_date", False, gettext_lazy("Date as YYYY-MM-DD (or an Excel date in XLSX)."), "2023-04-01"),
+        Column(
+            "languages", False,
+            gettext_lazy("Language codes separated by ; or , (each must exist). The list replaces "
+                         "the person's languages."),
+            "en;de",
+        ),
+        Column("time_zone", False, gettext_lazy("IANA time zone name; empty means UTC."), "Europe/Berlin"),
+        Column(
+            "communication_style", False,
+            gettext_lazy("One of: direct, analytical, supportive, expressive."), "analytical",
+        ),
+        Column("mentoring_hours_per_month", False, gettext_lazy("Whole number from 0 to 160."), "4"),
+        Column("mentor_capacity", False, gettext_lazy("Mentees they can take, 0 to 20 (0: not a mentor)."), "2"),
+        Column("bio", False, gettext_lazy("Short bio, at most 2,000 characters."), ""),
+    ),
+    ImportKind.RATINGS: (
+        Column("employee_id", True, gettext_lazy("Employee ID of an existing person."), "E00042"),
+        Column("competency_code", True, gettext_lazy("Code of an existing competency."), "python"),
+        Column("level", True, gettext_lazy("Level from 1 to 5."), "3"),
+        Column("source", True, gettext_lazy("One of: self, manager, mentor, assessment."), "manager"),
+        Column("rated_on", True, gettext_lazy("Date as YYYY-MM-DD, not in the future."), "2024-06-30"),
+        Column("rated_by_employee_id", False, gettext_lazy("Employee ID of an existing person."), "E00007"),
+        Column("note", False, gettext_lazy("At most 500 characters."), ""),
+    ),
+}
+
+KIND_NOTES: dict[str, Any] = {
+    ImportKind.DEPARTMENTS: gettext_lazy("Departments are matched by code: an existing code is updated."),
+    ImportKind.JOB_PROFILES: gettext_lazy("Job profiles are matched by code: an existing code is updated."),
+    ImportKind.PEOPLE: gettext_lazy(
+        "People are matched by employee ID: an existing ID is updated, a new one is created."
+    ),
+    ImportKind.RATINGS: gettext_lazy(
+        "Ratings are appended to the history; a row identical to a saved rating (same person, "
+        "competency, source, date and level) is skipped, so importing a file twice adds nothing."
+    ),
+}
+
+
+def template_header(kind: str) -> list[str]:
+    return [c.name for c in SPECS[kind]]
+
+
+# -- errors ----------------------------------------------------------------------------------
+
+
+class FileProblems(Exception):
+    """The file cannot be imported at all (unreadable, empty, wrong columns)."""
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        super().__init__(errors[0]["message"] if errors else "")
+        self.errors = errors
+
+
+def error_entry(row: int | None, column: str, value: Any, message: Any) -> dict[str, Any]:
+    return {"row": row, "column": column, "value": shown(value), "message": str(message)}
+
+
+def file_problem(message: Any, *, row: int | None = None, column: str = "", value: Any = "") -> FileProblems:
+    return FileProblems([error_entry(row, column, value, message)])
+
+
+def shown(value: Any) -> str:
+    """A cell as the user gave it, short enough to store."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date() if not (value.hour or value.minute or value.second) else value
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    header: list[str]  # as written in the file
+    header_row: int
+    rows: list[tuple[int, list[Any]]]  # (row number as seen in the spreadsheet, cells padded to header)
+    excel: bool = False
+
+
+def read_table(data: bytes, file_name: str) -> Table:
+    name = file_name.lower()
+    if name.endswith(".xlsx"):
+        raw, excel = _xlsx_rows(data), True
+    elif name.endswith(".csv"):
+        raw, excel = _csv_rows(data), False
+    else:
+        raise file_problem(_("Upload a .csv or .xlsx file."))
+    header: list[str] | None = None
+    header_row = 0
+    rows: list[tuple[int, list[Any]]] = []
+    width = 0
+    for number, cells in raw:
+        if not any(c is not None and (not isinstance(c, str) or c.strip()) for c in cells):
+            continue  # blank line: skipped, but the numbering keeps counting it
+        if header is None:
+            header = ["" if c is None else str(c).strip() for c in cells]
+            while header and not header[-1]:
+                header.pop()
+            header_row, width = number, len(header)
+            continue
+        cells = list(cells[:width])
+        if len(cells) < width:
+            cells.extend([None] * (width - len(cells)))
+        rows.append((number, cells))
+    if header is None:
+        raise file_problem(_("The file is empty."))
+    if not rows:
+        raise file_problem(_("The file has a header but no data rows."), row=header_row)
+    return Table(header=header, header_row=header_row, rows=rows, excel=excel)
+
+
+def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise file_problem(
+            _("The file is not UTF-8 text. In your spreadsheet, save it as “CSV UTF-8” or as .xlsx.")
+        ) from None
+    if "\x00" in text:
+        raise file_problem(_("This does not look like a CSV file."))
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for number, record in enumerate(reader, start=1):
+            yield number, record
+    except csv.Error as exc:
+        raise file_problem(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from None
+
+
+def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
+    import openpyxl  # heavy; only XLSX imports pay for it
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many types for a broken or foreign file
+        raise file_problem(_("This is not a readable XLSX workbook.")) from None
+    try:
+        if not workbook.worksheets:
+            raise file_problem(_("The file is empty."))
+        sheet = workbook.worksheets[0]
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, list(values)
+    finally:
+        workbook.close()
+
+
+# -- cell conversion -------------------------------------------------------------------------
+
+
+class CellError(Exception):
+    pass
+
+
+def text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+_INT_RE = re.compile(r"[+-]?\d+(\.0*)?")
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def whole_number(value: Any, low: int, high: int) -> int:
+    if isinstance(value, bool):
+        raise CellError(_("Enter a whole number."))
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float):
+        if not value.is_integer():
+            raise CellError(_("Enter a whole number."))
+        number = int(value)
+    else:
+        s = text(value)
+        if not _INT_RE.fullmatch(s):
+            raise CellError(_("Enter a whole number."))
+        number = int(float(s)) if "." in s else int(s)
+    if not low <= number <= high:
+        raise CellError(_("Enter a number from %(low)s to %(high)s.") % {"low": low, "high": high})
+    return number
+
+
+def a_date(value: Any, *, excel: bool) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if excel and isinstance(value, (int, float)) and not isinstance(value, bool):
+        from openpyxl.utils.datetime import from_excel
+
+        try:
+            converted = from_excel(value)
+        except (ValueError, OverflowError, TypeError):
+            raise CellError(_("Enter a date as YYYY-MM-DD.")) from None
+        return converted.date() if isinstance(converted, datetime) else converted
+    s = text(value)
+    if not _DATE_RE.fullmatch(s):
+        raise CellError(_("Enter a date as YYYY-MM-DD."))
+    try:
+        return date.fromisoformat(s)
+    except ValueError:
+        raise CellError(_("This date does not exist.")) from None
+
+
+@cache
+def known_time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+_LIST_SPLIT = re.compile(r"[;,]")
+
+
+def _norm_header(name: str) -> str:
+    return re.sub(r"[\s\-]+", "_", name.strip().strip("*").strip().lower())
+
+
+# -- helpers for bulk reads ------------------------------------------------------------------
+
+
+def chunks(items: Iterable[Any], size: int = IN_CHUNK) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def values_in(queryset: QuerySet, field: str, ids: Iterable[Any], *fields: str) -> Iterator[tuple]:
+    """``queryset.filter(<field>__in=ids).values_list(*fields)``, chunked for large id sets."""
+    for batch in chunks(sorted(set(ids))):
+        yield from queryset.filter(**{f"{field}__in": batch}).values_list(*fields)
+
+
+def find_cycles(parent_of: dict[str, str | None], starts: Iterable[str]) -> list[list[str]]:
+    """Cycles in a child → parent map reachable from ``starts``; each cycle once, in walk order."""
+    state: dict[str, int] = {}  # 1: on the current walk, 2: known to end without a cycle
+    cycles: list[list[str]] = []
+    for start in starts:
+        walk: list[str] = []
+        node: str | None = start
+        while node is not None and state.get(node) is None:
+            state[node] = 1
+            walk.append(node)
+            node = parent_of.get(node)
+        if node is not None and state.get(node) == 1:
+            cycles.append(walk[walk.index(node):])
+        for n in walk:
+            state[n] = 2
+    return cycles
+
+
+# -- importers -------------------------------------------------------------------------------
+
+
+class Importer:
+    kind: str = ""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self.errors: list[dict[str, Any]] = []
+        self.index: dict[str, int] = {}
+        self.label: dict[str, str] = {}
+        self._map_header()
+
+    # header --------------------------------------------------------------------------------
+
+    def _map_header(self) -> None:
+        spec = SPECS[self.kind]
+        known = {c.name for c in spec}
+        problems: list[dict[str, Any]] = []
+        row = self.table.header_row
+        for position, raw in enumerate(self.table.header):
+            name = _norm_header(raw)
+            if not name:
+                problems.append(error_entry(row, "", raw, _("Column %(n)s has no name.") % {"n": position + 1}))
+            elif name not in known:
+                problems.append(error_entry(
+                    row, raw, raw,
+                    _("Unknown column. The columns for this import are: %(names)s.")
+                    % {"names": ", ".join(c.name for c in spec)},
+                ))
+            elif name in self.index:
+                problems.append(error_entry(row, raw, raw, _("This column appears twice.")))
+            else:
+                self.index[name] = position
+                self.label[name] = raw
+        for column in spec:
+            if column.required and column.name not in self.index:
+                problems.append(error_entry(row, column.name, "", _("The required column is missing.")))
+        if problems:
+            raise FileProblems(problems)
+
+    def has(self, name: str) -> bool:
+        return name in self.index
+
+    def error(self, row: int, column: str, value: Any, message: Any) -> None:
+        self.errors.append(error_entry(row, self.label.get(column, column), value, message))
+
+    # validation ----------------------------------------------------------------------------
+
+    def validate(self, progress: Progress | None = None) -> list[dict[str, Any]]:
+        """Check every row; return the errors sorted by row (all of them; the caller caps)."""
+        self.preload()
+        rows = self.table.rows
+        total = len(rows)
+        step = max(1, total // 50)  # a progress update every 2 % of the rows
+        getters = {name: pos for name, pos in self.index.items()}
+        for done, (number, cells) in enumerate(rows, start=1):
+            self.validate_row(number, cells, getters)
+            if progress is not None and done % step == 0:
+                progress(done, total)
+        self.validate_across()
+        self.errors.sort(key=lambda e: (e["row"] or 0))
+        return self.errors
+
+    def preload(self) -> None:
+        raise NotImplementedError
+
+    def validate_row(self, number: int, cells: list[Any], at: dict[str, int]) -> None:
+        raise NotImplementedError
+
+    def validate_across(self) -> None:
+        pass
+
+    def write(self) -> tuple[int, int]:
+        """Write the validated rows; return (created, updated). Call inside a transaction."""
+        raise NotImplementedError
+
+    # small shared checks -------------------------------------------------------------------
+
+    def required_text(self, number: int, cells: list[Any], at: dict[str, int], name: str, max_length: int) -> str:
+        raw = cells[at[name]]
+        value = text(raw)
+        if not value:
+            self.error(number, name, raw, _("This value is required."))
+        elif len(value) > max_length:
+            self.error(number, name, raw, _("At most %(n)s characters.") % {"n": max_length})
+        return value
+
+    def optional_text(self, number: int, cells: list[Any], at: dict[str, int], name: str, max_length: int) -> str | None:
+        """The cell's text, "" for an empty cell, None when the column is not in the file."""
+        if name not in at:
+            return None
+        raw = cells[at[name]]
+        value = text(raw)
+        if len(value) > max_length:
+            self.error(number, name, raw, _("At most %(n)s characters.") % {"n": max_length})
+        return value
+
+
+def _bulk_update(model: type[Model], objs: list[Model], fields: Iterable[str]) -> None:
+    fields = sorted(set(fields))
+    if objs and fields:
+        model.objects.bulk_update(objs, fields, batch_size=BATCH_SIZE)
+
+
+# departments --------------------------------------------------------------------------------
+
+
+class DepartmentImporter(Importer):
+    kind = ImportKind.DEPARTMENTS
+
+    def preload(self) -> None:
+        self.existing = {
+            code: (pk, name, parent_id, head_id)
+            for pk, code, name, parent_id, head_id in Department.objects.values_list(
+                "pk", "code", "name", "parent_id", "head_id"
+            )
+        }
+        self.code_of = {pk: code for code, (pk, *_rest) in self.existing.items()}
+        self.records: dict[str, dict[str, Any]] = {}
+        self.first_row: dict[str, int] = {}
+        self.heads: dict[str, list[tuple[int, Any]]] = {}
+
+    def validate_row(self, number: int, cells: list[Any], at: dict[str, int]) -> None:
+        code = self.required_text(number, cells, at, "code", 40)
+        name = self.required_text(number, cells, at, "name", 160)
+        parent = self.optional_text(number, cells, at, "parent_code", 40)
+        head = self.optional_text(number, cells, at, "head_employee_id", 40)
+        if code and parent == code:
+            self.error(number, "parent_code", parent, _("A department cannot be its own parent."))
+        if head:
+            self.heads.setdefault(head, []).append((number, cells[at["head_employee_id"]]))
+        if not code:
+            return
+        if code in self.first_row:
+            self.error(number, "code", code, _("This code appears again (first on row %(row)s).")
+                       % {"row": self.first_row[code]})
+            return
+        self.first_row[code] = number
+        self.records[code] = {"row": number, "name": name, "parent": parent, "head": head}
+
+    def validate_across(self) -> None:
+        # parents: in the file or already saved
+        for code, rec in self.records.items():
+            parent = rec["parent"]
+            if parent and parent not in self.records and parent not in self.existing:
+                self.error(rec["row"], "parent_code", parent,
+                           _("No department with this code, neither saved nor in this file."))
+        # heads: must already exist
+        self.head_pk = dict(values_in(Person.objects, "employee_id", self.heads, "employee_id", "pk"))
+        for employee_id, uses in self.heads.items():
+            if employee_id not in self.head_pk:
+                for number, raw in uses:
+                    self.error(number, "head_employee_id", raw, _("No person with this employee ID."))
+        # cycles in the tree as it will be after the import
+        parent_of: dict[str, str | None] = {
+            code: (self.code_of.get(parent_id) if parent_id else None)
+            for code, (_pk, _n, parent_id, _h) in self.existing.items()
+        }
+        for code, rec in self.records.items():
+            if rec["parent"] is not None:
+                parent_of[code] = rec["parent"] or None
+        for cycle in find_cycles(parent_of, self.records):
+            chain = " → ".join([*cycle, cycle[0]])
+            for code in cycle:
+                if code in self.records:
+                    self.error(self.records[code]["row"], "parent_code", self.records[code]["parent"],
+                               _("Departments would form a cycle: %(chain)s.") % {"chain": chain})
+
+    def write(self) -> tuple[int, int]:
+        now = timezone.now()
+        new = [
+            Department(code=code, name=rec["name"], path="/")
+            for code, rec in self.records.items() if code not in self.existing
+        ]
+        Department.objects.bulk_create(new, batch_size=BATCH_SIZE)
+        pk_of = {code: pk for code, (pk, *_rest) in self.existing.items()}
+        pk_of.update({d.code: d.pk for d in new})
+        changed = []
+        for code, rec in self.records.items():
+            pk, name, parent_id, head_id = self.existing.get(code) or (pk_of[code], rec["name"], None, None)
+            if rec["parent"] is not None:
+                parent_id = pk_of[rec["parent"]] if rec["parent"] else None
+            if rec["head"] is not None:
+                head_id = self.head_pk[rec["head"]] if rec["head"] else None
+            if (rec["name"], parent_id, head_id) != (self.existing.get(code) or (None, None, None, None))[1:]:
+                changed.append(Department(pk=pk, name=rec["name"], parent_id=parent_id, head_id=head_id,
+                                          updated_at=now))
+        _bulk_update(Department, changed, ["name", "parent_id", "head_id", "updated_at"])
+        department_paths_rebuild()
+        created = len(new)
+        return created, len(self.records) - created
+
+
+# job profiles -------------------------------------------------------------------------------
+
+
+class JobProfileImporter(Importer):
+    kind = ImportKind.JOB_PROFILES
+
+    def preload(self) -> None:
+        self.existing = {
+            code: (pk, title, description)
+            for pk, code, title, description in JobProfile.objects.values_list("pk", "code", "title", "description")
+        }
+        self.competencies = dict(Competency.objects.values_list("code", "pk"))
+        self.records: dict[str, dict[str, Any]] = {}
+        self.seen_requirement: dict[tuple[str, int], int] = {}
+
+    def validate_row(self, number: int, cells: list[Any], at: dict[str, int]) -> None:
+        raw_code = cells[at["code"]]
+        code = text(raw_code)
+        if not code:
+            self.error(number, "code", raw_code, _("This value is required."))
+            return
+        if len(code) > 40:
+            self.error(number, "code", raw_code, _("At most %(n)s characters.") % {"n": 40})
+            return
+        title = self.optional_text(number, cells, at, "title", 160) or ""
+        description = self.optional_text(number, cells, at, "description", 5000)
+        rec = self.records.get(code)
+        if rec is None:
+            if not title:
+                self.error(number, "title", cells[at["title"]],
+                           _("This value is required on the first row of each job profile."))
+            rec = self.records[code] = {"row": number, "title": title, "description": description,
+                                        "requirements": {}}
+        else:
+            if title and title != rec["title"]:
+                self.error(number, "title", title, _("Differs from the title on row %(row)s.") % {"row": rec["row"]})
+            if description and rec["description"] is not None and description != rec["description"]:
+                self.error(number, "description", description,
+                           _("Differs from the description on row %(row)s.") % {"row": rec["row"]})
+        competency = self.optional_text(number, cells, at, "competency_code", 40)
+        raw_target = cells[at["target_level"]] if "target_level" in at else None
+        if not competency:
+            if text(raw_target):
+                self.error(number, "competency_code", "", _("Give the competency this target level is for."))
+            return
+        competency_id = self.competencies.get(competency)
+        if competency_id is None:
+            self.error(number, "competency_code", competency, _("No competency with this code."))
+        if not text(raw_target):
+            self.error(number, "target_level", raw_target, _("Give a target level from 1 to 5."))
+            return
+        try:
+            target = whole_number(raw_target, 1, 5)
+        except CellError as exc:
+            self.error(number, "target_level", raw_target, exc)
+            return
+        if competency_id is None:
+            return
+        first = self.seen_requirement.setdefault((code, competency_id), number)
+        if first != number:
+            self.error(number, "competency_code", competency,
+                       _("This competency is already listed for this job profile on row %(row)s.") % {"row": first})
+            return
+        rec["requirements"][competency_id] = target
+
+    def write(self) -> tuple[int, int]:
+        now = timezone.now()
+        new = [
+            JobProfile(code=code, title=rec["title"], description=rec["description"] or "")
+            for code, rec in self.records.items() if code not in self.existing
+        ]
+        JobProfile.objects.bulk_create(new, batch_size=BATCH_SIZE)
+        pk_of = {code: pk for code, (pk, _t, _d) in self.existing.items()}
+        pk_of.update({j.code: j.pk for j in new})
+        changed = []
+        for code, rec in self.records.items():
+            old = self.existing.get(code)
+            if old is None:
+                continue
+            description = old[2] if rec["description"] is None else rec["description"]
+            if (rec["title"], description) != (old[1], old[2]):
+                changed.append(JobProfile(pk=old[0], title=rec["title"], description=description, updated_at=now))
+        _bulk_update(JobProfile, changed, ["title", "description", "updated_at"])
+        replaced = [pk_of[code] for code, rec in self.records.items() if rec["requirements"]]
+        for batch in chunks(replaced):
+            JobProfileRequirement.objects.filter(job_profile_id__in=batch).delete()
+        JobProfileRequirement.objects.bulk_create(
+            [
+                JobProfileRequirement(job_profile_id=pk_of[code], competency_id=cid, target_level=level)
+                for code, rec in self.records.items()
+                for cid, level in rec["requirements"].items()
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        created = len(new)
+        return created, len(self.records) - created
+
+
+# people -------------------------------------------------------------------------------------
+
+PERSON_FIELDS = (
+    "full_name", "email", "department_id", "job_profile_id", "location_id", "hire_date", "time_zone",
+    "communication_style", "mentoring_hours_per_month", "mentor_capacity", "bio",
+)
+STYLES = frozenset(CommunicationStyle.values)
+
+
+class PeopleImporter(Importer):
+    kind = ImportKind.PEOPLE
+
+    def preload(self) -> None:
+        self.departments = dict(Department.objects.values_list("code", "pk"))
+        self.job_profiles = dict(JobProfile.objects.values_list("code", "pk"))
+        self.locations = {name.lower(): pk for name, pk in Location.objects.values_list("name", "pk")}
+        self.languages = {code.lower(): pk for code, pk in Language.objects.values_list("code", "pk")}
+        self.time_zones = known_time_zones()
+        self.existing: dict[str, tuple] = {}
+        self.email_owner: dict[str, str] = {}
+        self.eid_of: dict[int, str] = {}
+        for row in Person.objects.values_list("employee_id", "pk", "manager_id", *PERSON_FIELDS).iterator(
+            chunk_size=10000
+        ):
+            self.existing[row[0]] = row
+            self.eid_of[row[1]] = row[0]
+            self.email_owner[row[4].lower()] = row[0]
+        self.records: dict[str, dict[str, Any]] = {}
+        self.email_row: dict[str, int] = {}
+
+    def validate_row(self, number: int, cells: list[Any], at: dict[str, int]) -> None:
+        error = self.error
+        eid = self.required_text(number, cells, at, "employee_id", 40)
+        values: dict[str, Any] = {}
+        values["full_name"] = self.required_text(number, cells, at, "full_name", 160)
+
+        raw = cells[at["email"]]
+        email = text(raw)
+        if not email:
+            error(number, "email", raw, _("This value is required."))
+        else:
+            try:
+                validate_email(email)
+            except ValidationError:
+                error(number, "email", raw, _("Enter a valid email address."))
+            else:
+                key = email.lower()
+                first = self.email_row.setdefault(key, number)
+                if first != number:
+                    error(number, "email", raw, _("This email appears again (first on row %(row)s).") % {"row": first})
+        values["email"] = email
+
+        raw = cells[at["department_code"]]
+        code = text(raw)
+        if not code:
+            error(number, "department_code", raw, _("This value is required."))
+        elif code not in self.departments:
+            error(number, "department_code", raw, _("No department with this code."))
+        else:
+            values["department_id"] = self.departments[code]
+
+        manager: str | None = None
+        if "manager_employee_id" in at:
+            raw = cells[at["manager_employee_id"]]
+            manager = text(raw)
+            if manager and manager == eid:
+                error(number, "manager_employee_id", raw, _("A person cannot be their own manager."))
+
+        for column, field, lookup, lower, message in (
+            ("job_profile_code", "job_profile_id", self.job_profiles, False, _("No job profile with this code.")),
+            ("location", "location_id", self.locations, True, _("No location with this name.")),
+        ):
+            if column in at:
+                raw = cells[at[column]]
+                value = text(raw)
+                if not value:
+                    values[field] = None
+                else:
+                    pk = lookup.get(value.lower() if lower else value)
+                    if pk is None:
+                        error(number, column, raw, message)
+                    values[field] = pk
+
+        if "hire_date" in at:
+            raw = cells[at["hire_date"]]
+            if raw is None or text(raw) == "":
+                values["hire_date"] = None
+            else:
+                try:
+                    values["hire_date"] = a_date(raw, excel=self.table.excel)
+                except CellError as exc:
+                    error(number, "hire_date", raw, exc)
+
+        languages: list[int] | None = None
+        if "languages" in at:
+            raw = cells[at["languages"]]
+            codes = [c.strip() for c in _LIST_SPLIT.split(text(raw)) if c.strip()]
+            unknown = [c for c in codes if c.lower() not in self.languages]
+            if unknown:
+                error(number, "languages", raw, _("Unknown language code: %(codes)s.") % {"codes": ", ".join(unknown)})
+            languages = sorted({self.languages[c.lower()] for c in codes if c.lower() in self.languages})
+
+        if "time_zone" in at:
+            raw = cells[at["time_zone"]]
+            tz = text(raw) or "UTC"
+            if tz not in self.time_zones:
+                error(number, "time_zone", raw, _("“%(value)s” is not a known time zone.") % {"value": tz})
+            values["time_zone"] = tz
+
+        if "communication_style" in at:
+            raw = cells[at["communication_style"]]
+            style = text(raw).lower()
+            if style and style not in STYLES:
+                error(number, "communication_style", raw,
+                      _("Choose one of: %(values)s.") % {"values": ", ".join(CommunicationStyle.values)})
+            values["communication_style"] = style
+
+        for column, high in (("mentoring_hours_per_month", 160), ("mentor_capacity", 20)):
+            if column in at:
+                raw = cells[at[column]]
+                if raw is None or text(raw) == "":
+                    values[column] = 0
+                else:
+                    try:
+                        values[column] = whole_number(raw, 0, high)
+                    except CellError as exc:
+                        error(number, column, raw, exc)
+
+        bio = self.optional_text(number, cells, at, "bio", 2000)
+        if bio is not None:
+            values["bio"] = bio
+
+        if not eid:
+            return
+        previous = self.records.get(eid)
+        if previous is not None:
+            error(number, "employee_id", eid,
+                  _("This employee ID appears again (first on row %(row)s).") % {"row": previous["row"]})
+            return
+        self.records[eid] = {"row": number, "values": values, "manager": manager, "languages": languages}
+
+    def validate_across(self) -> None:
+        records = self.records
+        for eid, rec in records.items():
+            email = rec["values"]["email"].lower()
+            owner = self.email_owner.get(email)
+            if owner is not None and owner != eid and owner not in records:
+                self.error(rec["row"], "email", rec["values"]["email"],
+                           _("This email belongs to another person (employee ID %(eid)s).") % {"eid": owner})
+        if "manager_employee_id" not in self.index:
+            return
+        for eid, rec in records.items():
+            manager = rec["manager"]
+            if manager and manager != eid and manager not in records and manager not in self.existing:
+                self.error(rec["row"], "manager_employee_id", manager,
+                           _("No person with this employee ID, neither saved nor in this file."))
+        eid_of = self.eid_of
+        parent_of: dict[str, str | None] = {
+            eid: (eid_of.get(row[2]) if row[2] else None) for eid, row in self.existing.items()
+        }
+        for eid, rec in records.items():
+            parent_of[eid] = rec["manager"] or None
+        for cycle in find_cycles(parent_of, records):
+            if len(cycle) == 1:
+                continue  # "their own manager", reported on the row already
+            chain = " → ".join([*cycle, cycle[0]])
+            for eid in cycle:
+                if eid in records:
+                    self.error(records[eid]["row"], "manager_employee_id", records[eid]["manager"],
+                               _("Managers would form a cycle: %(chain)s.") % {"chain": chain})
+
+    def write(self) -> tuple[int, int]:
+        now = timezone.now()
+        records, existing = self.records, self.existing
+        has_manager = "manager_employee_id" in self.index
+        pk_of: dict[str, int] = {eid: row[1] for eid, row in existing.items()}
+        new_ids = [eid for eid in records if eid not in existing]
+        old_ids = [eid for eid in records if eid in existing]
+
+        # 1. existing people whose email moves to someone else in this file: park their email first,
+        #    so swapping two addresses never trips the unique constraint mid-update.
+        taken = {rec["values"]["email"].lower(): eid for eid, rec in records.items()}
+        parked = []
+        for eid in old_ids:
+            old_email = existing[eid][4].lower()
+            if taken.get(old_email, eid) != eid:
+                parked.append(Person(pk=pk_of[eid], email=f"import-parked-{pk_of[eid]}@invalid.invalid"))
+        _bulk_update(Person, parked, ["email"])
+
+        # 2. existing people: update the fields that changed; managers that are new people wait
+        index = {f: i for i, f in enumerate(("employee_id", "pk", "manager_id", *PERSON_FIELDS))}
+        changed: list[Person] = []
+        changed_fields: set[str] = set()
+        late_managers: list[str] = []
+        parked_pks = {p.pk for p in parked}
+        for eid in old_ids:
+            rec, row = records[eid], existing[eid]
+            diff = {f: v for f, v in rec["values"].items() if row[index[f]] != v}
+            if row[1] in parked_pks:
+                diff["email"] = rec["values"]["email"]
+            if has_manager:
+                manager = rec["manager"] or None
+                if manager is not None and manager not in pk_of:
+                    late_managers.append(eid)
+                else:
+                    manager_pk = pk_of[manager] if manager else None
+                    if row[2] != manager_pk:
+                        diff["manager_id"] = manager_pk
+            if diff:
+                full = {f: row[index[f]] for f in PERSON_FIELDS} | {"manager_id": row[2]} | diff
+                changed.append(Person(pk=row[1], employee_id=eid, updated_at=now, **full))
+                changed_fields |= diff.keys()
+        if changed:
+            _bulk_update(Person, changed, changed_fields | {"updated_at"})
+
+        # 3. new people, managers first (level by level), so every manager_id is known at insert
+        level: dict[str, int] = {}
+        for eid in new_ids:
+            walk = []
+            node: str | None = eid
+            while node is not None and node not in level and node in records and node not in existing:
+                walk.append(node)
+                node = (records[node]["manager"] or None) if has_manager else None
+            depth = level[node] + 1 if node in level else 0
+            for n in reversed(walk):
+                level[n] = depth
+                depth += 1
+        by_level: dict[int, list[str]] = {}
+        for eid in new_ids:
+            by_level.setdefault(level[eid], []).append(eid)
+        for depth in sorted(by_level):
+            batch = []
+            for eid in by_level[depth]:
+                rec = records[eid]
+                manager = rec["manager"] if has_manager else None
+                batch.append(Person(
+                    employee_id=eid,
+                    manager_id=pk_of[manager] if manager else None,
+                    **rec["values"],
+                ))
+            Person.objects.bulk_create(batch, batch_size=BATCH_SIZE)
+            pk_of.update({p.employee_id: p.pk for p in batch})
+
+        # 4. existing people reporting to someone new
+        if late_managers:
+            _bulk_update(
+                Person,
+                [Person(pk=pk_of[eid], manager_id=pk_of[records[eid]["manager"]]) for eid in late_managers],
+                ["manager_id"],
+            )
+
+        # 5. languages: only the difference, through the M2M's own table
+        if "languages" in self.index:
+            through = Person.languages.through
+            wanted = {(pk_of[eid], lang) for eid, rec in records.items() for lang in rec["languages"] or ()}
+            have: dict[tuple[int, int], int] = {}
+            if old_ids:
+                for tid, pid, lid in values_in(through.objects, "person_id", (pk_of[e] for e in old_ids),
+                                               "id", "person_id", "language_id"):
+                    have[(pid, lid)] = tid
+            stale = [tid for key, tid in have.items() if key not in wanted]
+            for batch in chunks(stale):
+                through.objects.filter(id__in=batch).delete()
+            through.objects.bulk_create(
+                [through(person_id=pid, language_id=lid) for pid, lid in sorted(wanted - have.keys())],
+                batch_size=BATCH_SIZE,
+            )
+        return len(new_ids), len(old_ids)
+
+
+# ratings ------------------------------------------------------------------------------------
+
+SOURCES = frozenset(RatingSource.values)
+
+
+class RatingImporter(Importer):
+    kind = ImportKind.RATINGS
+
+    def preload(self) -> None:
+        self.people = dict(Person.objects.values_list("employee_id", "pk").iterator(chunk_size=10000))
+        self.competencies = dict(Competency.objects.values_list("code", "pk"))
+        self.today = timezone.localdate()
+        self.records: list[tuple] = []
+
+    def validate_row(self, number: int, cells: list[Any], at: dict[str, int]) -> None:
+        error = self.error
+        ok = True
+        raw = cells[at["employee_id"]]
+        person = self.people.get(text(raw))
+        if not text(raw):
+            error(number, "employee_id", raw, _("This value is required.")); ok = False
+        elif person is None:
+            error(number, "employee_id", raw, _("No person with this employee ID.")); ok = False
+        raw = cells[at["competency_code"]]
+        competency = self.competencies.get(text(raw))
+        if not text(raw):
+            error(number, "competency_code", raw, _("This value is required.")); ok = False
+        elif competency is None:
+            error(number, "competency_code", raw, _("No competency with this code.")); ok = False
+        raw = cells[at["level"]]
+        level = None
+        try:
+            if not text(raw):
+                raise CellError(_("This value is required."))
+            level = whole_number(raw, 1, 5)
+        except CellError as exc:
+            error(number, "level", raw, exc); ok = False
+        raw = cells[at["source"]]
+        source = text(raw).lower()
+        if not source:
+            error(number, "source", raw, _("This value is required.")); ok = False
+        elif source not in SOURCES:
+            error(number, "source", raw, _("Choose one of: %(values)s.") % {"values": ", ".join(RatingSource.values)})
+            ok = False
+        raw = cells[at["rated_on"]]
+        rated_on = None
+        try:
+            if not text(raw):
+                raise CellError(_("This value is required."))
+            rated_on = a_date(raw, excel=self.table.excel)
+            if rated_on > self.today:
+                raise CellError(_("The date cannot be in the future."))
+        except CellError as exc:
+            error(number, "rated_on", raw, exc); ok = False
+        rated_by = None
+        if "rated_by_employee_id" in at:
+            raw = cells[at["rated_by_employee_id"]]
+            if text(raw):
+                rated_by = self.people.get(text(raw))
+                if rated_by is None:
+                    error(number, "rated_by_employee_id", raw, _("No person with this employee ID.")); ok = False
+        note = self.optional_text(number, cells, at, "note", 500) or ""
+        if ok and len(note) <= 500:
+            self.records.append((person, competency, source, rated_on, level, rated_by, note))
+
+    def write(self) -> tuple[int, int]:
+        seen = set(values_in(
+            CompetencyRating.objects, "person_id", {r[0] for r in self.records},
+            "person_id", "competency_id", "source", "rated_on", "level",
+        ))
+        new = []
+        for person, competency, source, rated_on, level, rated_by, note in self.records:
+            key = (person, competency, source, rated_on, level)
+            if key in seen:
+                continue  # the same rating is already in the history (or earlier in this file)
+            seen.add(key)
+            new.append(CompetencyRating(
+                person_id=person, competency_id=competency, level=level, source=source,
+                rated_by_id=rated_by, rated_on=rated_on, note=note,
+            ))
+        CompetencyRating.objects.bulk_create(new, batch_size=BATCH_SIZE)
+        for batch in chunks(sorted({r.person_id for r in new})):
+            current_levels_rebuild(person_ids=batch)
+        return len(new), 0
+
+
+IMPORTERS: dict[str, type[Importer]] = {
+    ImportKind.DEPARTMENTS: DepartmentImporter,
+    ImportKind.JOB_PROFILES: JobProfileImporter,
+    ImportKind.PEOPLE: PeopleImporter,
+    ImportKind.RATINGS: RatingImporter,
+}
+
+
+def importer_for(kind: str, table: Table) -> Importer:
+    """The importer for ``kind`` with the header checked (raises :class:`FileProblems`)."""
+    return IMPORTERS[kind](table)
+
