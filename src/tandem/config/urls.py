@@ -9,6 +9,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("tandem.accounts.urls")),
     path("", include("tandem.people.urls")),
+    path("", include("tandem.programs.urls")),
+    path("programs/<int:program_id>/", include("tandem.matching.urls")),
     path("", include("tandem.web.urls")),
 ]
 

@@ -240,3 +240,56 @@ def require(allowed: bool) -> None:
     """Raise 403 unless ``allowed``; call as ``require(can_x(actor, obj))``."""
     if not allowed:
         raise Forbidden()
+
+
+# -- programs and matching -----------------------------------------------------------------
+
+
+def can_view_program(actor: Actor, program: Program) -> bool:
+    """Programs are visible to HR, program managers, and the people enrolled in them."""
+    if not actor.is_authenticated:
+        return False
+    if actor.is_hr or actor.is_program_manager or can_manage_program(actor, program):
+        return True
+    return actor.person is not None and program.enrolments.filter(person=actor.person).exists()
+
+
+def enrolled_as(actor: Actor, program: Program, role: str) -> bool:
+    from tandem.programs.models import EnrolmentStatus
+
+    return actor.person is not None and program.enrolments.filter(
+        person=actor.person, role=role, status=EnrolmentStatus.ACTIVE
+    ).exists()
+
+
+def can_get_recommendations(actor: Actor, program: Program) -> bool:
+    """Only an enrolled mentee sees recommendations, and only their own."""
+    return enrolled_as(actor, program, "mentee")
+
+
+def can_answer_request(actor: Actor, mentorship: Any) -> bool:
+    """The requested mentor accepts or declines."""
+    return actor.person is not None and mentorship.mentor_id == actor.person.pk
+
+
+def can_act_on_mentorship(actor: Actor, mentorship: Any) -> bool:
+    """Either side of the pair (confirm after the introductory meeting, withdraw)."""
+    return actor.person is not None and actor.person.pk in (mentorship.mentor_id, mentorship.mentee_id)
+
+
+def can_run_bulk_match(actor: Actor, program: Program) -> bool:
+    return can_manage_program(actor, program)
+
+
+def can_manage_round(actor: Actor, selection_round: Any) -> bool:
+    return can_manage_program(actor, selection_round.program)
+
+
+def can_rank_as_applicant(actor: Actor, selection_round: Any) -> bool:
+    """Graduates enrolled (as mentees) in the round's program rank departments."""
+    return enrolled_as(actor, selection_round.program, "mentee")
+
+
+def can_rank_for_department(actor: Actor, department: Any) -> bool:
+    """A department head ranks graduates for the department they head, and nobody else does."""
+    return actor.person is not None and department.head_id == actor.person.pk

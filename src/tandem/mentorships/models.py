@@ -37,6 +37,12 @@ class Mentorship(TimeStampedModel):
     origin = models.CharField(max_length=20, choices=MentorshipOrigin.choices)
     score = models.FloatField(null=True, blank=True)
     started_on = models.DateField(null=True, blank=True)
+    # The optional introductory meeting (source 001) and both sides' confirmation after it.
+    intro_at = models.DateTimeField(_("introductory meeting"), null=True, blank=True)
+    mentor_confirmed_at = models.DateTimeField(null=True, blank=True)
+    mentee_confirmed_at = models.DateTimeField(null=True, blank=True)
+    message = models.CharField(_("message"), max_length=1000, blank=True)
+    decline_reason = models.CharField(_("reason"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

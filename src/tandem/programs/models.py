@@ -52,6 +52,9 @@ class Program(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return f"/programs/{self.pk}/"
+
 
 class EnrolmentRole(models.TextChoices):
     MENTOR = "mentor", _("Mentor")

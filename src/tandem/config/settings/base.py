@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "tandem.people",
     "tandem.programs",
     "tandem.mentorships",
+    "tandem.matching",
     "tandem.web",
 ]
 

@@ -1,0 +1,270 @@
+"""Load a program's people from the database into the engine's arrays, and turn the engine's
+machine-readable reasons into plain, translated sentences. The only place Django meets NumPy."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from tandem.matching.engine import Profiles, Weights
+from tandem.matching.engine.scoring import Reason
+from tandem.mentorships.models import OPEN_STATUSES, Mentorship
+from tandem.people.models import (
+    CommunicationStyle,
+    Competency,
+    CurrentLevel,
+    JobProfileRequirement,
+    Language,
+    Person,
+    PersonTopic,
+    Topic,
+    TopicInterest,
+)
+from tandem.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program, ProgramType
+
+STYLES = list(CommunicationStyle.values)
+CHAIN_DEPTH = 8
+
+
+@dataclass
+class Pool:
+    """People of one program as engine arrays; index i of ``mentees`` is row i of the matrix."""
+
+    program: Program
+    mentees: list[Person]
+    mentors: list[Person]
+    mentee_profiles: Profiles
+    mentor_profiles: Profiles
+    competencies: list[Competency]
+    topics: list[Topic]
+    languages: list[Language]
+
+    def mentor_index(self) -> dict[int, int]:
+        return {p.pk: j for j, p in enumerate(self.mentors)}
+
+    def mentee_index(self) -> dict[int, int]:
+        return {p.pk: i for i, p in enumerate(self.mentees)}
+
+
+def weights_for(program: Program) -> Weights:
+    mode = {ProgramType.REVERSE: "reverse", ProgramType.MUTUAL: "mutual"}.get(program.program_type, "classic")
+    return Weights(mode=mode)
+
+
+def mentor_capacity(program: Program, enrolment: Enrolment) -> int:
+    return enrolment.capacity if enrolment.capacity is not None else program.default_mentor_capacity
+
+
+def program_people(program: Program, role: str) -> list[Person]:
+    return list(
+        Person.objects.filter(
+            enrolments__program=program, enrolments__role=role, enrolments__status=EnrolmentStatus.ACTIVE,
+            is_active=True,
+        ).select_related("department", "job_profile").order_by("id")
+    )
+
+
+def _utc_offset_minutes(tz: str, now: datetime.datetime) -> int:
+    try:
+        off = now.astimezone(zoneinfo.ZoneInfo(tz)).utcoffset()
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return 0
+    return int(off.total_seconds() // 60) if off else 0
+
+
+def _manager_chains(people: list[Person]) -> dict[int, list[int]]:
+    """Each person's managers, nearest first, up to CHAIN_DEPTH (one query for the whole org)."""
+    manager_of = dict(Person.objects.filter(manager__isnull=False).values_list("id", "manager_id"))
+    chains = {}
+    for p in people:
+        chain, cur, seen = [], manager_of.get(p.pk), {p.pk}
+        while cur is not None and len(chain) < CHAIN_DEPTH and cur not in seen:
+            chain.append(cur)
+            seen.add(cur)
+            cur = manager_of.get(cur)
+        chains[p.pk] = chain
+    return chains
+
+
+def _profiles(
+    people: list[Person],
+    *,
+    comp_index: dict[int, int],
+    topic_index: dict[int, int],
+    lang_index: dict[int, int],
+    load: dict[int, int],
+    capacity: dict[int, int],
+) -> Profiles:
+    ids = [p.pk for p in people]
+    levels: dict[int, dict[int, float]] = defaultdict(dict)
+    for pid, cid, level in CurrentLevel.objects.filter(person_id__in=ids).values_list("person_id", "competency_id", "level"):
+        levels[pid][comp_index[cid]] = level
+    targets_by_job: dict[int, dict[int, float]] = defaultdict(dict)
+    jobs = {p.job_profile_id for p in people if p.job_profile_id}
+    for jid, cid, t in JobProfileRequirement.objects.filter(job_profile_id__in=jobs).values_list(
+        "job_profile_id", "competency_id", "target_level"
+    ):
+        targets_by_job[jid][comp_index[cid]] = t
+    teach: dict[int, list[int]] = defaultdict(list)
+    learn: dict[int, list[int]] = defaultdict(list)
+    for pid, tid, interest in PersonTopic.objects.filter(person_id__in=ids).values_list("person_id", "topic_id", "interest"):
+        (teach if interest == TopicInterest.CAN_TEACH else learn)[pid].append(topic_index[tid])
+    langs: dict[int, list[int]] = defaultdict(list)
+    for pid, lid in Person.languages.through.objects.filter(person_id__in=ids).values_list("person_id", "language_id"):
+        langs[pid].append(lang_index[lid])
+    chains = _manager_chains(people)
+    now = timezone.now()
+    records = [
+        {
+            "person_id": p.pk,
+            "levels": levels.get(p.pk),
+            "targets": targets_by_job.get(p.job_profile_id),
+            "can_teach": teach.get(p.pk),
+            "want_learn": learn.get(p.pk),
+            "languages": langs.get(p.pk),
+            "style": STYLES.index(p.communication_style) if p.communication_style in STYLES else -1,
+            "utc_offset_minutes": _utc_offset_minutes(p.time_zone, now),
+            "department": p.department_id,
+            "managers": chains[p.pk],
+            "load": load.get(p.pk, 0),
+            "capacity": capacity.get(p.pk, 0),
+        }
+        for p in people
+    ]
+    return Profiles.from_records(
+        records, n_competencies=len(comp_index), n_topics=len(topic_index), n_languages=len(lang_index),
+        chain_depth=CHAIN_DEPTH,
+    )
+
+
+def mentor_slots(program: Program) -> dict[int, tuple[int, int]]:
+    """For each active mentor of the program: (open mentorships in it, capacity)."""
+    enrolments = Enrolment.objects.filter(program=program, role=EnrolmentRole.MENTOR, status=EnrolmentStatus.ACTIVE)
+    loads = dict(
+        Mentorship.objects.filter(program=program, status__in=OPEN_STATUSES)
+        .values_list("mentor_id").annotate(n=Count("id"))
+    )
+    return {e.person_id: (loads.get(e.person_id, 0), mentor_capacity(program, e)) for e in enrolments}
+
+
+def load_pool(program: Program, *, mentees: list[Person] | None = None, mentors: list[Person] | None = None) -> Pool:
+    """Mentees and mentors of the program as engine profiles. In a mutual program everyone
+    enrolled is on both sides."""
+    if program.program_type == ProgramType.MUTUAL:
+        everyone = sorted(
+            {p.pk: p for p in program_people(program, EnrolmentRole.MENTEE) + program_people(program, EnrolmentRole.MENTOR)}.values(),
+            key=lambda p: p.pk,
+        )
+        mentees = mentees if mentees is not None else everyone
+        mentors = mentors if mentors is not None else everyone
+    else:
+        mentees = mentees if mentees is not None else program_people(program, EnrolmentRole.MENTEE)
+        mentors = mentors if mentors is not None else program_people(program, EnrolmentRole.MENTOR)
+    competencies = list(Competency.objects.order_by("id"))
+    topics = list(Topic.objects.order_by("id"))
+    languages = list(Language.objects.order_by("id"))
+    idx = {
+        "comp_index": {c.pk: k for k, c in enumerate(competencies)},
+        "topic_index": {t.pk: k for k, t in enumerate(topics)},
+        "lang_index": {lang.pk: k for k, lang in enumerate(languages)},
+    }
+    slots = mentor_slots(program)
+    if program.program_type == ProgramType.MUTUAL:
+        # Everyone both teaches and learns: one partner each, unless enrolled with more.
+        slots = {p.pk: slots.get(p.pk, (0, 1)) for p in mentors}
+        mutual_load = dict(
+            Mentorship.objects.filter(program=program, status__in=OPEN_STATUSES)
+            .values_list("mentee_id").annotate(n=Count("id"))
+        )
+        slots = {pid: (load + mutual_load.get(pid, 0), cap) for pid, (load, cap) in slots.items()}
+    load = {pid: s[0] for pid, s in slots.items()}
+    capacity = {pid: s[1] for pid, s in slots.items()}
+    return Pool(
+        program=program,
+        mentees=mentees,
+        mentors=mentors,
+        mentee_profiles=_profiles(mentees, load=load, capacity=capacity, **idx),
+        mentor_profiles=_profiles(mentors, load=load, capacity=capacity, **idx),
+        competencies=competencies,
+        topics=topics,
+        languages=languages,
+    )
+
+
+# -- reasons in plain language -------------------------------------------------------------
+
+
+def reason_sentences(pool: Pool, reasons: list[Reason], *, limit: int = 6) -> list[str]:
+    """Plain-language reasons, strongest first: "covers your gap in Negotiation: 2 levels"."""
+    out: list[tuple[float, str]] = []
+    for r in reasons:
+        d = r.detail
+        c = r.criterion
+        if c == "excluded":
+            rule = d.get("rule")
+            text = {
+                "self": _("the same person"),
+                "same_manager": _("same manager: excluded by the program's rules"),
+                "reporting_line": _("in the same reporting line: excluded by the program's rules"),
+                "at_capacity": _("no free mentee slot"),
+            }.get(rule, _("excluded by the program's rules"))
+            out.append((1e9, text))
+            continue
+        if c in ("gap", "gap_back"):
+            for comp in d.get("competencies", [])[:3]:
+                name = str(pool.competencies[comp["competency"]])
+                covered = int(round(comp["covered"]))
+                if c == "gap":
+                    text = ngettext(
+                        "covers your gap in %(name)s: %(n)d level", "covers your gap in %(name)s: %(n)d levels", covered
+                    ) % {"name": name, "n": covered}
+                else:
+                    text = ngettext(
+                        "you can help them in %(name)s: %(n)d level", "you can help them in %(name)s: %(n)d levels", covered
+                    ) % {"name": name, "n": covered}
+                out.append((r.contribution * comp["covered"], text))
+            continue
+        if c in ("topics", "topics_back") and d.get("topics"):
+            names = ", ".join(str(pool.topics[t]) for t in d["topics"])
+            text = (_("can teach what you want to learn: %(topics)s") if c == "topics"
+                    else _("wants to learn what you can teach: %(topics)s")) % {"topics": names}
+            out.append((r.contribution, text))
+        elif c == "language" and d.get("languages"):
+            names = ", ".join(pool.languages[k].name for k in d["languages"])
+            out.append((r.contribution, _("you both speak %(languages)s") % {"languages": names}))
+        elif c == "timezone":
+            hours = int(round(d.get("hours", 0)))
+            text = _("same time zone") if hours == 0 else ngettext(
+                "%(n)d hour time difference", "%(n)d hours time difference", hours) % {"n": hours}
+            out.append((r.contribution, text))
+        elif c == "style" and d.get("compatibility", 0) >= 0.7:
+            out.append((r.contribution, _("compatible communication styles")))
+        elif c == "load":
+            free = d.get("free_slots", 0)
+            out.append((r.contribution, ngettext("%(n)d free mentee slot", "%(n)d free mentee slots", free) % {"n": free}))
+        elif c == "rating" and d.get("rating") is not None:
+            out.append((r.contribution, _("rated %(r).1f of 5 by mentees") % {"r": d["rating"]}))
+        elif c == "cross_department" and r.contribution > 0:
+            out.append((r.contribution, _("from another department")))
+    out.sort(key=lambda pair: -pair[0])
+    return [text for _score, text in out[:limit]]
+
+
+def reasons_json(reasons: list[Reason]) -> list[list]:
+    """A compact, JSON-safe copy of the engine's reasons (for MatchRun previews)."""
+    return [[r.criterion, round(float(r.contribution), 4), r.detail] for r in reasons]
+
+
+def reasons_from_json(data: list[list]) -> list[Reason]:
+    return [Reason(criterion=c, contribution=v, detail=d) for c, v, d in data]
+
+
+__all__ = ["Pool", "load_pool", "mentor_slots", "reason_sentences", "weights_for", "Q"]
