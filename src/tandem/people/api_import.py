@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema, UploadedFile
+from ninja import File, Form, Router, Schema, Status, UploadedFile
 
 from tandem.core import authz
 from tandem.people import import_services
@@ -47,7 +47,7 @@ def import_create(request: HttpRequest, kind: Form[str], file: File[UploadedFile
     and `file`). The import runs in the background: poll `GET /api/imports/{id}`."""
     authz.require(authz.can_import(authz.actor_for(request.user)))
     job = import_services.import_job_create(user=request.user, kind=kind, uploaded_file=file)
-    return 201, import_services.import_job_get(job_id=job.pk)
+    return Status(201, import_services.import_job_get(job_id=job.pk))
 
 
 @router.get("/imports/{job_id}", response={200: ImportJobOut, 403: ErrorOut, 404: ErrorOut})

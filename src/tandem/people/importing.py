@@ -37,6 +37,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import connections, router
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -495,9 +496,32 @@ class Importer:
 
 
 def _bulk_update(model: type[Model], objs: list[Model], fields: Iterable[str]) -> None:
-    fields = sorted(set(fields))
-    if objs and fields:
-        model.objects.bulk_update(objs, fields, batch_size=BATCH_SIZE)
+    """``UPDATE <table> SET f = %s, ... WHERE id = %s`` through ``executemany``.
+
+    Django's ``bulk_update`` builds one ``CASE WHEN id = ... THEN ...`` per field and batch, which
+    the database evaluates row by row against every branch: 10,000 changed people took 4 s on
+    SQLite, 100,000 would take minutes. A prepared statement executed many times is linear and
+    plain SQL on SQLite and PostgreSQL alike (psycopg pipelines ``executemany``). Values go
+    through each field's ``get_db_prep_save``, as the ORM would.
+    """
+    names = sorted(set(fields))
+    if not objs or not names:
+        return
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    meta = model._meta
+    columns = [meta.get_field(name) for name in names]
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(
+        quote(meta.db_table),
+        ", ".join(f"{quote(c.column)} = %s" for c in columns),
+        quote(meta.pk.column),
+    )
+    with connection.cursor() as cursor:
+        for batch in chunks(objs, 5000):
+            cursor.executemany(
+                sql,
+                [[c.get_db_prep_save(getattr(o, c.attname), connection) for c in columns] + [o.pk] for o in batch],
+            )
 
 
 # departments --------------------------------------------------------------------------------
