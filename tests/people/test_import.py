@@ -109,7 +109,16 @@ def test_valid_people_csv_creates_people_with_department_manager_job_profile_and
     assert carol.job_profile is None and carol.hire_date is None and carol.time_zone == "UTC"
 
 
-def test_people_xlsx_reads_the_first_sheet_with_excel_dates_and_numbers(org, run_import):
+@pytest.fixture(params=["calamine", "openpyxl"])
+def xlsx_reader(request, monkeypatch):
+    if request.param == "openpyxl":
+        monkeypatch.setattr(importing, "CalamineWorkbook", None)
+    elif importing.CalamineWorkbook is None:
+        pytest.skip("python-calamine is not installed")
+    return request.param
+
+
+def test_people_xlsx_reads_the_first_sheet_with_excel_dates_and_numbers(org, run_import, xlsx_reader):
     # given: numbers and dates typed into Excel cells
     rows = [
         ["Employee ID", "Full Name", "EMAIL", "department_code", "hire_date", "mentor_capacity", "time_zone"],
@@ -305,6 +314,21 @@ def test_a_semicolon_csv_with_a_bom_and_windows_line_ends_is_read(org, run_impor
     zoe = Person.objects.get(employee_id="A1")
     assert zoe.full_name == "Zoë Ünicode"
     assert zoe.languages.count() == 2
+
+
+def test_a_broken_xlsx_fails_with_a_message(org, run_import, xlsx_reader):
+    job = run_import("people", SimpleUploadedFile("people.xlsx", b"PK\x03\x04 but not a workbook"))
+
+    assert "XLSX" in only_error(job)["message"]
+
+
+def test_an_xlsx_with_blank_rows_keeps_the_spreadsheet_row_numbers(org, run_import, xlsx_reader):
+    rows = [[], ["employee_id", "full_name", "email", "department_code"], ["X1", "Ok", "ok@example.com", "ENG"],
+            [], ["X2", "Bad", "bad", "ENG"]]
+
+    job = run_import("people", xlsx_upload(rows))
+
+    assert (only_error(job)["row"], only_error(job)["column"]) == (6, "email")
 
 
 def test_a_file_that_is_not_utf8_fails_with_advice(org, run_import):

@@ -9,12 +9,15 @@ from typing import Any
 
 __all__ = [
     "Profiles",
+    "Reason",
     "ScoreMatrix",
     "Weights",
     "blocking_pairs",
+    "explain_applicant",
     "optimal_assignment",
     "score_matrix",
     "stable_match",
+    "stable_match_reviewer_optimal",
     "top_k",
 ]
 

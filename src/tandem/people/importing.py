@@ -58,6 +58,11 @@ from tandem.people.models import (
 )
 from tandem.people.services import current_levels_rebuild, department_paths_rebuild
 
+try:  # optional, much faster XLSX reading; openpyxl is the fallback
+    from python_calamine import CalamineWorkbook
+except ImportError:  # pragma: no cover - depends on the installation
+    CalamineWorkbook = None
+
 MAX_STORED_ERRORS = 1000
 BATCH_SIZE = 1000
 IN_CHUNK = 900  # ids per ``__in`` lookup: safe under SQLite's parameter limit on every version
@@ -262,6 +267,18 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
 
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
+    """The first sheet's rows. python-calamine (Rust) when installed: 100,000 rows in about 1 s
+    against 14 s for openpyxl's read-only mode (bench/results/import.md); openpyxl otherwise."""
+    if CalamineWorkbook is not None:
+        try:
+            workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False) if workbook.sheet_names else []
+        except Exception:  # a broken or foreign file; calamine's error types vary by cause
+            raise file_problem(_("This is not a readable XLSX workbook.")) from None
+        for number, values in enumerate(rows, start=1):
+            yield number, list(values)
+        return
+
     import openpyxl  # heavy; only XLSX imports pay for it
 
     try:

@@ -28,6 +28,7 @@ def programs_visible(*, actor) -> QuerySet[Program]:
         mentees=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ACTIVE,
                                              enrolments__role=EnrolmentRole.MENTEE), distinct=True),
     )
+    qs = qs.order_by("-starts_on", "name", "id")
     if actor.is_hr or actor.is_program_manager:
         return qs
     if actor.person is None:

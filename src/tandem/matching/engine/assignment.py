@@ -22,9 +22,11 @@ from tandem.matching.engine._validate import as_allowed, as_capacities, as_score
 __all__ = ["optimal_assignment"]
 
 #: Candidate mentors kept per mentee in the first sparse problem.
-_L_INITIAL = 8
+_L_INITIAL = 4
 #: At most this many improving pairs are added per mentee and round.
 _L_ADD = 8
+#: Column candidates: about this many mentees per mentor seat.
+_L_COL = 2
 #: Entries of the dense matrix handled per chunk (bounds temporary memory).
 _CHUNK_ENTRIES = 1 << 21
 
@@ -152,7 +154,7 @@ def optimal_assignment(
     tol = 1024 * np.finfo(np.float64).eps * (C + scale)
     colok = cap > 0
 
-    rows, cols = _initial_candidates(S, A, colok, _L_INITIAL)
+    rows, cols = _initial_candidates(S, A, colok, cap, _L_INITIAL)
     for _ in range(10 * (m + n) + 10):
         sp = S[rows, cols].astype(np.float64) - smin
         mate = _solve_sparse(m, n, rows, cols, sp, cap, C, scale, D)
@@ -175,12 +177,14 @@ def _masked_block(
     all_cols: bool,
     r0: int,
     r1: int,
+    idx: NDArray[np.int64] | None = None,
 ) -> tuple[NDArray[np.floating], NDArray[np.bool_] | None]:
-    """Rows ``r0:r1`` of ``S`` with disallowed pairs set to ``-inf`` (a copy if masked)."""
-    blk = S[r0:r1]
+    """Rows ``r0:r1`` (or ``idx``) of ``S`` with disallowed pairs set to ``-inf``."""
+    sl = slice(r0, r1) if idx is None else idx
+    blk = S[sl]
     if A is None and all_cols:
         return blk, None
-    mask = np.broadcast_to(colok, blk.shape) if A is None else A[r0:r1] & colok
+    mask = np.broadcast_to(colok, blk.shape) if A is None else A[sl] & colok
     return np.where(mask, blk, -np.inf), np.asarray(mask)
 
 
@@ -188,18 +192,39 @@ def _initial_candidates(
     S: NDArray[np.floating],
     A: NDArray[np.bool_] | None,
     colok: NDArray[np.bool_],
+    cap: NDArray[np.int64],
     L: int,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """About ``L`` best allowed mentors per mentee, as sorted (row, col) arrays."""
+    """Candidate pairs as row-sorted (row, col) arrays.
+
+    A pair is a candidate if it is allowed and its score reaches its row's
+    threshold (about the ``L`` best mentors of the mentee) or its column's
+    threshold (about the ``L * capacity`` best mentees of the mentor).  Each
+    threshold is the maximum over a strided sample of the row (column), so the
+    expected count is the sample stride; rows with more than ``4 L`` hits
+    (ties) are cut to an exact top ``L``.  Which pairs are candidates only
+    affects speed: the dual certificate adds any missing pair that matters.
+    """
     m, n = S.shape
     all_cols = bool(colok.all())
     out_r: list[NDArray[np.int64]] = []
     out_c: list[NDArray[np.int64]] = []
     step = _row_chunk(n)
+    use_rows = n > 2 * L
+    capm = float(np.mean(cap[colok])) if colok.any() else 1.0
+    cstride = max(1, int(round(_L_COL * capm)))
+    use_cols = 2 * cstride < m
+    if use_cols:
+        samp_r = np.arange(0, m, cstride)
+        cthr = np.empty(n)
+        for r0 in range(0, samp_r.size, step):
+            blk, _ = _masked_block(S, A, colok, all_cols, 0, 0, samp_r[r0 : r0 + step])
+            part = blk.max(axis=0)
+            cthr = part if r0 == 0 else np.maximum(cthr, part)
     for r0 in range(0, m, step):
         r1 = min(m, r0 + step)
         blk, mask = _masked_block(S, A, colok, all_cols, r0, r1)
-        if n <= 2 * L:
+        if not use_rows:
             sel = np.ones(blk.shape, dtype=bool) if mask is None else mask.copy()
         else:
             thr = blk[:, ::L].max(axis=1)
@@ -213,6 +238,11 @@ def _initial_candidates(
                 ok = np.take_along_axis(sub, top, axis=1) > -np.inf
                 sel[big] = False
                 sel[np.repeat(big, L)[ok.ravel()], top.ravel()[ok.ravel()]] = True
+            if use_cols:
+                csel = blk >= cthr
+                if mask is not None:
+                    csel &= mask
+                sel |= csel
         ri, ci = np.nonzero(sel)
         out_r.append(ri.astype(np.int64) + r0)
         out_c.append(ci.astype(np.int64))
