@@ -328,7 +328,7 @@ def test_an_xlsx_with_blank_rows_keeps_the_spreadsheet_row_numbers(org, run_impo
 
     job = run_import("people", xlsx_upload(rows))
 
-    assert (only_error(job)["row"], only_error(job)["column"]) == (6, "email")
+    assert (only_error(job)["row"], only_error(job)["column"]) == (5, "email")
 
 
 def test_a_file_that_is_not_utf8_fails_with_advice(org, run_import):

@@ -768,6 +768,8 @@ class PeopleImporter(Importer):
         email = text(raw)
         if not email:
             error(number, "email", raw, _("This value is required."))
+        elif len(email) > 254:
+            error(number, "email", raw, _("At most %(n)s characters.") % {"n": 254})
         else:
             try:
                 validate_email(email)
