@@ -52,3 +52,19 @@ def enrolments_of(*, program: Program, role: str | None = None) -> QuerySet:
     if role:
         qs = qs.filter(role=role)
     return qs.order_by("role", "person__full_name")
+
+
+def my_programs(*, person: Person) -> list[tuple[Program, list[str]]]:
+    """Programs the person takes part in, with their roles, newest first."""
+    from tandem.programs.models import Enrolment
+
+    rows = (
+        Enrolment.objects.filter(person=person, status=EnrolmentStatus.ACTIVE)
+        .exclude(program__status=ProgramStatus.CLOSED)
+        .select_related("program")
+        .order_by("-program__starts_on", "program_id")
+    )
+    out: dict[int, tuple[Program, list[str]]] = {}
+    for e in rows:
+        out.setdefault(e.program_id, (e.program, []))[1].append(e.role)
+    return list(out.values())

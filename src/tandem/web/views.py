@@ -71,6 +71,7 @@ def home(request: HttpRequest) -> HttpResponse:
         rows = selectors.person_competencies(person=actor.person)
         ctx["my_gaps"] = sorted([r for r in rows if r.gap], key=lambda r: -r.gap)[:5]
         ctx["my_self_assessment"] = selectors.latest_self_assessment(person=actor.person)
+        ctx["my_programs"] = program_selectors.my_programs(person=actor.person)
     return render(request, "web/home.html", ctx)
 
 
