@@ -41,6 +41,7 @@ test: install-dev
 
 bench: install-dev
 	for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
+	$(BIN)/python bench/write_docs.py
 
 messages:
 	cd src/tandem && ../../$(BIN)/python ../../manage.py makemessages -l zh_Hans -l ru --no-obsolete -i "matching/engine/*"

@@ -57,10 +57,13 @@ def as_score_matrix(x: ArrayLike, name: str = "scores") -> NDArray[np.floating]:
     return arr
 
 
-def as_capacities(x: ArrayLike, n: int, name: str = "capacities") -> NDArray[np.int64]:
+def as_capacities(
+    x: ArrayLike, n: int, name: str = "capacities", *, of: str = "columns"
+) -> NDArray[np.int64]:
     """Return ``x`` as a new length-``n`` int64 array of non-negative integers.
 
-    Integer-valued floats (``2.0``) are accepted; bools are not.
+    Integer-valued floats (``2.0``) are accepted; bools are not.  ``of`` names
+    what the ``n`` entries belong to in the length error message.
 
     Raises
     ------
@@ -84,7 +87,7 @@ def as_capacities(x: ArrayLike, n: int, name: str = "capacities") -> NDArray[np.
     if arr.ndim != 1:
         raise ValueError(f"{name} must be 1-D, got {arr.ndim} dimension(s)")
     if arr.shape[0] != n:
-        raise ValueError(f"{name} has length {arr.shape[0]} but there are {n} columns")
+        raise ValueError(f"{name} has length {arr.shape[0]} but there are {n} {of}")
     if arr.dtype.kind == "f":
         bad = ~(np.isfinite(arr) & (arr == np.round(arr)))
         if bad.any():

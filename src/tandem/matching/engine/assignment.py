@@ -139,7 +139,7 @@ def optimal_assignment(
     """
     S = as_score_matrix(scores, "scores")
     m, n = S.shape
-    cap = as_capacities(capacities, n, "capacities")
+    cap = as_capacities(capacities, n, "capacities", of="mentors")
     A = as_allowed(allowed, (m, n), "allowed", "scores")
     mate = np.full(m, -1, dtype=np.int64)
     if m == 0 or n == 0 or not cap.any():
