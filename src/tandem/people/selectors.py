@@ -18,6 +18,7 @@ from tandem.people.models import (
     JobProfileRequirement,
     Person,
     PersonTopic,
+    RatingSource,
     SelfAssessment,
     Topic,
     TopicInterest,
@@ -86,6 +87,10 @@ class CompetencyRow:
     current: int | None
     source: str | None
     rated_on: date | None
+
+    @property
+    def source_label(self) -> str:
+        return str(RatingSource(self.source).label) if self.source else ""
 
     @property
     def gap(self) -> int | None:

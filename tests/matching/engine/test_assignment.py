@@ -1,0 +1,174 @@
+"""Tests for tandem.matching.engine.assignment.optimal_assignment."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linear_sum_assignment
+
+from tandem.matching.engine.assignment import optimal_assignment
+
+
+def brute_force(S, cap, A):
+    """(max cardinality, best total among those) over all assignments."""
+    m, n = S.shape
+    best = (0, 0.0)
+    found = False
+    for choice in itertools.product(range(-1, n), repeat=m):
+        load = [0] * n
+        ok = True
+        for i, j in enumerate(choice):
+            if j >= 0:
+                load[j] += 1
+                if not A[i, j] or load[j] > cap[j]:
+                    ok = False
+                    break
+        if not ok:
+            continue
+        k = sum(j >= 0 for j in choice)
+        t = sum(S[i, j] for i, j in enumerate(choice) if j >= 0)
+        if not found or k > best[0] or (k == best[0] and t > best[1]):
+            best, found = (k, t), True
+    return best
+
+
+def check_valid(res, S, cap, A):
+    m, n = S.shape
+    assert res.shape == (m,) and res.dtype == np.int64
+    assert ((res >= -1) & (res < n)).all()
+    used = res[res >= 0]
+    assert (np.bincount(used, minlength=n) <= cap).all()
+    for i, j in enumerate(res):
+        if j >= 0:
+            assert A[i, j]
+
+
+def total(res, S):
+    return float(sum(S[i, j] for i, j in enumerate(res) if j >= 0))
+
+
+@st.composite
+def small_instance(draw):
+    m = draw(st.integers(0, 4))
+    n = draw(st.integers(0, 4))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    if draw(st.booleans()):
+        S = rng.integers(-3, 4, (m, n)).astype(float)  # many ties
+    else:
+        S = rng.normal(size=(m, n)) * draw(st.sampled_from([1e-3, 1.0, 1e3]))
+    cap = rng.integers(0, 3, n)
+    A = rng.random((m, n)) < draw(st.sampled_from([0.4, 0.8, 1.0]))
+    return S, cap, A
+
+
+@settings(max_examples=150, deadline=None)
+@given(small_instance())
+def test_matches_brute_force(inst):
+    S, cap, A = inst
+    S0, cap0, A0 = S.copy(), cap.copy(), A.copy()
+    res = optimal_assignment(S, cap, A)
+    check_valid(res, S, cap, A)
+    k, t = brute_force(S, cap, A)
+    assert int((res >= 0).sum()) == k
+    assert total(res, S) == pytest.approx(t, rel=1e-9, abs=1e-9 * (1 + np.abs(S).max(initial=0)))
+    # inputs untouched
+    np.testing.assert_array_equal(S, S0)
+    np.testing.assert_array_equal(cap, cap0)
+    np.testing.assert_array_equal(A, A0)
+
+
+def greedy(S, cap, A):
+    m, n = S.shape
+    res = np.full(m, -1)
+    left = cap.copy()
+    for flat in np.argsort(-S, axis=None, kind="stable"):
+        i, j = divmod(int(flat), n)
+        if res[i] < 0 and left[j] > 0 and A[i, j]:
+            res[i] = j
+            left[j] -= 1
+    return res
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_medium_equals_linear_sum_assignment_and_beats_greedy(seed):
+    rng = np.random.default_rng(seed)
+    m, n = 60, 20
+    S = rng.normal(size=(m, n))
+    cap = rng.integers(1, 5, n)
+    while cap.sum() < m:
+        cap[rng.integers(n)] += 1
+    res = optimal_assignment(S, cap)
+    check_valid(res, S, cap, np.ones_like(S, bool))
+    assert (res >= 0).all()
+    E = np.repeat(S, cap, axis=1)
+    r, c = linear_sum_assignment(E, maximize=True)
+    assert total(res, S) == pytest.approx(E[r, c].sum(), rel=1e-10)
+    A = rng.random((m, n)) < 0.5
+    res2 = optimal_assignment(S, cap, A)
+    g = greedy(S, cap, A)
+    check_valid(res2, S, cap, A)
+    k2, kg = (res2 >= 0).sum(), (g >= 0).sum()
+    assert k2 > kg or (k2 == kg and total(res2, S) >= total(g, S) - 1e-9)
+
+
+def test_larger_sparse_path_equals_dense():
+    """Exercise candidate pruning + certificate rounds (n large enough for sampling)."""
+    rng = np.random.default_rng(7)
+    m, n = 400, 120
+    S = rng.random((m, n))
+    cap = rng.integers(0, 5, n)
+    res = optimal_assignment(S, cap)
+    check_valid(res, S, cap, np.ones_like(S, bool))
+    E = np.repeat(S, cap, axis=1)
+    r, c = linear_sum_assignment(E, maximize=True)
+    assert (res >= 0).sum() == min(m, cap.sum())
+    assert total(res, S) == pytest.approx(E[r, c].sum(), rel=1e-10)
+
+
+def test_cardinality_before_score():
+    S = np.array([[10.0, -50.0], [9.0, -99.0]])
+    np.testing.assert_array_equal(optimal_assignment(S, [1, 1]), [1, 0])
+
+
+def test_float32_and_ints_accepted():
+    S = np.array([[1, 2], [3, 4]], dtype=np.int32)
+    assert total(optimal_assignment(S, [1, 1]), S) == 5
+    res = optimal_assignment(S.astype(np.float32), np.array([2, 0]))
+    assert res.tolist() == [0, 0]
+
+
+def test_empty():
+    assert optimal_assignment(np.zeros((0, 3)), [1, 1, 1]).shape == (0,)
+    assert optimal_assignment(np.zeros((2, 0)), []).tolist() == [-1, -1]
+    assert optimal_assignment(np.zeros((2, 2)), [0, 0]).tolist() == [-1, -1]
+
+
+@pytest.mark.parametrize(
+    ("scores", "caps", "allowed", "message"),
+    [
+        ([[1.0, np.nan]], [1, 1], None, r"scores contains NaN at \(0, 1\)"),
+        ([[1.0], [np.inf]], [1], None, r"scores contains inf at \(1, 0\)"),
+        ([[-np.inf, 1.0]], [1, 1], None, r"scores contains -inf at \(0, 0\)"),
+        ([1.0, 2.0], [1, 1], None, "scores must be 2-D"),
+        ([["a"]], [1], None, "real numbers"),
+        ([[1.0, 2.0]], [1], None, "capacities has length 1 but there are 2 mentors"),
+        ([[1.0, 2.0]], [1, -1], None, r"capacities\[1\] is negative \(-1\)"),
+        ([[1.0, 2.0]], [1, 1.5], None, r"capacities\[1\] is not an integer"),
+        (
+            [[1.0, 2.0]],
+            [1, 1],
+            [[True, True, True]],
+            r"allowed has shape \(1, 3\) but scores has shape \(1, 2\)",
+        ),
+        ([[1.0, 2.0]], [1, 1], [[2, 0]], "allowed must be boolean"),
+    ],
+)
+def test_bad_input(scores, caps, allowed, message):
+    with pytest.raises(ValueError, match=message):
+        optimal_assignment(np.asarray(scores), caps, allowed)
