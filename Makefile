@@ -39,6 +39,10 @@ test: install-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0 --settings=tandem.config.settings.test
 	bash scripts/run-tests
 
+lint: install-dev
+	$(BIN)/ruff check src tests bench --select F,E9,B
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
 bench: install-dev
 	for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
 	$(BIN)/python bench/write_docs.py

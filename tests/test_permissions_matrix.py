@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from tandem.mentorships.models import Mentorship, MentorshipOrigin, MentorshipStatus
 from tandem.programs.models import MatchingMode, Program, ProgramType
-from tests.factories import CompetencyFactory, DepartmentFactory, PersonFactory, RequirementFactory
+from tests.factories import DepartmentFactory, RequirementFactory
 
 ROLES = ["anonymous", "hr", "program_manager", "department_head", "line_manager", "mentor", "mentee", "colleague"]
 

@@ -293,3 +293,11 @@ def can_rank_as_applicant(actor: Actor, selection_round: Any) -> bool:
 def can_rank_for_department(actor: Actor, department: Any) -> bool:
     """A department head ranks graduates for the department they head, and nobody else does."""
     return actor.person is not None and department.head_id == actor.person.pk
+
+
+def can_view_round(actor: Actor, selection_round: Any) -> bool:
+    """A selection round is visible to whoever sees its program, and to the heads of the departments
+    taking part (they rank graduates without being enrolled)."""
+    if can_view_program(actor, selection_round.program):
+        return True
+    return actor.person is not None and selection_round.seats.filter(department__head=actor.person).exists()

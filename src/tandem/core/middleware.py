@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import zoneinfo
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone

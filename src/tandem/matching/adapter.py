@@ -8,7 +8,6 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 
-import numpy as np
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _

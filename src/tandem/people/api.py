@@ -4,7 +4,6 @@
 from datetime import date
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 from ninja.pagination import PageNumberPagination, paginate

@@ -81,8 +81,9 @@ def _as_prefs(
         for k, lst in enumerate(prefs):
             for p, x in enumerate(lst):
                 if not 0 <= x < n_other:
+                    art = "an" if item[0] in "aeiou" else "a"
                     raise ValueError(
-                        f"{name}[{k}][{p}] is {x}, not a {item} index (0..{n_other - 1})"
+                        f"{name}[{k}][{p}] is {x}, not {art} {item} index (0..{n_other - 1})"
                     )
     assert flat is not None
     if total:

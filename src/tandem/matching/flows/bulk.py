@@ -1,0 +1,479 @@
+"""The bulk match: the program manager previews an optimal assignment of every unmatched mentee
+and commits it in one go.
+
+Selectors (reads) come first, then services (writes). The engine does the maths
+(:func:`score_matrix`, :func:`optimal_assignment`); this module chooses the pool, applies the
+manager's pins and exclusions, explains every outcome and saves it in a :class:`MatchRun`.
+
+Pins and exclusions
+    An exclusion makes the pair disallowed. A pin is placed before the optimiser runs and takes
+    one of the mentor's free slots; a pin that can no longer be honoured (the mentor left or is
+    full, or a hard rule such as "same manager" forbids the pair) leaves the mentee unmatched with
+    the reason ``pin_conflict`` so the manager resolves it instead of being silently overridden.
+
+Unmatched reasons (``MatchRun.unmatched[*].reason``)
+    ``no_allowed_mentor``: every pair with a mentor who has a free slot is disallowed;
+    ``detail.rules`` counts the rules that forbade them. ``capacity_exhausted``: allowed mentors
+    exist but all their slots went to other mentees (the optimiser matches as many as possible).
+    ``pin_conflict``: see above.
+
+Committed pairs start as ``INTRO`` (:data:`COMMIT_STATUS`): the pair holds the mentor's slot at
+once, and both sides confirm after the introductory meeting (source 001), as in the choose flow.
+Existing open mentorships are never touched; a new preview only matches mentees without one.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from tandem.core.errors import Conflict, NotFound, ValidationFailed
+from tandem.matching import adapter
+from tandem.matching.engine.assignment import optimal_assignment
+from tandem.matching.engine.scoring import score_matrix
+from tandem.matching.models import ConstraintKind, MatchConstraint, MatchRun, RunStatus
+from tandem.mentorships.models import OPEN_STATUSES, Mentorship, MentorshipOrigin, MentorshipStatus
+from tandem.people.models import Competency, Language, Person, Topic
+from tandem.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program, ProgramType
+
+#: Status of the mentorships a commit creates (see the module docstring).
+COMMIT_STATUS = MentorshipStatus.INTRO
+
+NO_ALLOWED_MENTOR = "no_allowed_mentor"
+CAPACITY_EXHAUSTED = "capacity_exhausted"
+PIN_CONFLICT = "pin_conflict"
+MANUAL_EXCLUSION = "manual_exclusion"
+
+
+# -- selectors -------------------------------------------------------------------------------
+
+
+def _matched_mentee_ids(program: Program) -> set[int]:
+    """Mentees with an open mentorship in the program (in a mutual program: anyone in an open pair)."""
+    rows = Mentorship.objects.filter(program=program, status__in=OPEN_STATUSES)
+    if _is_mutual(program):
+        return {pid for pair in rows.values_list("mentee_id", "mentor_id") for pid in pair}
+    return set(rows.values_list("mentee_id", flat=True))
+
+
+def _is_mutual(program: Program) -> bool:
+    return program.program_type == ProgramType.MUTUAL
+
+
+def mentees_to_match(*, program: Program) -> list[Person]:
+    """Active mentees of the program without an open mentorship in it (by name)."""
+    role_filter: dict[str, Any] = {} if _is_mutual(program) else {"enrolments__role": EnrolmentRole.MENTEE}
+    return list(
+        Person.objects.filter(
+            enrolments__program=program, enrolments__status=EnrolmentStatus.ACTIVE, is_active=True, **role_filter
+        ).exclude(pk__in=_matched_mentee_ids(program)).distinct().order_by("full_name", "id")
+    )
+
+
+def free_slots(*, program: Program) -> dict[int, int]:
+    """Each active mentor's free slots (capacity − open mentorships), only those with at least one."""
+    slots = adapter.mentor_slots(program)
+    if _is_mutual(program):
+        # everyone is on both sides: one partner each unless enrolled as a mentor with more
+        everyone = Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE).values_list(
+            "person_id", flat=True)
+        taken = Counter(
+            pid for pair in Mentorship.objects.filter(program=program, status__in=OPEN_STATUSES)
+            .values_list("mentor_id", "mentee_id") for pid in pair
+        )
+        return {pid: cap - taken[pid] for pid in set(everyone)
+                for cap in [slots.get(pid, (0, 1))[1]] if cap - taken[pid] > 0}
+    return {pid: cap - load for pid, (load, cap) in slots.items() if cap - load > 0}
+
+
+def mentors_of(*, program: Program) -> list[Person]:
+    """Active mentors of the program (for the constraint form), by name."""
+    role_filter: dict[str, Any] = {} if _is_mutual(program) else {"enrolments__role": EnrolmentRole.MENTOR}
+    return list(
+        Person.objects.filter(
+            enrolments__program=program, enrolments__status=EnrolmentStatus.ACTIVE, is_active=True, **role_filter
+        ).distinct().order_by("full_name", "id")
+    )
+
+
+@dataclass
+class Overview:
+    mentees_to_match: int
+    mentors_with_slots: int
+    free_slots: int
+    mentees_enrolled: int
+    mentors_enrolled: int
+
+
+def bulk_overview(*, program: Program) -> Overview:
+    slots = free_slots(program=program)
+    counts = Counter(
+        Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE).values_list("role", flat=True)
+    )
+    return Overview(
+        mentees_to_match=len(mentees_to_match(program=program)),
+        mentors_with_slots=len(slots),
+        free_slots=sum(slots.values()),
+        mentees_enrolled=counts[EnrolmentRole.MENTEE],
+        mentors_enrolled=counts[EnrolmentRole.MENTOR],
+    )
+
+
+def constraints_of(*, program: Program) -> QuerySet[MatchConstraint]:
+    return MatchConstraint.objects.filter(program=program).select_related("mentee", "mentor").order_by(
+        "kind", "mentee__full_name", "id")
+
+
+def latest_run(*, program: Program) -> MatchRun | None:
+    """The newest preview or committed run (discarded ones are history)."""
+    return MatchRun.objects.filter(program=program).exclude(status=RunStatus.DISCARDED).order_by(
+        "-created_at", "-id").first()
+
+
+def run_get(*, program: Program, run_id: int) -> MatchRun:
+    run = MatchRun.objects.filter(program=program, pk=run_id).first()
+    if run is None:
+        raise NotFound(_("This match run does not exist."))
+    return run
+
+
+@dataclass
+class PairRow:
+    mentee: Person
+    mentor: Person
+    score: float
+    pinned: bool
+    reasons: list[str]
+
+
+@dataclass
+class UnmatchedRow:
+    mentee: Person
+    reason: str
+    explanation: str
+
+
+@dataclass
+class RunView:
+    run: MatchRun
+    pairs: list[PairRow] = field(default_factory=list)
+    unmatched: list[UnmatchedRow] = field(default_factory=list)
+
+
+def _rule_label(rule: str) -> str:
+    """One hard rule, for one pair."""
+    return {
+        "self": _("the same person"),
+        "same_manager": _("same manager"),
+        "reporting_line": _("same reporting line"),
+        "at_capacity": _("no free slot"),
+        MANUAL_EXCLUSION: _("“never pair” rule"),
+    }.get(rule, rule)
+
+
+_RULE_NAMES = {
+    "self": lambda n: ngettext("%(n)d is the same person", "%(n)d are the same person", n) % {"n": n},
+    "same_manager": lambda n: ngettext("%(n)d has the same manager", "%(n)d have the same manager", n) % {"n": n},
+    "reporting_line": lambda n: ngettext(
+        "%(n)d is in the same reporting line", "%(n)d are in the same reporting line", n) % {"n": n},
+    "at_capacity": lambda n: ngettext("%(n)d has no free slot", "%(n)d have no free slot", n) % {"n": n},
+    MANUAL_EXCLUSION: lambda n: ngettext(
+        "%(n)d is excluded by a “never pair” rule", "%(n)d are excluded by “never pair” rules", n) % {"n": n},
+}
+
+
+def unmatched_explanation(entry: dict[str, Any], people: dict[int, Person]) -> str:
+    """Why one mentee stayed unmatched, in plain language."""
+    reason, detail = entry.get("reason"), entry.get("detail") or {}
+    if reason == CAPACITY_EXHAUSTED:
+        n = detail.get("allowed_mentors", 0)
+        return ngettext(
+            "%(n)d mentor would fit, but their slots went to other mentees.",
+            "%(n)d mentors would fit, but all their slots went to other mentees.", n) % {"n": n}
+    if reason == NO_ALLOWED_MENTOR:
+        rules = detail.get("rules") or {}
+        if not rules:
+            return _("No mentor has a free slot.")
+        parts = [(_RULE_NAMES[r](n) if r in _RULE_NAMES else r) for r, n in sorted(rules.items())]
+        return _("No mentor with a free slot may be paired with them: %(rules)s.") % {"rules": "; ".join(parts)}
+    if reason == PIN_CONFLICT:
+        mentor = people.get(detail.get("mentor"))
+        name = mentor.full_name if mentor else "?"
+        problem = detail.get("problem")
+        if problem == "mentor_full":
+            text = _("Pinned to %(mentor)s, who has no free slot left.")
+        elif problem == "mentor_unavailable":
+            text = _("Pinned to %(mentor)s, who is no longer a mentor in this program.")
+        elif problem == "pinned_twice":
+            text = _("Pinned to %(mentor)s and to another mentor; keep one pin.")
+        else:
+            rules = ", ".join(_rule_label(r) for r in detail.get("rules", []))
+            text = _("Pinned to %(mentor)s, but the program's rules forbid this pair (%(rules)s).")
+            return (text % {"mentor": name, "rules": rules}) + " " + _("Remove the pin or change it.")
+        return (text % {"mentor": name}) + " " + _("Remove the pin or change it.")
+    return str(reason)
+
+
+def _names_pool() -> SimpleNamespace:
+    """What :func:`adapter.reason_sentences` needs to name things (3 queries, no profiles)."""
+    return SimpleNamespace(
+        competencies=list(Competency.objects.order_by("id")),
+        topics=list(Topic.objects.order_by("id")),
+        languages=list(Language.objects.order_by("id")),
+    )
+
+
+def run_view(*, run: MatchRun, reasons_limit: int = 3) -> RunView:
+    """A run's pairs and unmatched mentees with people loaded and reasons in plain language.
+    A fixed number of queries, whatever the size of the run."""
+    ids = {p["mentee"] for p in run.pairs} | {p["mentor"] for p in run.pairs} | {u["mentee"] for u in run.unmatched}
+    ids |= {u.get("detail", {}).get("mentor") for u in run.unmatched if u.get("detail", {}).get("mentor")}
+    people = {p.pk: p for p in Person.objects.filter(pk__in=ids).select_related("department")}
+    names = _names_pool() if run.pairs else None
+    view = RunView(run=run)
+    for p in run.pairs:
+        if p["mentee"] not in people or p["mentor"] not in people:
+            continue
+        reasons = adapter.reasons_from_json(p.get("reasons", []))
+        view.pairs.append(PairRow(
+            mentee=people[p["mentee"]], mentor=people[p["mentor"]], score=p["score"], pinned=p.get("pinned", False),
+            reasons=adapter.reason_sentences(names, reasons, limit=reasons_limit),  # type: ignore[arg-type]
+        ))
+    for u in run.unmatched:
+        if u["mentee"] in people:
+            view.unmatched.append(UnmatchedRow(mentee=people[u["mentee"]], reason=u["reason"],
+                                               explanation=unmatched_explanation(u, people)))
+    view.pairs.sort(key=lambda r: (r.mentee.full_name, r.mentee.pk))
+    view.unmatched.sort(key=lambda r: (r.mentee.full_name, r.mentee.pk))
+    return view
+
+
+# -- services --------------------------------------------------------------------------------
+
+
+def _hard_rules(reasons: list[Any]) -> list[str]:
+    return [r.detail.get("rule") for r in reasons if r.criterion == "excluded" and r.detail.get("rule") != "at_capacity"]
+
+
+@transaction.atomic
+def bulk_preview(*, program: Program, user: Any) -> MatchRun:
+    """Compute the best assignment of every unmatched mentee and save it as a PREVIEW run.
+    Any earlier preview of the program is discarded."""
+    program = Program.objects.select_for_update().get(pk=program.pk)  # one preview at a time per program
+    mentees = mentees_to_match(program=program)
+    slots = free_slots(program=program)
+    mentors = sorted(Person.objects.filter(pk__in=slots, is_active=True), key=lambda p: p.pk)
+    mentees.sort(key=lambda p: p.pk)
+    pool = adapter.load_pool(program, mentees=mentees, mentors=mentors)
+    sm = score_matrix(pool.mentee_profiles, pool.mentor_profiles, adapter.weights_for(program))
+    m, n = sm.shape
+    mi, mj = pool.mentee_index(), pool.mentor_index()
+    allowed = np.array(sm.allowed, dtype=bool, copy=True)
+    manual = np.zeros((m, n), dtype=bool)
+    cap = np.array([slots[p.pk] for p in mentors], dtype=np.int64)
+
+    constraints = list(MatchConstraint.objects.filter(program=program).order_by("id"))
+    for c in constraints:
+        if c.kind == ConstraintKind.EXCLUDE and c.mentee_id in mi and c.mentor_id in mj:
+            manual[mi[c.mentee_id], mj[c.mentor_id]] = True
+    allowed &= ~manual
+
+    pairs: list[dict[str, Any]] = []
+    unmatched: list[dict[str, Any]] = []
+    assigned = np.full(m, -1, dtype=np.int64)
+    settled = np.zeros(m, dtype=bool)  # pinned or pin-conflicted: not for the optimiser
+    for c in constraints:
+        if c.kind != ConstraintKind.PIN or c.mentee_id not in mi:
+            continue  # a pin of a mentee who already has a mentor is fulfilled or moot
+        i = mi[c.mentee_id]
+        problem: dict[str, Any] | None = None
+        if settled[i]:
+            problem = {"problem": "pinned_twice"}
+        elif c.mentor_id not in mj:
+            enrolled = Enrolment.objects.filter(program=program, person_id=c.mentor_id,
+                                                status=EnrolmentStatus.ACTIVE).exists()
+            problem = {"problem": "mentor_full" if enrolled else "mentor_unavailable"}
+        else:
+            j = mj[c.mentor_id]
+            rules = _hard_rules(sm.explain(i, j))
+            if rules:
+                problem = {"problem": "rule", "rules": rules}
+            elif cap[j] <= 0:
+                problem = {"problem": "mentor_full"}
+            else:
+                cap[j] -= 1
+                assigned[i] = j
+                settled[i] = True
+                pairs.append({"mentee": c.mentee_id, "mentor": c.mentor_id, "score": round(float(sm.total[i, j]), 4),
+                              "pinned": True, "reasons": adapter.reasons_json(sm.explain(i, j))})
+                continue
+        if not settled[i]:
+            settled[i] = True
+            unmatched.append({"mentee": c.mentee_id, "reason": PIN_CONFLICT, "detail": {"mentor": c.mentor_id,
+                                                                                         **problem}})
+        # a second pin for an already pinned mentee is reported on the constraint form only
+
+    rows = np.flatnonzero(~settled)
+    if rows.size and n:
+        result = optimal_assignment(np.asarray(sm.total)[rows], cap, allowed[rows])
+        assigned[rows] = result
+    for i in rows:
+        j = int(assigned[i])
+        mentee = pool.mentees[i]
+        if j >= 0:
+            pairs.append({"mentee": mentee.pk, "mentor": pool.mentors[j].pk, "score": round(float(sm.total[i, j]), 4),
+                          "pinned": False, "reasons": adapter.reasons_json(sm.explain(int(i), j))})
+        elif allowed[i].any():
+            unmatched.append({"mentee": mentee.pk, "reason": CAPACITY_EXHAUSTED,
+                              "detail": {"allowed_mentors": int(allowed[i].sum())}})
+        else:
+            rules: Counter[str] = Counter()
+            for jj in range(n):
+                if manual[i, jj]:
+                    rules[MANUAL_EXCLUSION] += 1
+                for rule in set(_hard_rules(sm.explain(int(i), jj))):
+                    rules[rule] += 1
+            unmatched.append({"mentee": mentee.pk, "reason": NO_ALLOWED_MENTOR, "detail": {"rules": dict(rules)}})
+
+    MatchRun.objects.filter(program=program, status=RunStatus.PREVIEW).update(
+        status=RunStatus.DISCARDED, updated_at=timezone.now())
+    return MatchRun.objects.create(
+        program=program, created_by=user if getattr(user, "is_authenticated", False) else None,
+        status=RunStatus.PREVIEW, pairs=pairs, unmatched=unmatched,
+        total_score=round(sum(p["score"] for p in pairs), 4),
+    )
+
+
+def _stale(message: str) -> Conflict:
+    return Conflict(_("%(problem)s Nothing was saved: run the preview again.") % {"problem": message},
+                    code="preview_outdated")
+
+
+@transaction.atomic
+def bulk_commit(*, run: MatchRun, user: Any) -> int:
+    """Create the run's pairs as mentorships (all or nothing). Returns how many were created."""
+    run = MatchRun.objects.select_for_update().select_related("program").get(pk=run.pk)
+    if run.status == RunStatus.COMMITTED:
+        raise Conflict(_("This preview has already been committed."), code="already_committed")
+    if run.status != RunStatus.PREVIEW:
+        raise Conflict(_("This preview was discarded; run the preview again."), code="run_discarded")
+    program = run.program
+    mentor_ids = {p["mentor"] for p in run.pairs}
+    mentee_ids = {p["mentee"] for p in run.pairs}
+    # Lock the mentors' enrolments: concurrent commits and requests serialise on them.
+    enrolments = list(
+        Enrolment.objects.select_for_update().filter(program=program, person_id__in=mentor_ids | mentee_ids,
+                                                     status=EnrolmentStatus.ACTIVE).order_by("id")
+    )
+    mutual = _is_mutual(program)
+    mentor_roles = {e.person_id: e for e in enrolments if mutual or e.role == EnrolmentRole.MENTOR}
+    mentee_roles = {e.person_id for e in enrolments if mutual or e.role == EnrolmentRole.MENTEE}
+    names = dict(Person.objects.filter(pk__in=mentor_ids | mentee_ids).values_list("id", "full_name"))
+    for pid in sorted(mentor_ids - set(mentor_roles)):
+        raise _stale(_("%(name)s is no longer a mentor in this program.") % {"name": names.get(pid, pid)})
+    for pid in sorted(mentee_ids - mentee_roles):
+        raise _stale(_("%(name)s is no longer a mentee in this program.") % {"name": names.get(pid, pid)})
+    for mentee_id in sorted(_matched_mentee_ids(program) & mentee_ids):
+        raise _stale(_("%(name)s got a mentor since the preview.") % {"name": names.get(mentee_id, mentee_id)})
+    slots = free_slots(program=program)
+    wanted = Counter(p["mentor"] for p in run.pairs)
+    for pid, k in sorted(wanted.items()):
+        if slots.get(pid, 0) < k:
+            raise _stale(_("%(name)s has fewer free slots than the preview assumed.") % {"name": names.get(pid, pid)})
+    excluded = set(MatchConstraint.objects.filter(program=program, kind=ConstraintKind.EXCLUDE).values_list(
+        "mentee_id", "mentor_id"))
+    for p in run.pairs:
+        if (p["mentee"], p["mentor"]) in excluded:
+            raise _stale(_("%(mentee)s and %(mentor)s may no longer be paired.") % {
+                "mentee": names.get(p["mentee"]), "mentor": names.get(p["mentor"])})
+    today = timezone.localdate()
+    Mentorship.objects.bulk_create([
+        Mentorship(program=program, mentor_id=p["mentor"], mentee_id=p["mentee"], status=COMMIT_STATUS,
+                   origin=MentorshipOrigin.BULK, score=p["score"], started_on=today)
+        for p in run.pairs
+    ])
+    run.status = RunStatus.COMMITTED
+    run.committed_at = timezone.now()
+    run.save(update_fields=["status", "committed_at", "updated_at"])
+    return len(run.pairs)
+
+
+@transaction.atomic
+def bulk_discard(*, run: MatchRun, user: Any) -> MatchRun:
+    run = MatchRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != RunStatus.PREVIEW:
+        raise Conflict(_("Only a preview can be discarded."), code="not_a_preview")
+    run.status = RunStatus.DISCARDED
+    run.save(update_fields=["status", "updated_at"])
+    return run
+
+
+def _enrolled(program: Program, person: Person, role: str) -> bool:
+    qs = Enrolment.objects.filter(program=program, person=person, status=EnrolmentStatus.ACTIVE)
+    if not _is_mutual(program):
+        qs = qs.filter(role=role)
+    return qs.exists()
+
+
+@transaction.atomic
+def constraint_add(*, program: Program, mentee: Person, mentor: Person, kind: str, user: Any) -> MatchConstraint:
+    """Pin ("always pair") or exclude ("never pair") one mentee–mentor pair. Replaces an earlier
+    constraint on the same pair."""
+    errors: dict[str, list[str]] = {}
+    if kind not in ConstraintKind.values:
+        errors["kind"] = [_("Choose “always pair” or “never pair”.")]
+    if mentee.pk == mentor.pk:
+        errors["mentor"] = [_("A person cannot be paired with themselves.")]
+    if not _enrolled(program, mentee, EnrolmentRole.MENTEE):
+        errors["mentee"] = [_("%(name)s is not a mentee in this program.") % {"name": mentee.full_name}]
+    if not _enrolled(program, mentor, EnrolmentRole.MENTOR):
+        errors.setdefault("mentor", []).append(
+            _("%(name)s is not a mentor in this program.") % {"name": mentor.full_name})
+    if errors:
+        raise ValidationFailed(errors)
+    list(Enrolment.objects.select_for_update().filter(program=program, person=mentor))  # serialise pins
+    MatchConstraint.objects.filter(program=program, mentee=mentee, mentor=mentor).delete()
+    if kind == ConstraintKind.PIN:
+        _validate_pin(program=program, mentee=mentee, mentor=mentor)
+    return MatchConstraint.objects.create(program=program, mentee=mentee, mentor=mentor, kind=kind,
+                                          created_by=user if getattr(user, "is_authenticated", False) else None)
+
+
+def _validate_pin(*, program: Program, mentee: Person, mentor: Person) -> None:
+    if Mentorship.objects.filter(program=program, mentee=mentee, status__in=OPEN_STATUSES).exists():
+        raise ValidationFailed({"mentee": [_("%(name)s already has a mentor in this program.") % {
+            "name": mentee.full_name}]})
+    other = MatchConstraint.objects.filter(program=program, mentee=mentee, kind=ConstraintKind.PIN).select_related(
+        "mentor").first()
+    if other is not None:
+        raise ValidationFailed({"mentee": [_("%(name)s is already pinned to %(mentor)s; remove that pin first.") % {
+            "name": mentee.full_name, "mentor": other.mentor.full_name}]})
+    free = free_slots(program=program).get(mentor.pk, 0)
+    pinned = MatchConstraint.objects.filter(
+        program=program, mentor=mentor, kind=ConstraintKind.PIN).exclude(
+        mentee_id__in=_matched_mentee_ids(program)).count()
+    if free - pinned <= 0:
+        raise ValidationFailed({"mentor": [_("%(name)s has no free slot left for another pin.") % {
+            "name": mentor.full_name}]})
+    pool = adapter.load_pool(program, mentees=[mentee], mentors=[mentor])
+    sm = score_matrix(pool.mentee_profiles, pool.mentor_profiles, adapter.weights_for(program))
+    rules = _hard_rules(sm.explain(0, 0))
+    if rules:
+        names = ", ".join(_rule_label(r) for r in rules)
+        raise ValidationFailed({"mentor": [_("The program's rules forbid this pair: %(rules)s.") % {"rules": names}]})
+
+
+@transaction.atomic
+def constraint_remove(*, program: Program, mentee: Person, mentor: Person, user: Any) -> None:
+    deleted, _rows = MatchConstraint.objects.filter(program=program, mentee=mentee, mentor=mentor).delete()
+    if not deleted:
+        raise NotFound(_("There is no pin or exclusion for this pair."))

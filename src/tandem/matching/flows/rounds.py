@@ -1,0 +1,397 @@
+"""Blind mutual-selection rounds (source 003): services and selectors.
+
+Graduates (the program's active mentees) rank the departments taking part; each department's head
+ranks the graduates. At or after the deadline the program manager closes the round: deferred
+acceptance (:func:`tandem.matching.engine.stable_match`) places every graduate, the result is checked
+for blocking pairs and stored as one :class:`Placement` per graduate.
+
+Blindness: nothing here hands one side's ranking to the other side. Graduates read only their own
+ranking and own placement; a department reads only its own ranking and, after publication, the
+graduates placed with it. Only the program manager reads the full table and the explanations.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.humanize.templatetags.humanize import ordinal
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from tandem.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
+from tandem.matching.engine.stable import blocking_pairs, explain_applicant, stable_match
+from tandem.matching.models import (
+    ApplicantChoice,
+    DepartmentChoice,
+    Placement,
+    RoundSeat,
+    RoundStatus,
+    SelectionRound,
+)
+from tandem.people.models import Department, Person
+from tandem.programs.models import EnrolmentRole, EnrolmentStatus, MatchingMode, Program
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+def _graduates_qs(program: Program) -> QuerySet[Person]:
+    return Person.objects.filter(
+        enrolments__program=program,
+        enrolments__role=EnrolmentRole.MENTEE,
+        enrolments__status=EnrolmentStatus.ACTIVE,
+    ).distinct()
+
+
+def _require_open(selection_round: SelectionRound) -> None:
+    if selection_round.status != RoundStatus.OPEN:
+        raise Conflict(_("This round's results are published; rankings can no longer change."),
+                       code="round_published")
+
+
+# -- services ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def round_create(
+    *,
+    program: Program,
+    name: str,
+    deadline: datetime.datetime,
+    seats: Mapping[Department, int] | Iterable[tuple[Department, int]],
+    user: Any = None,
+) -> SelectionRound:
+    """Open a selection round with the departments taking part and their number of places."""
+    pairs = list(seats.items()) if isinstance(seats, Mapping) else list(seats)
+    errors: dict[str, list[str]] = {}
+    if program.matching_mode != MatchingMode.MUTUAL_SELECTION:
+        errors.setdefault("__all__", []).append(_("This program does not use blind mutual selection rounds."))
+    name = (name or "").strip()
+    if not name:
+        errors.setdefault("name", []).append(_("Give the round a name."))
+    if deadline is None or timezone.is_naive(deadline):
+        errors.setdefault("deadline", []).append(_("Give a deadline with a time zone."))
+    elif deadline <= timezone.now():
+        errors.setdefault("deadline", []).append(_("The deadline must be in the future."))
+    if not pairs:
+        errors.setdefault("seats", []).append(_("At least one department must take part."))
+    seen: set[int] = set()
+    for department, n in pairs:
+        if department.pk in seen:
+            errors.setdefault("seats", []).append(
+                _("%(department)s is listed twice.") % {"department": department.name})
+        seen.add(department.pk)
+        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+            errors.setdefault("seats", []).append(
+                _("%(department)s needs at least one place.") % {"department": department.name})
+    if errors:
+        raise ValidationFailed(errors)
+    selection_round = SelectionRound.objects.create(program=program, name=name, deadline=deadline)
+    RoundSeat.objects.bulk_create(
+        [RoundSeat(round=selection_round, department=d, seats=n, pitch=d.pitch or "") for d, n in pairs]
+    )
+    return selection_round
+
+
+@transaction.atomic
+def round_seat_update_pitch(*, seat: RoundSeat, pitch: str) -> RoundSeat:
+    """The department head's pitch to graduates ("why join us")."""
+    _require_open(seat.round)
+    pitch = (pitch or "").strip()
+    if len(pitch) > 4000:
+        raise ValidationFailed({"pitch": [_("Keep the pitch under 4000 characters.")]})
+    seat.pitch = pitch
+    seat.save(update_fields=["pitch"])
+    return seat
+
+
+def _no_duplicates(ids: Sequence[int], field: str, message: str) -> None:
+    if len(set(ids)) != len(ids):
+        raise ValidationFailed({field: [message]})
+
+
+@transaction.atomic
+def applicant_ranking_save(
+    *, round: SelectionRound, applicant: Person, departments: Sequence[Department]
+) -> list[ApplicantChoice]:
+    """Replace the graduate's whole ranking of departments (first = first choice)."""
+    selection_round = SelectionRound.objects.select_for_update().get(pk=round.pk)
+    _require_open(selection_round)
+    if timezone.now() >= selection_round.deadline:
+        raise Conflict(_("The deadline has passed; rankings can no longer change."), code="deadline_passed")
+    if not _graduates_qs(selection_round.program).filter(pk=applicant.pk).exists():
+        raise ValidationFailed({"applicant": [_("Only graduates of this program rank departments.")]})
+    ids = [d.pk for d in departments]
+    _no_duplicates(ids, "departments", _("Each department may appear only once in your ranking."))
+    taking_part = set(selection_round.seats.values_list("department_id", flat=True))
+    strangers = [d.name for d in departments if d.pk not in taking_part]
+    if strangers:
+        raise ValidationFailed({"departments": [
+            _("Not taking part in this round: %(names)s.") % {"names": ", ".join(strangers)}]})
+    ApplicantChoice.objects.filter(round=selection_round, applicant=applicant).delete()
+    return ApplicantChoice.objects.bulk_create(
+        [ApplicantChoice(round=selection_round, applicant=applicant, department_id=pk, rank=i)
+         for i, pk in enumerate(ids, start=1)]
+    )
+
+
+@transaction.atomic
+def department_ranking_save(
+    *, round: SelectionRound, department: Department, applicants: Sequence[Person]
+) -> list[DepartmentChoice]:
+    """Replace the department's whole ranking of graduates (first = most wanted)."""
+    selection_round = SelectionRound.objects.select_for_update().get(pk=round.pk)
+    _require_open(selection_round)
+    if not selection_round.seats.filter(department=department).exists():
+        raise ValidationFailed({"department": [_("This department is not taking part in this round.")]})
+    ids = [p.pk for p in applicants]
+    _no_duplicates(ids, "applicants", _("Each graduate may appear only once in the ranking."))
+    graduates = set(_graduates_qs(selection_round.program).filter(pk__in=ids).values_list("pk", flat=True))
+    strangers = [p.full_name for p in applicants if p.pk not in graduates]
+    if strangers:
+        raise ValidationFailed({"applicants": [
+            _("Not a graduate of this program: %(names)s.") % {"names": ", ".join(strangers)}]})
+    DepartmentChoice.objects.filter(round=selection_round, department=department).delete()
+    return DepartmentChoice.objects.bulk_create(
+        [DepartmentChoice(round=selection_round, department=department, applicant_id=pk, rank=i)
+         for i, pk in enumerate(ids, start=1)]
+    )
+
+
+@dataclass(frozen=True)
+class RoundInstance:
+    """A round as index lists for the engine, and the mapping back to people and departments."""
+
+    applicants: list[int]  # person ids, index = applicant index
+    departments: list[int]  # department ids, index = reviewer index
+    applicant_prefs: list[list[int]]
+    reviewer_prefs: list[list[int]]
+    capacities: list[int]
+
+    def applicant_index(self, person_id: int) -> int:
+        return self.applicants.index(person_id)
+
+
+def _round_instance(selection_round: SelectionRound, applicant_ids: Iterable[int]) -> RoundInstance:
+    applicants = sorted(set(applicant_ids))
+    a_index = {pk: i for i, pk in enumerate(applicants)}
+    seats = list(RoundSeat.objects.filter(round=selection_round).order_by("department_id"))
+    departments = [s.department_id for s in seats]
+    r_index = {pk: j for j, pk in enumerate(departments)}
+    applicant_prefs: list[list[int]] = [[] for _ in applicants]
+    for applicant_id, department_id in (
+        ApplicantChoice.objects.filter(round=selection_round).order_by("applicant_id", "rank")
+        .values_list("applicant_id", "department_id")
+    ):
+        if applicant_id in a_index and department_id in r_index:
+            applicant_prefs[a_index[applicant_id]].append(r_index[department_id])
+    reviewer_prefs: list[list[int]] = [[] for _ in departments]
+    for department_id, applicant_id in (
+        DepartmentChoice.objects.filter(round=selection_round).order_by("department_id", "rank")
+        .values_list("department_id", "applicant_id")
+    ):
+        if applicant_id in a_index and department_id in r_index:
+            reviewer_prefs[r_index[department_id]].append(a_index[applicant_id])
+    return RoundInstance(applicants, departments, applicant_prefs, reviewer_prefs, [s.seats for s in seats])
+
+
+@transaction.atomic
+def round_close_and_publish(*, round: SelectionRound, user: Any = None, force: bool = False) -> SelectionRound:
+    """Close the round, place every graduate by the applicant-optimal stable matching, publish.
+
+    Allowed at or after the deadline; earlier only with ``force=True`` (an explicit decision).
+    """
+    selection_round = SelectionRound.objects.select_for_update().select_related("program").get(pk=round.pk)
+    _require_open(selection_round)
+    now = timezone.now()
+    if now < selection_round.deadline and not force:
+        raise Conflict(_("The deadline has not passed yet. Close early only if everyone has ranked."),
+                       code="deadline_not_reached")
+    inst = _round_instance(selection_round, _graduates_qs(selection_round.program).values_list("pk", flat=True))
+    matching = stable_match(inst.applicant_prefs, inst.reviewer_prefs, inst.capacities)
+    if blocking_pairs(inst.applicant_prefs, inst.reviewer_prefs, inst.capacities, matching):
+        raise ApplicationError(_("The computed placement is not stable; nothing was published."),
+                               code="unstable_result", status=500)
+    placements = []
+    for i, r in enumerate(matching):
+        if r < 0:
+            placements.append(Placement(round=selection_round, applicant_id=inst.applicants[i]))
+            continue
+        placements.append(Placement(
+            round=selection_round,
+            applicant_id=inst.applicants[i],
+            department_id=inst.departments[r],
+            applicant_rank=inst.applicant_prefs[i].index(r) + 1,
+            department_rank=inst.reviewer_prefs[r].index(i) + 1,
+        ))
+    Placement.objects.bulk_create(placements)
+    selection_round.status = RoundStatus.PUBLISHED
+    selection_round.published_at = now
+    selection_round.save(update_fields=["status", "published_at", "updated_at"])
+    round.status, round.published_at = selection_round.status, selection_round.published_at
+    return selection_round
+
+
+# -- selectors -----------------------------------------------------------------------------
+
+
+def rounds_of_program(*, program: Program) -> QuerySet[SelectionRound]:
+    return SelectionRound.objects.filter(program=program).annotate(departments=Count("seats", distinct=True))
+
+
+def rounds_headed_by(*, person: Person | None) -> QuerySet[SelectionRound]:
+    """Rounds in which a department this person heads takes part (for their home page)."""
+    if person is None:
+        return SelectionRound.objects.none()
+    return SelectionRound.objects.filter(seats__department__head=person).select_related("program").distinct()
+
+
+def round_get(*, round_id: int, program: Program | None = None) -> SelectionRound:
+    qs = SelectionRound.objects.select_related("program", "program__owner")
+    if program is not None:
+        qs = qs.filter(program=program)
+    selection_round = qs.filter(pk=round_id).first()
+    if selection_round is None:
+        raise NotFound()
+    return selection_round
+
+
+def round_seats(*, round: SelectionRound) -> QuerySet[RoundSeat]:
+    return RoundSeat.objects.filter(round=round).select_related("department", "department__head")
+
+
+def round_seat_get(*, round: SelectionRound, department_code: str) -> RoundSeat:
+    seat = round_seats(round=round).filter(department__code=department_code).first()
+    if seat is None:
+        raise NotFound(_("This department is not taking part in this round."))
+    return seat
+
+
+def round_graduates(*, round: SelectionRound) -> QuerySet[Person]:
+    return _graduates_qs(round.program).select_related("job_profile", "department").order_by("full_name", "pk")
+
+
+def is_graduate(*, round: SelectionRound, person: Person | None) -> bool:
+    return person is not None and _graduates_qs(round.program).filter(pk=person.pk).exists()
+
+
+def applicant_ranking(*, round: SelectionRound, applicant: Person) -> QuerySet[ApplicantChoice]:
+    """The graduate's own ranking (only ever shown to that graduate)."""
+    return ApplicantChoice.objects.filter(round=round, applicant=applicant).select_related("department")
+
+
+def department_ranking(*, round: SelectionRound, department: Department) -> QuerySet[DepartmentChoice]:
+    """The department's own ranking (only ever shown to its head and the program manager)."""
+    return DepartmentChoice.objects.filter(round=round, department=department).select_related(
+        "applicant", "applicant__job_profile")
+
+
+def applicant_result(*, round: SelectionRound, applicant: Person) -> Placement | None:
+    """The graduate's own placement, once published."""
+    if round.status != RoundStatus.PUBLISHED:
+        return None
+    return Placement.objects.filter(round=round, applicant=applicant).select_related("department").first()
+
+
+def department_result(*, round: SelectionRound, department: Department) -> QuerySet[Placement]:
+    """The graduates placed with the department, once published."""
+    if round.status != RoundStatus.PUBLISHED:
+        return Placement.objects.none()
+    return (Placement.objects.filter(round=round, department=department)
+            .select_related("applicant", "applicant__job_profile").order_by("department_rank"))
+
+
+def round_results(*, round: SelectionRound) -> QuerySet[Placement]:
+    """The manager's full table."""
+    return Placement.objects.filter(round=round).select_related(
+        "applicant", "applicant__job_profile", "department").order_by("applicant__full_name", "applicant_id")
+
+
+def round_progress(*, round: SelectionRound) -> dict[str, int]:
+    """How many graduates and departments have submitted a ranking (counts only, never contents)."""
+    graduate_ids = _graduates_qs(round.program).values("pk")
+    seats = RoundSeat.objects.filter(round=round).aggregate(n=Count("pk"))["n"]
+    return {
+        "graduates": _graduates_qs(round.program).count(),
+        "graduates_submitted": ApplicantChoice.objects.filter(round=round, applicant__in=graduate_ids)
+        .values("applicant").distinct().count(),
+        "departments": seats,
+        "departments_submitted": DepartmentChoice.objects.filter(
+            round=round, department__round_seats__round=round).values("department").distinct().count(),
+    }
+
+
+def round_summary(*, round: SelectionRound) -> dict[str, int]:
+    """Placed / not placed / first choices, after publication."""
+    return Placement.objects.filter(round=round).aggregate(
+        placed=Count("pk", filter=Q(department__isnull=False)),
+        unplaced=Count("pk", filter=Q(department__isnull=True)),
+        first_choice=Count("pk", filter=Q(applicant_rank=1)),
+    )
+
+
+def _published_instance(selection_round: SelectionRound) -> tuple[RoundInstance, list[int]]:
+    placements = dict(Placement.objects.filter(round=selection_round).values_list("applicant_id", "department_id"))
+    inst = _round_instance(selection_round, placements)
+    r_index = {pk: j for j, pk in enumerate(inst.departments)}
+    matching = [r_index.get(placements[pk], -1) if placements[pk] else -1 for pk in inst.applicants]
+    return inst, matching
+
+
+def round_blocking_pairs(*, round: SelectionRound) -> list[tuple[int, int]]:
+    """Blocking pairs of the published result as (person id, department id); empty = stable."""
+    if round.status != RoundStatus.PUBLISHED:
+        return []
+    inst, matching = _published_instance(round)
+    return [(inst.applicants[a], inst.departments[r])
+            for a, r in blocking_pairs(inst.applicant_prefs, inst.reviewer_prefs, inst.capacities, matching)]
+
+
+def placement_explanation(*, round: SelectionRound, applicant: Person) -> list[str]:
+    """Plain-language sentences: which choice the graduate got and why not a higher one."""
+    if round.status != RoundStatus.PUBLISHED:
+        raise Conflict(_("Explanations are available once the results are published."), code="not_published")
+    inst, matching = _published_instance(round)
+    if applicant.pk not in inst.applicants:
+        raise NotFound(_("This graduate has no placement in this round."))
+    a = inst.applicant_index(applicant.pk)
+    names = dict(Department.objects.filter(pk__in=inst.departments).values_list("pk", "name"))
+    r = matching[a]
+    sentences: list[str] = []
+    if r >= 0:
+        sentences.append(_("You got your %(ordinal)s choice: %(department)s.") % {
+            "ordinal": ordinal(inst.applicant_prefs[a].index(r) + 1), "department": names[inst.departments[r]]})
+    elif not inst.applicant_prefs[a]:
+        sentences.append(_("Not placed: you did not rank any department."))
+    else:
+        sentences.append(_("Not placed: no department you ranked also ranked you, with a free place."))
+    for item in explain_applicant(inst.applicant_prefs, inst.reviewer_prefs, inst.capacities, matching, a):
+        j = int(item["reviewer"])
+        name = names[inst.departments[j]]
+        reason = item["reason"]
+        if reason == "not_listed_by_reviewer":
+            sentences.append(_("%(department)s did not rank you.") % {"department": name})
+        elif reason == "no_capacity":
+            sentences.append(_("%(department)s had no places.") % {"department": name})
+        elif reason == "full_with_preferred":
+            your_rank = int(item["applicant_rank"]) + 1
+            seats = inst.capacities[j]
+            sentences.append(
+                ngettext(
+                    "%(department)s ranked %(above)d graduates above you and filled its %(seats)d place "
+                    "with graduates it ranked higher (its lowest admitted: rank %(worst)d; you: rank %(you)d).",
+                    "%(department)s ranked %(above)d graduates above you and filled its %(seats)d places "
+                    "with graduates it ranked higher (its lowest admitted: rank %(worst)d; you: rank %(you)d).",
+                    seats,
+                ) % {"department": name, "above": your_rank - 1, "seats": seats,
+                     "worst": int(item["worst_rank"]) + 1, "you": your_rank}
+            )
+        else:  # "blocking": only possible for an unstable matching, which publication refuses
+            sentences.append(_("%(department)s would have preferred you: the result is not stable.") % {
+                "department": name})
+    return sentences
