@@ -7,9 +7,10 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from tandem.mentorships.models import Mentorship, MentorshipOrigin, MentorshipStatus
-from tandem.programs.models import MatchingMode, Program, ProgramType
+from tandem.programs.models import Enrolment, MatchingMode, Program, ProgramType
 from tests.factories import DepartmentFactory, RequirementFactory
 
+IN_PROGRAM = {"hr", "program_manager", "mentor", "mentee"}
 ROLES = ["anonymous", "hr", "program_manager", "department_head", "line_manager", "mentor", "mentee", "colleague"]
 
 
@@ -40,7 +41,9 @@ def org(db, make_person):
     )
     Mentorship.objects.create(program=program, mentor=people["mentor"], mentee=subject,
                               status=MentorshipStatus.ACTIVE, origin=MentorshipOrigin.MANUAL)
-    return {"people": people, "subject": subject, "competency": req.competency}
+    Enrolment.objects.create(program=program, person=subject, role="mentee")
+    Enrolment.objects.create(program=program, person=people["mentor"], role="mentor")
+    return {"people": people, "subject": subject, "competency": req.competency, "program": program}
 
 
 def client_for(client, org, role):
@@ -60,6 +63,12 @@ PAGES = [
     ("tokens", "get", "/account/tokens/", None, set(ROLES) - {"anonymous"}),
     ("imports", "get", "/imports/", None, {"hr"}),
     ("admin", "get", "/admin/", None, set()),  # nobody here is staff
+    ("programs", "get", "/programs/", None, set(ROLES) - {"anonymous"}),
+    ("new program", "get", "/programs/new/", None, {"hr", "program_manager"}),
+    ("program", "get", "/programs/{p}/", None, IN_PROGRAM),
+    ("recommendations", "get", "/programs/{p}/recommendations/", None, {"mentee"}),
+    ("mentor requests", "get", "/programs/{p}/requests/", None, {"mentor"}),
+    ("pairs", "get", "/programs/{p}/pairs/", None, IN_PROGRAM),
 ]
 API = [
     ("me", "get", "/api/me", set(ROLES) - {"anonymous"}),
@@ -69,6 +78,10 @@ API = [
      {"hr", "program_manager", "department_head", "line_manager", "mentor", "mentee"}),
     ("departments", "get", "/api/departments", set(ROLES) - {"anonymous"}),
     ("tokens", "get", "/api/tokens", set(ROLES) - {"anonymous"}),
+    ("programs", "get", "/api/programs", set(ROLES) - {"anonymous"}),
+    ("program", "get", "/api/programs/{p}", IN_PROGRAM),
+    ("recommendations", "get", "/api/programs/{p}/recommendations", {"mentee"}),
+    ("program pairs", "get", "/api/programs/{p}/mentorships", IN_PROGRAM),
 ]
 # Who may record which kind of rating for the subject (source 002's boundaries).
 RATINGS = {
@@ -83,7 +96,7 @@ RATINGS = {
 @pytest.mark.parametrize("name,method,url,data,allowed", PAGES, ids=[p[0] for p in PAGES])
 def test_page_access_follows_the_rules(client, org, role, name, method, url, data, allowed):
     c = client_for(client, org, role)
-    response = getattr(c, method)(url.format(e=org["subject"].employee_id))
+    response = getattr(c, method)(url.format(e=org["subject"].employee_id, p=org["program"].pk))
     assert response.status_code != 500
     if role in allowed:
         assert response.status_code == 200, f"{role} should open {name}"
@@ -99,7 +112,7 @@ def test_page_access_follows_the_rules(client, org, role, name, method, url, dat
 @pytest.mark.parametrize("name,method,url,allowed", API, ids=[a[0] for a in API])
 def test_api_access_follows_the_rules(client, org, role, name, method, url, allowed):
     c = client_for(client, org, role)
-    response = getattr(c, method)(url.format(e=org["subject"].employee_id))
+    response = getattr(c, method)(url.format(e=org["subject"].employee_id, p=org["program"].pk))
     if role in allowed:
         assert response.status_code == 200, f"{role} should call {name}: {response.content[:200]}"
     elif role == "anonymous":
