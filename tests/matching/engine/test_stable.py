@@ -126,7 +126,7 @@ def test_explain_applicant():
 def test_identical_to_matching_package(seed):
     games = pytest.importorskip("matching.games")
     rng = np.random.default_rng(seed)
-    m, n = 60, 8
+    m, n = 150, 8
     ap = [rng.permutation(n)[: rng.integers(1, 5)].tolist() for _ in range(m)]
     lists = [[] for _ in range(n)]
     for a, lst in enumerate(ap):

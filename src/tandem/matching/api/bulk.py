@@ -1,3 +1,143 @@
-from ninja import Router
+"""Flow 2 endpoints: the program manager's bulk match (preview, commit, pins and exclusions)."""
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.responses import Status
+
+from tandem.core import authz
+from tandem.core.errors import NotFound, ValidationFailed
+from tandem.matching.flows import bulk
+from tandem.matching.models import MatchRun
+from tandem.people.models import Person
+from tandem.programs.models import Program
 
 router = Router(tags=["matching: bulk"])
+
+
+class PairOut(Schema):
+    mentee: str = Field(..., description="mentee's employee ID")
+    mentee_name: str
+    mentor: str = Field(..., description="mentor's employee ID")
+    mentor_name: str
+    score: float
+    pinned: bool
+    reasons: list[str] = Field(..., description="plain-language reasons, strongest first")
+
+
+class UnmatchedOut(Schema):
+    mentee: str
+    mentee_name: str
+    reason: str = Field(..., description="no_allowed_mentor, capacity_exhausted or pin_conflict")
+    explanation: str
+
+
+class RunOut(Schema):
+    id: int
+    status: str = Field(..., description="preview, committed or discarded")
+    total_score: float
+    created_at: datetime
+    committed_at: datetime | None
+    pairs: list[PairOut]
+    unmatched: list[UnmatchedOut]
+
+
+class CommitOut(Schema):
+    created: int
+    run: RunOut
+
+
+class ConstraintIn(Schema):
+    mentee: str = Field(..., description="mentee's employee ID")
+    mentor: str = Field(..., description="mentor's employee ID")
+    kind: str = Field("pin", description="pin (always pair) or exclude (never pair)")
+
+
+class PairIn(Schema):
+    mentee: str
+    mentor: str
+
+
+class ConstraintOut(Schema):
+    id: int
+    mentee: str = Field(..., alias="mentee.employee_id")
+    mentor: str = Field(..., alias="mentor.employee_id")
+    kind: str
+
+
+def _program(request: HttpRequest, program_id: int) -> Program:
+    program = Program.objects.select_related("owner").filter(pk=program_id).first()
+    if program is None:
+        raise NotFound()
+    authz.require(authz.can_run_bulk_match(authz.actor_for(request.user), program))
+    return program
+
+
+def _run_out(run: MatchRun) -> RunOut:
+    view = bulk.run_view(run=run, reasons_limit=6)
+    return RunOut(
+        id=run.pk, status=run.status, total_score=run.total_score, created_at=run.created_at,
+        committed_at=run.committed_at,
+        pairs=[PairOut(mentee=p.mentee.employee_id, mentee_name=p.mentee.full_name, mentor=p.mentor.employee_id,
+                       mentor_name=p.mentor.full_name, score=p.score, pinned=p.pinned, reasons=p.reasons)
+               for p in view.pairs],
+        unmatched=[UnmatchedOut(mentee=u.mentee.employee_id, mentee_name=u.mentee.full_name, reason=u.reason,
+                                explanation=u.explanation) for u in view.unmatched],
+    )
+
+
+def _people(mentee_id: str, mentor_id: str) -> tuple[Person, Person]:
+    found = {p.employee_id: p for p in Person.objects.filter(employee_id__in=[mentee_id, mentor_id])}
+    errors = {f: [f"Unknown employee ID: {e}"] for f, e in (("mentee", mentee_id), ("mentor", mentor_id))
+              if e not in found}
+    if errors:
+        raise ValidationFailed(errors)
+    return found[mentee_id], found[mentor_id]
+
+
+@router.post("/programs/{program_id}/bulk-match/preview", response={201: RunOut},
+             summary="Compute a bulk-match preview (discards the previous preview)")
+def bulk_preview(request: HttpRequest, program_id: int):
+    program = _program(request, program_id)
+    return Status(201, _run_out(bulk.bulk_preview(program=program, user=request.user)))
+
+
+@router.get("/programs/{program_id}/bulk-match/runs/{run_id}", response=RunOut, summary="A bulk-match run")
+def bulk_run(request: HttpRequest, program_id: int, run_id: int):
+    program = _program(request, program_id)
+    return _run_out(bulk.run_get(program=program, run_id=run_id))
+
+
+@router.post("/programs/{program_id}/bulk-match/runs/{run_id}/commit", response=CommitOut,
+             summary="Create the preview's pairs as mentorships (409 if anything changed since the preview)")
+def bulk_commit(request: HttpRequest, program_id: int, run_id: int):
+    program = _program(request, program_id)
+    run = bulk.run_get(program=program, run_id=run_id)
+    created = bulk.bulk_commit(run=run, user=request.user)
+    run.refresh_from_db()
+    return CommitOut(created=created, run=_run_out(run))
+
+
+@router.get("/programs/{program_id}/match-constraints", response=list[ConstraintOut],
+            summary="Pins and exclusions of the program")
+def constraint_list(request: HttpRequest, program_id: int):
+    return list(bulk.constraints_of(program=_program(request, program_id)))
+
+
+@router.post("/programs/{program_id}/match-constraints", response={201: ConstraintOut},
+             summary="Pin (always pair) or exclude (never pair) a mentee and a mentor")
+def constraint_add(request: HttpRequest, program_id: int, payload: ConstraintIn):
+    program = _program(request, program_id)
+    mentee, mentor = _people(payload.mentee, payload.mentor)
+    return Status(201, bulk.constraint_add(program=program, mentee=mentee, mentor=mentor, kind=payload.kind,
+                                           user=request.user))
+
+
+@router.delete("/programs/{program_id}/match-constraints", response={204: None},
+               summary="Remove the pin or exclusion of a pair")
+def constraint_remove(request: HttpRequest, program_id: int, payload: PairIn):
+    program = _program(request, program_id)
+    mentee, mentor = _people(payload.mentee, payload.mentor)
+    bulk.constraint_remove(program=program, mentee=mentee, mentor=mentor, user=request.user)
+    return Status(204, None)

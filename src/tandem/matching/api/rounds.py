@@ -1,3 +1,224 @@
-from ninja import Router
+"""Blind mutual-selection rounds: create, rank, publish, results (each caller sees only their own)."""
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.responses import Status
+
+from tandem.core import authz
+from tandem.core.errors import Forbidden, NotFound, ValidationFailed
+from tandem.matching.flows import rounds as flow
+from tandem.matching.models import SelectionRound
+from tandem.people.models import Department, Person
+from tandem.programs.models import Program
 
 router = Router(tags=["matching: rounds"])
+
+
+class SeatIn(Schema):
+    department: str = Field(..., description="department code")
+    seats: int = Field(..., ge=1)
+
+
+class RoundIn(Schema):
+    name: str
+    deadline: datetime = Field(..., description="ISO 8601 with a time zone")
+    seats: list[SeatIn]
+
+
+class SeatOut(Schema):
+    department: str = Field(..., alias="department.code")
+    department_name: str = Field(..., alias="department.name")
+    seats: int
+    pitch: str
+
+
+class RoundOut(Schema):
+    id: int
+    program: int = Field(..., alias="program_id")
+    name: str
+    deadline: datetime
+    status: str
+    published_at: datetime | None = None
+    seats: list[SeatOut]
+
+
+class ApplicantRankingIn(Schema):
+    departments: list[str] = Field(..., description="department codes, first choice first")
+
+
+class DepartmentRankingIn(Schema):
+    applicants: list[str] = Field(..., description="employee IDs, most wanted first")
+
+
+class RankingOut(Schema):
+    ranked: list[str]
+
+
+class PublishIn(Schema):
+    force: bool = Field(False, description="close before the deadline")
+
+
+class PlacementOut(Schema):
+    applicant: str
+    applicant_name: str
+    department: str | None = None
+    department_name: str | None = None
+    applicant_rank: int | None = Field(None, description="which choice it was for the graduate")
+    department_rank: int | None = Field(None, description="the department's rank of the graduate")
+
+
+class ExplanationOut(Schema):
+    applicant: str
+    sentences: list[str]
+    stable: bool
+
+
+def _round_or_404(request: HttpRequest, round_id: int) -> tuple[authz.Actor, SelectionRound]:
+    actor = authz.actor_for(request.user)
+    selection_round = flow.round_get(round_id=round_id)
+    if not authz.can_view_round(actor, selection_round):
+        raise NotFound()
+    return actor, selection_round
+
+
+def _round_out(selection_round: SelectionRound) -> dict:
+    return {
+        "id": selection_round.pk,
+        "program_id": selection_round.program_id,
+        "name": selection_round.name,
+        "deadline": selection_round.deadline,
+        "status": selection_round.status,
+        "published_at": selection_round.published_at,
+        "seats": list(flow.round_seats(round=selection_round)),
+    }
+
+
+def _placement_out(p, *, with_department_rank: bool = True, with_applicant_rank: bool = True) -> dict:
+    return {
+        "applicant": p.applicant.employee_id,
+        "applicant_name": p.applicant.full_name,
+        "department": p.department.code if p.department else None,
+        "department_name": p.department.name if p.department else None,
+        "applicant_rank": p.applicant_rank if with_applicant_rank else None,
+        "department_rank": p.department_rank if with_department_rank else None,
+    }
+
+
+@router.post("/programs/{program_id}/rounds", response={201: RoundOut}, summary="Open a selection round (program manager)")
+def round_create(request: HttpRequest, program_id: int, payload: RoundIn):
+    actor = authz.actor_for(request.user)
+    program = Program.objects.filter(pk=program_id).first()
+    if program is None or not authz.can_view_program(actor, program):
+        raise NotFound()
+    authz.require(authz.can_manage_program(actor, program))
+    codes = [s.department for s in payload.seats]
+    departments = {d.code: d for d in Department.objects.filter(code__in=codes)}
+    unknown = [c for c in codes if c not in departments]
+    if unknown:
+        raise ValidationFailed({"seats": [f"Unknown department: {', '.join(unknown)}."]})
+    if len(set(codes)) != len(codes):
+        raise ValidationFailed({"seats": ["Each department may appear only once."]})
+    selection_round = flow.round_create(
+        program=program, name=payload.name, deadline=payload.deadline, user=request.user,
+        seats=[(departments[s.department], s.seats) for s in payload.seats],
+    )
+    return Status(201, _round_out(selection_round))
+
+
+@router.get("/rounds/{round_id}", response=RoundOut, summary="A selection round with its departments and places")
+def round_detail(request: HttpRequest, round_id: int):
+    return _round_out(_round_or_404(request, round_id)[1])
+
+
+@router.put("/rounds/{round_id}/my-ranking", response=RankingOut, summary="Replace my ranking of departments (graduate)")
+def applicant_ranking_put(request: HttpRequest, round_id: int, payload: ApplicantRankingIn):
+    actor, selection_round = _round_or_404(request, round_id)
+    authz.require(authz.can_rank_as_applicant(actor, selection_round))
+    seats = {s.department.code: s.department for s in flow.round_seats(round=selection_round)}
+    unknown = [c for c in payload.departments if c not in seats]
+    if unknown:
+        raise ValidationFailed({"departments": [f"Not taking part in this round: {', '.join(unknown)}."]})
+    flow.applicant_ranking_save(round=selection_round, applicant=actor.person,
+                                departments=[seats[c] for c in payload.departments])
+    return {"ranked": payload.departments}
+
+
+@router.get("/rounds/{round_id}/my-ranking", response=RankingOut, summary="My ranking of departments (graduate)")
+def applicant_ranking_get(request: HttpRequest, round_id: int):
+    actor, selection_round = _round_or_404(request, round_id)
+    authz.require(authz.can_rank_as_applicant(actor, selection_round))
+    choices = flow.applicant_ranking(round=selection_round, applicant=actor.person)
+    return {"ranked": [c.department.code for c in choices]}
+
+
+@router.put("/rounds/{round_id}/departments/{code}/ranking", response=RankingOut,
+            summary="Replace the department's ranking of graduates (its head)")
+def department_ranking_put(request: HttpRequest, round_id: int, code: str, payload: DepartmentRankingIn):
+    actor, selection_round = _round_or_404(request, round_id)
+    department = Department.objects.filter(code=code).first()
+    if department is None:
+        raise NotFound()
+    authz.require(authz.can_rank_for_department(actor, department))
+    people = {p.employee_id: p for p in Person.objects.filter(employee_id__in=payload.applicants)}
+    unknown = [e for e in payload.applicants if e not in people]
+    if unknown:
+        raise ValidationFailed({"applicants": [f"Unknown employee ID: {', '.join(unknown)}."]})
+    flow.department_ranking_save(round=selection_round, department=department,
+                                 applicants=[people[e] for e in payload.applicants])
+    return {"ranked": payload.applicants}
+
+
+@router.get("/rounds/{round_id}/departments/{code}/ranking", response=RankingOut,
+            summary="The department's ranking of graduates (its head)")
+def department_ranking_get(request: HttpRequest, round_id: int, code: str):
+    actor, selection_round = _round_or_404(request, round_id)
+    seat = flow.round_seat_get(round=selection_round, department_code=code)
+    authz.require(authz.can_rank_for_department(actor, seat.department))
+    choices = flow.department_ranking(round=selection_round, department=seat.department)
+    return {"ranked": [c.applicant.employee_id for c in choices]}
+
+
+@router.post("/rounds/{round_id}/close-and-publish", response=RoundOut,
+             summary="Close the round, place graduates by stable matching, publish (program manager)")
+def round_publish(request: HttpRequest, round_id: int, payload: PublishIn | None = None):
+    actor, selection_round = _round_or_404(request, round_id)
+    authz.require(authz.can_manage_round(actor, selection_round))
+    flow.round_close_and_publish(round=selection_round, user=request.user, force=bool(payload and payload.force))
+    return _round_out(selection_round)
+
+
+@router.get("/rounds/{round_id}/results", response=list[PlacementOut],
+            summary="Published placements: all for the manager, own for a graduate, own department's for a head")
+def round_results(request: HttpRequest, round_id: int):
+    actor, selection_round = _round_or_404(request, round_id)
+    if authz.can_manage_round(actor, selection_round):
+        return [_placement_out(p) for p in flow.round_results(round=selection_round)
+                if selection_round.status == "published"]
+    out = []
+    if authz.can_rank_as_applicant(actor, selection_round):
+        mine = flow.applicant_result(round=selection_round, applicant=actor.person)
+        if mine is not None:
+            out.append(_placement_out(mine, with_department_rank=False))
+    for seat in flow.round_seats(round=selection_round):
+        if authz.can_rank_for_department(actor, seat.department):
+            out += [_placement_out(p, with_applicant_rank=False)
+                    for p in flow.department_result(round=selection_round, department=seat.department)]
+    return out
+
+
+@router.get("/rounds/{round_id}/results/{employee_id}/explanation", response=ExplanationOut,
+            summary="Why one graduate was placed as they were (program manager)")
+def round_explanation(request: HttpRequest, round_id: int, employee_id: str):
+    actor, selection_round = _round_or_404(request, round_id)
+    if not authz.can_manage_round(actor, selection_round):
+        raise Forbidden()
+    person = Person.objects.filter(employee_id=employee_id).first()
+    if person is None:
+        raise NotFound()
+    return {
+        "applicant": employee_id,
+        "sentences": flow.placement_explanation(round=selection_round, applicant=person),
+        "stable": not flow.round_blocking_pairs(round=selection_round),
+    }

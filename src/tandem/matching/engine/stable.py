@@ -12,6 +12,7 @@ Ranks in this module are 0-based positions in a list (0 = first choice).
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Sequence
 from typing import Any
@@ -27,6 +28,8 @@ Prefs = Sequence[Sequence[int]]
 
 #: Reviewer blocks for the rank lookup table hold at most this many entries.
 _TABLE_ENTRIES = 1 << 23
+#: Below this many free applicants, deferred acceptance finishes sequentially.
+_SEQUENTIAL_TAIL = 64
 
 
 class _Instance:
@@ -231,10 +234,59 @@ def _deferred_acceptance(inst: _Instance) -> NDArray[np.int64]:
             rejected = np.concatenate([rejected, displaced])
         ptr[rejected] += 1
         free = rejected[ptr[rejected] < end[rejected]]
+        if 0 < free.size <= _SEQUENTIAL_TAIL:
+            # a long tail of tiny rounds costs more in NumPy call overhead than a
+            # plain sequential finish (same result: proposal order is irrelevant)
+            slots = _sequential_finish(free, ptr, end, f_r, f_rank, slots, s_ptr, capeff, sentinel, inst)
+            break
     owner = np.repeat(np.arange(n, dtype=np.int64), capeff)
     held = slots < sentinel
     match[inst.r_flat[inst.r_ptr[owner[held]] + slots[held]]] = owner[held]
     return match
+
+
+def _sequential_finish(
+    free: NDArray[np.int64],
+    ptr: NDArray[np.int64],
+    end: NDArray[np.int64],
+    f_r: NDArray[np.int64],
+    f_rank: NDArray[np.int64],
+    slots: NDArray[np.int64],
+    s_ptr: NDArray[np.int64],
+    capeff: NDArray[np.int64],
+    sentinel: int,
+    inst: _Instance,
+) -> NDArray[np.int64]:
+    """Finish deferred acceptance one proposal at a time; returns the new slot array."""
+    held: dict[int, list[int]] = {}
+    stack = free.tolist()
+    pos = ptr.copy()
+    while stack:
+        a = stack.pop()
+        p, e = int(pos[a]), int(end[a])
+        while p < e:
+            r, rk = int(f_r[p]), int(f_rank[p])
+            h = held.get(r)
+            if h is None:
+                lo, hi = int(s_ptr[r]), int(s_ptr[r + 1])
+                h = held[r] = [x for x in slots[lo:hi].tolist() if x < sentinel]
+            if len(h) < capeff[r]:
+                bisect.insort(h, rk)
+                break
+            if rk < h[-1]:
+                bisect.insort(h, rk)
+                out = h.pop()
+                b = int(inst.r_flat[inst.r_ptr[r] + out])
+                pos[b] += 1
+                stack.append(b)
+                break
+            p += 1
+        pos[a] = p
+    out_slots = slots.copy()
+    for r, h in held.items():
+        lo = int(s_ptr[r])
+        out_slots[lo : lo + int(capeff[r])] = h + [sentinel] * (int(capeff[r]) - len(h))
+    return out_slots
 
 
 def stable_match_reviewer_optimal(

@@ -206,7 +206,7 @@ def round_close_and_publish(*, round: SelectionRound, user: Any = None, force: b
 
     Allowed at or after the deadline; earlier only with ``force=True`` (an explicit decision).
     """
-    selection_round = SelectionRound.objects.select_for_update().select_related("program").get(pk=round.pk)
+    selection_round = SelectionRound.objects.select_for_update(of=("self",)).select_related("program").get(pk=round.pk)
     _require_open(selection_round)
     now = timezone.now()
     if now < selection_round.deadline and not force:
@@ -295,7 +295,8 @@ def applicant_result(*, round: SelectionRound, applicant: Person) -> Placement |
     """The graduate's own placement, once published."""
     if round.status != RoundStatus.PUBLISHED:
         return None
-    return Placement.objects.filter(round=round, applicant=applicant).select_related("department").first()
+    return (Placement.objects.filter(round=round, applicant=applicant)
+            .select_related("applicant", "department").first())
 
 
 def department_result(*, round: SelectionRound, department: Department) -> QuerySet[Placement]:
@@ -303,7 +304,7 @@ def department_result(*, round: SelectionRound, department: Department) -> Query
     if round.status != RoundStatus.PUBLISHED:
         return Placement.objects.none()
     return (Placement.objects.filter(round=round, department=department)
-            .select_related("applicant", "applicant__job_profile").order_by("department_rank"))
+            .select_related("applicant", "applicant__job_profile", "department").order_by("department_rank"))
 
 
 def round_results(*, round: SelectionRound) -> QuerySet[Placement]:
@@ -381,15 +382,14 @@ def placement_explanation(*, round: SelectionRound, applicant: Person) -> list[s
         elif reason == "full_with_preferred":
             your_rank = int(item["applicant_rank"]) + 1
             seats = inst.capacities[j]
+            ranked = ngettext("%(department)s ranked %(above)d graduate above you",
+                              "%(department)s ranked %(above)d graduates above you", your_rank - 1) % {
+                "department": name, "above": your_rank - 1}
+            filled = ngettext("filled its %(seats)d place with graduates it ranked higher",
+                              "filled its %(seats)d places with graduates it ranked higher", seats) % {"seats": seats}
             sentences.append(
-                ngettext(
-                    "%(department)s ranked %(above)d graduates above you and filled its %(seats)d place "
-                    "with graduates it ranked higher (its lowest admitted: rank %(worst)d; you: rank %(you)d).",
-                    "%(department)s ranked %(above)d graduates above you and filled its %(seats)d places "
-                    "with graduates it ranked higher (its lowest admitted: rank %(worst)d; you: rank %(you)d).",
-                    seats,
-                ) % {"department": name, "above": your_rank - 1, "seats": seats,
-                     "worst": int(item["worst_rank"]) + 1, "you": your_rank}
+                _("%(ranked)s and %(filled)s (its lowest admitted: rank %(worst)d; you: rank %(you)d).") % {
+                    "ranked": ranked, "filled": filled, "worst": int(item["worst_rank"]) + 1, "you": your_rank}
             )
         else:  # "blocking": only possible for an unstable matching, which publication refuses
             sentences.append(_("%(department)s would have preferred you: the result is not stable.") % {

@@ -1,0 +1,245 @@
+"""Pages of blind mutual-selection rounds, under /programs/<id>/rounds/.
+
+One page per round, role-aware: the graduate ranks departments, the department head ranks graduates
+and presents the department, the program manager follows progress and publishes.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from tandem.core import authz
+from tandem.core.errors import ApplicationError, ValidationFailed
+from tandem.matching.flows import rounds as flow
+from tandem.matching.models import RoundStatus, SelectionRound
+from tandem.people.models import Department, Person
+from tandem.programs.models import Program
+
+
+class RoundForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
+    deadline = forms.DateTimeField(
+        label=gettext_lazy("Deadline"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+def _program(request: HttpRequest, program_id: int) -> tuple[authz.Actor, Program]:
+    actor = authz.actor_for(request.user)
+    program = Program.objects.select_related("owner").filter(pk=program_id).first()
+    if program is None:
+        raise Http404
+    return actor, program
+
+
+def _round(request: HttpRequest, program_id: int, round_id: int) -> tuple[authz.Actor, SelectionRound]:
+    actor, program = _program(request, program_id)
+    selection_round = flow.round_get(round_id=round_id, program=program)
+    authz.require(authz.can_view_round(actor, selection_round))
+    return actor, selection_round
+
+
+def _ordered_from_selects(post, prefix: str, objects: dict[int, object]) -> list:
+    """Turn ``<prefix><id> = rank`` selects into an ordered list; equal ranks are an error."""
+    chosen: list[tuple[int, int]] = []
+    for key, value in post.items():
+        if not key.startswith(prefix) or not value:
+            continue
+        try:
+            pk, rank = int(key[len(prefix):]), int(value)
+        except ValueError as exc:
+            raise ValidationFailed({"ranking": [_("Choose a number for each rank.")]}) from exc
+        if pk not in objects:
+            raise ValidationFailed({"ranking": [_("Unknown choice in the ranking.")]})
+        chosen.append((rank, pk))
+    ranks = [r for r, _pk in chosen]
+    if len(set(ranks)) != len(ranks):
+        raise ValidationFailed({"ranking": [_("Two choices have the same number; give each a different one.")]})
+    return [objects[pk] for _r, pk in sorted(chosen)]
+
+
+def _flash(request: HttpRequest, exc: ApplicationError) -> None:
+    errors = getattr(exc, "errors", None)
+    if isinstance(errors, dict):
+        for errs in errors.values():
+            for e in errs:
+                messages.error(request, e)
+    else:
+        messages.error(request, exc.message)
+
+
+@login_required
+def round_list(request: HttpRequest, program_id: int) -> HttpResponse:
+    actor, program = _program(request, program_id)
+    can_manage = authz.can_manage_program(actor, program)
+    if authz.can_view_program(actor, program):
+        rounds = flow.rounds_of_program(program=program)
+    else:
+        rounds = flow.rounds_headed_by(person=actor.person).filter(program=program)
+        authz.require(rounds.exists())
+    form = RoundForm(request.POST or None) if can_manage else None
+    departments = list(Department.objects.order_by("path")) if can_manage else []
+    seat_values: dict[int, str] = {}
+    if request.method == "POST":
+        authz.require(can_manage)
+        seats: list[tuple[Department, int]] = []
+        for d in departments:
+            raw = request.POST.get(f"seats-{d.pk}", "").strip()
+            seat_values[d.pk] = raw
+            if raw:
+                try:
+                    n = int(raw)
+                except ValueError:
+                    form.add_error(None, _("%(department)s: give a whole number of places.") % {"department": d.name})
+                    continue
+                if n:
+                    seats.append((d, n))
+        if form.is_valid():
+            try:
+                selection_round = flow.round_create(program=program, seats=seats, user=request.user,
+                                                    **form.cleaned_data)
+                messages.success(request, _("Round opened. Graduates and department heads can now rank."))
+                return redirect("round_detail", program_id=program.pk, round_id=selection_round.pk)
+            except ValidationFailed as exc:
+                for field, errs in exc.errors.items():
+                    for e in errs:
+                        form.add_error(field if field in form.fields else None, e)
+    return render(request, "matching/rounds/list.html", {
+        "program": program,
+        "rounds": rounds,
+        "form": form,
+        "departments": [(d, seat_values.get(d.pk, "")) for d in departments],
+    })
+
+
+@login_required
+def round_detail(request: HttpRequest, program_id: int, round_id: int) -> HttpResponse:
+    actor, selection_round = _round(request, program_id, round_id)
+    is_open = selection_round.status == RoundStatus.OPEN
+    before_deadline = timezone.now() < selection_round.deadline
+    seats = list(flow.round_seats(round=selection_round))
+    ctx: dict = {
+        "program": selection_round.program,
+        "round": selection_round,
+        "is_open": is_open,
+        "before_deadline": before_deadline,
+        "seats": seats,
+        "can_manage": authz.can_manage_round(actor, selection_round),
+        "is_graduate": authz.can_rank_as_applicant(actor, selection_round),
+    }
+    if ctx["is_graduate"]:
+        if is_open:
+            mine = {c.department_id: c.rank for c in flow.applicant_ranking(round=selection_round, applicant=actor.person)}
+            ctx["my_ranked"] = bool(mine)
+            ctx["rank_choices"] = range(1, len(seats) + 1)
+            ctx["my_cards"] = [(s, mine.get(s.department_id)) for s in seats]
+        else:
+            ctx["my_placement"] = flow.applicant_result(round=selection_round, applicant=actor.person)
+    headed = [s for s in seats if authz.can_rank_for_department(actor, s.department)]
+    if headed:
+        graduates = list(flow.round_graduates(round=selection_round)) if is_open else []
+        ctx["headed"] = []
+        for seat in headed:
+            entry: dict = {"seat": seat}
+            if is_open:
+                ranks = {c.applicant_id: c.rank
+                         for c in flow.department_ranking(round=selection_round, department=seat.department)}
+                entry["rows"] = [(g, ranks.get(g.pk)) for g in graduates]
+                entry["submitted"] = bool(ranks)
+            else:
+                entry["placed"] = list(flow.department_result(round=selection_round, department=seat.department))
+            ctx["headed"].append(entry)
+        ctx["grad_choices"] = range(1, len(graduates) + 1)
+    if ctx["can_manage"]:
+        if is_open:
+            ctx["progress"] = flow.round_progress(round=selection_round)
+        else:
+            ctx["results"] = flow.round_results(round=selection_round)
+            ctx["summary"] = flow.round_summary(round=selection_round)
+            ctx["stable"] = not flow.round_blocking_pairs(round=selection_round)
+    return render(request, "matching/rounds/detail.html", ctx)
+
+
+@login_required
+@require_POST
+def round_rank_departments(request: HttpRequest, program_id: int, round_id: int) -> HttpResponse:
+    actor, selection_round = _round(request, program_id, round_id)
+    authz.require(authz.can_rank_as_applicant(actor, selection_round))
+    try:
+        departments = {s.department_id: s.department for s in flow.round_seats(round=selection_round)}
+        ordered = _ordered_from_selects(request.POST, "rank-", departments)
+        flow.applicant_ranking_save(round=selection_round, applicant=actor.person, departments=ordered)
+        messages.success(request, _("Your ranking is saved. You can change it until the deadline."))
+    except ApplicationError as exc:
+        _flash(request, exc)
+    return redirect("round_detail", program_id=program_id, round_id=round_id)
+
+
+@login_required
+@require_POST
+def round_rank_graduates(request: HttpRequest, program_id: int, round_id: int, code: str) -> HttpResponse:
+    actor, selection_round = _round(request, program_id, round_id)
+    seat = flow.round_seat_get(round=selection_round, department_code=code)
+    authz.require(authz.can_rank_for_department(actor, seat.department))
+    try:
+        graduates = {p.pk: p for p in flow.round_graduates(round=selection_round)}
+        ordered = _ordered_from_selects(request.POST, "rank-", graduates)
+        flow.department_ranking_save(round=selection_round, department=seat.department, applicants=ordered)
+        messages.success(request, _("The ranking for %(department)s is saved.") % {"department": seat.department.name})
+    except ApplicationError as exc:
+        _flash(request, exc)
+    return redirect("round_detail", program_id=program_id, round_id=round_id)
+
+
+@login_required
+@require_POST
+def round_pitch(request: HttpRequest, program_id: int, round_id: int, code: str) -> HttpResponse:
+    actor, selection_round = _round(request, program_id, round_id)
+    seat = flow.round_seat_get(round=selection_round, department_code=code)
+    authz.require(authz.can_rank_for_department(actor, seat.department))
+    try:
+        flow.round_seat_update_pitch(seat=seat, pitch=request.POST.get("pitch", ""))
+        messages.success(request, _("Pitch saved."))
+    except ApplicationError as exc:
+        _flash(request, exc)
+    return redirect("round_detail", program_id=program_id, round_id=round_id)
+
+
+@login_required
+@require_POST
+def round_publish(request: HttpRequest, program_id: int, round_id: int) -> HttpResponse:
+    actor, selection_round = _round(request, program_id, round_id)
+    authz.require(authz.can_manage_round(actor, selection_round))
+    try:
+        flow.round_close_and_publish(round=selection_round, user=request.user, force=bool(request.POST.get("force")))
+        messages.success(request, _("The round is closed and the placements are published."))
+    except ApplicationError as exc:
+        _flash(request, exc)
+    return redirect("round_detail", program_id=program_id, round_id=round_id)
+
+
+@login_required
+def round_explain(request: HttpRequest, program_id: int, round_id: int, employee_id: str) -> HttpResponse:
+    actor, selection_round = _round(request, program_id, round_id)
+    authz.require(authz.can_manage_round(actor, selection_round))
+    person = Person.objects.filter(employee_id=employee_id).first()
+    if person is None:
+        raise Http404
+    sentences = flow.placement_explanation(round=selection_round, applicant=person)
+    template = "matching/rounds/_explain.html" if request.headers.get("HX-Request") else "matching/rounds/explain.html"
+    return render(request, template, {
+        "program": selection_round.program,
+        "round": selection_round,
+        "person": person,
+        "sentences": sentences,
+        "stable": not flow.round_blocking_pairs(round=selection_round),
+    })

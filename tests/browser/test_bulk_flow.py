@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from tandem.mentorships.models import Mentorship, MentorshipOrigin
+from tandem.people import services
+from tandem.people.models import RatingSource
+from tandem.programs.models import Enrolment, MatchingMode, Program, ProgramStatus, ProgramType
+from tests.factories import DepartmentFactory, PersonFactory, RequirementFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_the_program_manager_previews_a_bulk_match_and_commits_it(page, sign_in):
+    # given a bulk program with two mentees and two mentors, all rated in the competency the mentees lack
+    req = RequirementFactory(target_level=5, competency__name="Negotiation")
+    dep_a, dep_b = DepartmentFactory(), DepartmentFactory()
+    manager = PersonFactory(user=UserFactory(username="pm", groups=["program_manager"]), full_name="Paula Manager")
+    program = Program.objects.create(
+        name="Reverse 2026", program_type=ProgramType.CLASSIC, matching_mode=MatchingMode.BULK,
+        status=ProgramStatus.OPEN, starts_on=datetime.date(2026, 1, 1), ends_on=datetime.date(2026, 12, 31),
+        owner=manager, default_mentor_capacity=1,
+    )
+    people = {}
+    for name, level, role, dep in (("Ann Mentee", 1, "mentee", dep_a), ("Bob Mentee", 3, "mentee", dep_a),
+                                   ("Xena Mentor", 5, "mentor", dep_b), ("Yuri Mentor", 4, "mentor", dep_b)):
+        p = PersonFactory(full_name=name, department=dep, job_profile=req.job_profile if role == "mentee" else None)
+        services.rating_record(person=p, competency=req.competency, level=level, source=RatingSource.MANAGER,
+                               rated_by=None, rated_on=timezone.localdate())
+        Enrolment.objects.create(program=program, person=p, role=role)
+        people[name] = p
+    # when the manager opens the bulk page and runs a preview
+    sign_in("pm")
+    page.goto(f"/programs/{program.pk}/")
+    page.click("text=Bulk match")
+    page.wait_for_selector("h1:has-text('Bulk match')")
+    assert page.inner_text("#fig-mentees") == "2"
+    page.click("#run-preview")
+    # then the proposed pairs show with their reasons
+    page.wait_for_selector("#pairs")
+    ann_row = page.locator("#pairs tr", has_text="Ann Mentee")
+    assert "Yuri Mentor" in ann_row.inner_text()
+    assert "covers your gap in Negotiation" in ann_row.inner_text()
+    assert "Xena Mentor" in page.locator("#pairs tr", has_text="Bob Mentee").inner_text()
+    # when the manager commits
+    page.click("#commit")
+    # then the pairs are created and shown as committed
+    page.wait_for_selector("text=2 pairs created")
+    assert "Committed on" in page.inner_text("#preview")
+    made = {(m.mentee.full_name, m.mentor.full_name)
+            for m in Mentorship.objects.filter(program=program, origin=MentorshipOrigin.BULK).select_related(
+                "mentee", "mentor")}
+    assert made == {("Ann Mentee", "Yuri Mentor"), ("Bob Mentee", "Xena Mentor")}
+    assert page.inner_text("#fig-mentees") == "0"
