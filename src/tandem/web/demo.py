@@ -37,7 +37,7 @@ from tandem.people.services import current_levels_rebuild, department_paths_rebu
 from tandem.programs.models import Enrolment, EnrolmentRole, MatchingMode, Program, ProgramStatus, ProgramType
 
 DEMO_PASSWORD = "demo"
-TODAY = datetime.date(2026, 11, 2)
+TODAY = datetime.date.today()  # demo dates are relative to the day it is loaded
 
 LANGUAGES = [("en", "English"), ("ru", "Русский"), ("zh", "中文"), ("de", "Deutsch"), ("fr", "Français"), ("es", "Español")]
 LOCATIONS = [
