@@ -35,11 +35,11 @@ def test_graduate_and_head_rank_blind_then_the_manager_publishes(page, sign_in):
     # the graduate ranks Sales first, Finance second, with the keyboard-usable selects
     sign_in("gina")
     page.goto(url)
-    page.select_option("#rank-%d" % sales.pk, "1")
-    page.select_option("#rank-%d" % finance.pk, "2")
+    page.select_option(f"#rank-{sales.pk}", "1")
+    page.select_option(f"#rank-{finance.pk}", "2")
     page.click("text=Save my ranking")
     page.wait_for_selector("text=Your ranking is saved")
-    assert page.input_value("#rank-%d" % sales.pk) == "1"
+    assert page.input_value(f"#rank-{sales.pk}") == "1"
     assert "Oscar Other" not in page.content()
     page.click("text=Sign out")
 

@@ -241,6 +241,18 @@ def test_a_new_preview_discards_the_previous_one(world):
     assert first.status == RunStatus.DISCARDED and second.status == RunStatus.PREVIEW
 
 
+def test_a_closed_program_cannot_be_matched(world):
+    world.mentee(1), world.mentor(5)
+    run = world.preview()
+    Program.objects.filter(pk=world.program.pk).update(status=ProgramStatus.CLOSED)
+    world.program.refresh_from_db()
+    with pytest.raises(Conflict, match="closed"):
+        world.preview()
+    with pytest.raises(Conflict, match="closed"):
+        bulk.bulk_commit(run=run, user=None)
+    assert not Mentorship.objects.exists()
+
+
 # -- commit ----------------------------------------------------------------------------------
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -12,7 +13,13 @@ from django.utils import timezone
 from tandem.core.errors import Conflict, ValidationFailed
 from tandem.matching.engine.stable import blocking_pairs
 from tandem.matching.flows import rounds as flow
-from tandem.matching.models import ApplicantChoice, DepartmentChoice, Placement, RoundStatus, SelectionRound
+from tandem.matching.models import (
+    ApplicantChoice,
+    DepartmentChoice,
+    Placement,
+    RoundStatus,
+    SelectionRound,
+)
 from tandem.programs.models import Enrolment, EnrolmentRole, MatchingMode, Program, ProgramType
 from tests.factories import DepartmentFactory, PersonFactory
 
@@ -35,8 +42,8 @@ def cohort(make_person):
     Enrolment.objects.bulk_create([Enrolment(program=program, person=g, role=EnrolmentRole.MENTEE) for g in grads])
     rnd = flow.round_create(program=program, name="Round 1", deadline=timezone.now() + datetime.timedelta(days=3),
                             seats={dep_a: 1, dep_b: 2}, user=manager.user)
-    return type("Cohort", (), dict(program=program, manager=manager, head_a=head_a, head_b=head_b, a=dep_a, b=dep_b,
-                                    grads=grads, round=rnd))
+    return SimpleNamespace(program=program, manager=manager, head_a=head_a, head_b=head_b, a=dep_a, b=dep_b,
+                           grads=grads, round=rnd)
 
 
 def _past_deadline(rnd):
@@ -155,8 +162,8 @@ def test_explanation_sentences_for_placed_and_unplaced_graduates(cohort):
     g0, g3 = cohort.grads[0], cohort.grads[3]
     assert flow.placement_explanation(round=cohort.round, applicant=g0) == [
         "You got your 2nd choice: Finance.",
-        "Sales ranked 1 graduate above you and filled its 1 place with graduates it ranked higher "
-        "(its lowest admitted: rank 1; you: rank 2).",
+        ("Sales ranked 1 graduate above you and filled its 1 place with graduates it ranked higher "
+         "(its lowest admitted: rank 1; you: rank 2)."),
     ]
     assert flow.placement_explanation(round=cohort.round, applicant=cohort.grads[2]) == [
         "You got your 1st choice: Sales."]

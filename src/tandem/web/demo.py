@@ -359,7 +359,25 @@ def seed_programs(rng: random.Random, users: dict[str, Person]) -> None:
     Enrolment.objects.bulk_create([Enrolment(program=cohort, person=p, role=EnrolmentRole.MENTEE) for p in grads])
 
 
-STEPS: list[Callable[[random.Random, dict], None]] = []
+def seed_graduate_login(rng: random.Random, users: dict[str, Person]) -> None:
+    """A sixth login, ``graduate``, in the graduate cohort: ranks departments in the open round."""
+    cohort = Program.objects.filter(matching_mode=MatchingMode.MUTUAL_SELECTION).first()
+    grad = Person.objects.filter(enrolments__program=cohort, user=None).order_by("id").first() if cohort else None
+    if grad is None:
+        return
+    grad.user = User.objects.create_user(username="graduate", email=grad.email, password=DEMO_PASSWORD,
+                                         first_name=grad.full_name)
+    grad.save(update_fields=["user"])
+    users["graduate"] = grad
+
+
+def _seed_round(rng: random.Random, users: dict[str, Person]) -> None:
+    from tandem.matching.flows.rounds_demo import seed_demo_round
+
+    seed_demo_round(rng, users)
+
+
+STEPS: list[Callable[[random.Random, dict], None]] = [seed_graduate_login, _seed_round]
 
 
 @transaction.atomic

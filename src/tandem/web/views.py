@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from tandem.core import authz
 from tandem.core.errors import ApplicationError, ValidationFailed
+from tandem.matching.flows.rounds import rounds_headed_by
 from tandem.mentorships import selectors as mentorship_selectors
 from tandem.people import selectors, services
 from tandem.people.models import (
@@ -72,6 +73,7 @@ def home(request: HttpRequest) -> HttpResponse:
         ctx["my_gaps"] = sorted([r for r in rows if r.gap], key=lambda r: -r.gap)[:5]
         ctx["my_self_assessment"] = selectors.latest_self_assessment(person=actor.person)
         ctx["my_programs"] = program_selectors.my_programs(person=actor.person)
+        ctx["my_rounds"] = rounds_headed_by(person=actor.person)
     return render(request, "web/home.html", ctx)
 
 

@@ -43,7 +43,14 @@ from tandem.matching.engine.scoring import score_matrix
 from tandem.matching.models import ConstraintKind, MatchConstraint, MatchRun, RunStatus
 from tandem.mentorships.models import OPEN_STATUSES, Mentorship, MentorshipOrigin, MentorshipStatus
 from tandem.people.models import Competency, Language, Person, Topic
-from tandem.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program, ProgramType
+from tandem.programs.models import (
+    Enrolment,
+    EnrolmentRole,
+    EnrolmentStatus,
+    Program,
+    ProgramStatus,
+    ProgramType,
+)
 
 #: Status of the mentorships a commit creates (see the module docstring).
 COMMIT_STATUS = MentorshipStatus.INTRO
@@ -264,11 +271,17 @@ def _hard_rules(reasons: list[Any]) -> list[str]:
     return [r.detail.get("rule") for r in reasons if r.criterion == "excluded" and r.detail.get("rule") != "at_capacity"]
 
 
+def _require_open(program: Program) -> None:
+    if program.status == ProgramStatus.CLOSED:
+        raise Conflict(_("The program is closed: nobody can be matched in it any more."), code="program_closed")
+
+
 @transaction.atomic
 def bulk_preview(*, program: Program, user: Any) -> MatchRun:
     """Compute the best assignment of every unmatched mentee and save it as a PREVIEW run.
     Any earlier preview of the program is discarded."""
     program = Program.objects.select_for_update().get(pk=program.pk)  # one preview at a time per program
+    _require_open(program)
     mentees = mentees_to_match(program=program)
     slots = free_slots(program=program)
     mentors = sorted(Person.objects.filter(pk__in=slots, is_active=True), key=lambda p: p.pk)
@@ -367,6 +380,7 @@ def bulk_commit(*, run: MatchRun, user: Any) -> int:
     if run.status != RunStatus.PREVIEW:
         raise Conflict(_("This preview was discarded; run the preview again."), code="run_discarded")
     program = run.program
+    _require_open(program)
     mentor_ids = {p["mentor"] for p in run.pairs}
     mentee_ids = {p["mentee"] for p in run.pairs}
     # Lock the mentors' enrolments: concurrent commits and requests serialise on them.

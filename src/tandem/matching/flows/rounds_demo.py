@@ -7,18 +7,22 @@ import random
 
 from django.utils import timezone
 
-from tandem.matching.flows.rounds import applicant_ranking_save, department_ranking_save, round_create
+from tandem.matching.flows.rounds import (
+    applicant_ranking_save,
+    department_ranking_save,
+    round_create,
+)
 from tandem.people.models import Department, Person
 from tandem.programs.models import EnrolmentRole, EnrolmentStatus, Program
 
 # code, places, pitch
 DEMO_SEATS = [
-    ("ENG", 10, "Ship code to millions of users from your first month. Every graduate gets a buddy, a real "
-               "backlog item in week one and a rotation through Platform, Mobile and Data."),
-    ("SAL", 8, "Learn to negotiate with real customers, travel to our EMEA and APAC offices, and earn a "
-               "bonus from your first deal."),
-    ("FIN", 5, "See how the whole company works through its numbers. Modelling, forecasting and a seat at "
-               "the quarterly business review."),
+    ("ENG", 10, ("Ship code to millions of users from your first month. Every graduate gets a buddy, a real "
+               "backlog item in week one and a rotation through Platform, Mobile and Data.")),
+    ("SAL", 8, ("Learn to negotiate with real customers, travel to our EMEA and APAC offices, and earn a "
+               "bonus from your first deal.")),
+    ("FIN", 5, ("See how the whole company works through its numbers. Modelling, forecasting and a seat at "
+                "the quarterly business review.")),
     ("MKT", 5, "Campaigns, content and data: you will run your own small campaign within three months."),
     ("CS", 8, "Be the voice of our customers. Fast feedback, a supportive team and a clear path to team lead."),
     ("OPS", 4, "Keep goods and people moving: logistics, planning and process improvement across six sites."),

@@ -20,5 +20,6 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Loaded {Person.objects.count()} people."))
         self.stdout.write("Demo logins (password: %s):" % DEMO_PASSWORD)
         for username, role in [("hr", "HR admin"), ("manager", "program manager"), ("head", "department head"),
-                               ("mentor", "mentor"), ("mentee", "mentee")]:
+                               ("mentor", "mentor"), ("mentee", "mentee"),
+                               ("graduate", "graduate in the cohort's selection round")]:
             self.stdout.write(f"  {username:8} {role}")
