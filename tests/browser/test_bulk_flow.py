@@ -43,7 +43,7 @@ def test_the_program_manager_previews_a_bulk_match_and_commits_it(page, sign_in)
     page.wait_for_selector("#pairs")
     ann_row = page.locator("#pairs tr", has_text="Ann Mentee")
     assert "Yuri Mentor" in ann_row.inner_text()
-    assert "covers your gap in Negotiation" in ann_row.inner_text()
+    assert "covers the mentee's gap in Negotiation" in ann_row.inner_text()
     assert "Xena Mentor" in page.locator("#pairs tr", has_text="Bob Mentee").inner_text()
     # when the manager commits
     page.click("#commit")

@@ -230,7 +230,7 @@ def test_pairs_carry_machine_reasons_that_read_as_sentences(world):
     run = world.preview()
     assert run.pairs[0]["reasons"][0][0] == "gap"
     row = bulk.run_view(run=run).pairs[0]
-    assert any("covers your gap in" in r for r in row.reasons) and len(row.reasons) <= 3
+    assert any("covers the mentee's gap in" in r for r in row.reasons) and len(row.reasons) <= 3
 
 
 def test_a_new_preview_discards_the_previous_one(world):
@@ -325,7 +325,7 @@ def test_the_manager_previews_and_commits_on_the_page(client, world):
     assert "No preview yet" in page and 'id="fig-mentees">1<' in page
     r = c.post(url + "preview/", follow=True)
     html = r.content.decode()
-    assert "Ann Mentee" in html and "Xavier Mentor" in html and "covers your gap in" in html
+    assert "Ann Mentee" in html and "Xavier Mentor" in html and "covers the mentee's gap in" in html
     assert "Commit this pair" in html
     run = MatchRun.objects.get()
     r = c.post(url + f"runs/{run.pk}/commit/", follow=True)
@@ -389,7 +389,7 @@ def test_api_previews_gets_and_commits_a_run(client, world):
     assert r.status_code == 201
     body = r.json()
     assert body["pairs"][0]["mentee"] == a.employee_id and body["pairs"][0]["mentor"] == x.employee_id
-    assert any("covers your gap" in s for s in body["pairs"][0]["reasons"])
+    assert any("covers the mentee's gap" in s for s in body["pairs"][0]["reasons"])
     assert c.get(f"{base}/runs/{body['id']}").json()["status"] == "preview"
     r = c.post(f"{base}/runs/{body['id']}/commit")
     assert r.status_code == 200 and r.json()["created"] == 1 and r.json()["run"]["status"] == "committed"

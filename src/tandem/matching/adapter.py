@@ -201,8 +201,11 @@ def load_pool(program: Program, *, mentees: list[Person] | None = None, mentors:
 # -- reasons in plain language -------------------------------------------------------------
 
 
-def reason_sentences(pool: Pool, reasons: list[Reason], *, limit: int = 6) -> list[str]:
-    """Plain-language reasons, strongest first: "covers your gap in Negotiation: 2 levels"."""
+def reason_sentences(pool: Pool, reasons: list[Reason], *, limit: int = 6, voice: str = "mentee") -> list[str]:
+    """Plain-language reasons, strongest first. ``voice="mentee"`` speaks to the mentee ("covers
+    your gap in Negotiation: 2 levels"); ``voice="manager"`` describes the pair ("covers the
+    mentee's gap in Negotiation: 2 levels")."""
+    mine = voice == "mentee"
     out: list[tuple[float, str]] = []
     for r in reasons:
         d = r.detail
@@ -219,26 +222,35 @@ def reason_sentences(pool: Pool, reasons: list[Reason], *, limit: int = 6) -> li
             continue
         if c in ("gap", "gap_back"):
             for comp in d.get("competencies", [])[:3]:
-                name = str(pool.competencies[comp["competency"]])
-                covered = int(round(comp["covered"]))
-                if c == "gap":
-                    text = ngettext(
-                        "covers your gap in %(name)s: %(n)d level", "covers your gap in %(name)s: %(n)d levels", covered
-                    ) % {"name": name, "n": covered}
+                params = {"name": str(pool.competencies[comp["competency"]]), "n": int(round(comp["covered"]))}
+                n = params["n"]
+                if c == "gap" and mine:
+                    text = ngettext("covers your gap in %(name)s: %(n)d level",
+                                    "covers your gap in %(name)s: %(n)d levels", n) % params
+                elif c == "gap":
+                    text = ngettext("covers the mentee's gap in %(name)s: %(n)d level",
+                                    "covers the mentee's gap in %(name)s: %(n)d levels", n) % params
+                elif mine:
+                    text = ngettext("you can help them in %(name)s: %(n)d level",
+                                    "you can help them in %(name)s: %(n)d levels", n) % params
                 else:
-                    text = ngettext(
-                        "you can help them in %(name)s: %(n)d level", "you can help them in %(name)s: %(n)d levels", covered
-                    ) % {"name": name, "n": covered}
+                    text = ngettext("the mentee can help the mentor in %(name)s: %(n)d level",
+                                    "the mentee can help the mentor in %(name)s: %(n)d levels", n) % params
                 out.append((r.contribution * comp["covered"], text))
             continue
         if c in ("topics", "topics_back") and d.get("topics"):
-            names = ", ".join(str(pool.topics[t]) for t in d["topics"])
-            text = (_("can teach what you want to learn: %(topics)s") if c == "topics"
-                    else _("wants to learn what you can teach: %(topics)s")) % {"topics": names}
+            names = {"topics": ", ".join(str(pool.topics[t]) for t in d["topics"])}
+            if c == "topics":
+                text = (_("can teach what you want to learn: %(topics)s") if mine
+                        else _("can teach what the mentee wants to learn: %(topics)s")) % names
+            else:
+                text = (_("wants to learn what you can teach: %(topics)s") if mine
+                        else _("the mentee can teach what the mentor wants to learn: %(topics)s")) % names
             out.append((r.contribution, text))
         elif c == "language" and d.get("languages"):
             names = ", ".join(pool.languages[k].name for k in d["languages"])
-            out.append((r.contribution, _("you both speak %(languages)s") % {"languages": names}))
+            text = _("you both speak %(languages)s") if mine else _("both speak %(languages)s")
+            out.append((r.contribution, text % {"languages": names}))
         elif c == "timezone":
             hours = int(round(d.get("hours", 0)))
             text = _("same time zone") if hours == 0 else ngettext(

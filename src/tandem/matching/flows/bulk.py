@@ -253,7 +253,7 @@ def run_view(*, run: MatchRun, reasons_limit: int = 3) -> RunView:
         reasons = adapter.reasons_from_json(p.get("reasons", []))
         view.pairs.append(PairRow(
             mentee=people[p["mentee"]], mentor=people[p["mentor"]], score=p["score"], pinned=p.get("pinned", False),
-            reasons=adapter.reason_sentences(names, reasons, limit=reasons_limit),  # type: ignore[arg-type]
+            reasons=adapter.reason_sentences(names, reasons, limit=reasons_limit, voice="manager"),  # type: ignore[arg-type]
         ))
     for u in run.unmatched:
         if u["mentee"] in people:
