@@ -325,7 +325,7 @@ def test_the_manager_previews_and_commits_on_the_page(client, world):
     assert "No preview yet" in page and 'id="fig-mentees">1<' in page
     r = c.post(url + "preview/", follow=True)
     html = r.content.decode()
-    assert "Ann Mentee" in html and "Xavier Mentor" in html and "covers the mentee's gap in" in html
+    assert "Ann Mentee" in html and "Xavier Mentor" in html and "covers the mentee&#x27;s gap in" in html
     assert "Commit this pair" in html
     run = MatchRun.objects.get()
     r = c.post(url + f"runs/{run.pk}/commit/", follow=True)
