@@ -444,3 +444,64 @@ def test_hr_may_run_the_bulk_match_of_any_program(hr_client, world):
     world.mentee(1), world.mentor(5)
     assert hr_client.get(f"/programs/{world.program.pk}/bulk/").status_code == 200
     assert hr_client.post(f"/api/programs/{world.program.pk}/bulk-match/preview").status_code == 201
+
+
+# -- mutual programs: one pool on both sides ----------------------------------------------------
+
+
+def test_mutual_pairing_is_a_maximum_weight_perfect_pairing_on_a_designed_case():
+    import numpy as np
+
+    from tandem.matching.flows.bulk import mutual_pairing
+
+    # given four people where greedy (pair the best edge 0-1 first) leaves 2 and 3 unable to pair
+    total = np.array([[0, 9, 5, 0], [9, 0, 0, 5], [5, 0, 0, 0], [0, 5, 0, 0]], dtype=float)
+    allowed = total > 0
+    # when
+    partner = mutual_pairing(total, allowed)
+    # then everyone is paired: 0-2 and 1-3 (cardinality first), each pair reported once
+    assert partner.tolist() == [2, 3, -1, -1]
+
+
+def test_mutual_pairing_matches_brute_force_on_small_pools():
+    import itertools
+
+    import numpy as np
+
+    from tandem.matching.flows.bulk import mutual_pairing
+
+    rng = np.random.default_rng(7)
+    for _ in range(30):
+        k = int(rng.integers(2, 7))
+        t = rng.random((k, k))
+        t = (t + t.T) / 2
+        allowed = rng.random((k, k)) < 0.7
+        allowed = allowed & allowed.T
+        np.fill_diagonal(allowed, False)
+        partner = mutual_pairing(t, allowed)
+        pairs = [(a, int(b)) for a, b in enumerate(partner) if b >= 0]
+        people = [p for pair in pairs for p in pair]
+        assert len(people) == len(set(people))
+        got = (len(pairs), round(sum(t[a, b] for a, b in pairs), 9))
+        best = (0, 0.0)
+        edges = [(a, b) for a in range(k) for b in range(a + 1, k) if allowed[a, b]]
+        for r in range(len(edges) + 1):
+            for combo in itertools.combinations(edges, r):
+                flat = [p for e in combo for p in e]
+                if len(flat) == len(set(flat)):
+                    best = max(best, (len(combo), round(sum(t[a, b] for a, b in combo), 9)))
+        assert got == best
+
+
+def test_bulk_preview_in_a_mutual_program_puts_each_person_in_at_most_one_pair(world):
+    # given a mutual program of five people who each know the competency at a different level
+    world.program.program_type = ProgramType.MUTUAL
+    world.program.save()
+    people = [world.mentee(level) for level in (1, 2, 3, 4, 5)]
+    # when
+    run = world.preview()
+    # then two pairs, nobody twice, and the fifth person is reported unmatched
+    members = [pk for pair in pairs_of(run) for pk in pair]
+    assert len(run.pairs) == 2 and len(members) == len(set(members)) == 4
+    assert {u["mentee"] for u in run.unmatched} == {p.pk for p in people} - set(members)
+    assert bulk.bulk_commit(run=run, user=world.owner.user) == 2

@@ -277,6 +277,26 @@ def _require_open(program: Program) -> None:
 
 
 @transaction.atomic
+def mutual_pairing(total: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    """Exact pairing for a mutual program, where the same k people are on both sides (row a and
+    column a are one person): a maximum-cardinality, maximum-weight matching on the general graph
+    of pairs allowed both ways (Edmonds' blossom algorithm, networkx), weighted by the pair's mean
+    score in both directions, scaled to integers so the algorithm is exact. Returns each row's
+    partner or -1, each pair once, from its lower index (recorded as the mentee)."""
+    import networkx as nx
+
+    k = total.shape[0]
+    graph = nx.Graph()
+    graph.add_nodes_from(range(k))
+    a_idx, b_idx = np.nonzero(np.triu(allowed & allowed.T, 1))
+    weights = np.rint((total[a_idx, b_idx] + total[b_idx, a_idx]) * 500_000).astype(np.int64)
+    graph.add_weighted_edges_from(zip(a_idx.tolist(), b_idx.tolist(), weights.tolist(), strict=True))
+    partner = np.full(k, -1, dtype=np.int64)
+    for a, b in nx.max_weight_matching(graph, maxcardinality=True):
+        partner[min(a, b)] = max(a, b)
+    return partner
+
+
 def bulk_preview(*, program: Program, user: Any) -> MatchRun:
     """Compute the best assignment of every unmatched mentee and save it as a PREVIEW run.
     Any earlier preview of the program is discarded."""
@@ -335,10 +355,25 @@ def bulk_preview(*, program: Program, user: Any) -> MatchRun:
                                                                                          **problem}})
         # a second pin for an already pinned mentee is reported on the constraint form only
 
-    rows = np.flatnonzero(~settled)
-    if rows.size and n:
-        result = optimal_assignment(np.asarray(sm.total)[rows], cap, allowed[rows])
-        assigned[rows] = result
+    if _is_mutual(program):
+        # One pool on both sides: each person in at most one pair (a general matching).
+        used = {pool.mentors[int(j)].pk for j in assigned if j >= 0} | {
+            pool.mentees[int(i)].pk for i in np.flatnonzero(settled)}
+        common = [p.pk for p in pool.mentees if p.pk in mj and p.pk not in used]
+        r_idx = np.array([mi[pk] for pk in common], dtype=np.int64)
+        c_idx = np.array([mj[pk] for pk in common], dtype=np.int64)
+        partner = mutual_pairing(np.asarray(sm.total)[np.ix_(r_idx, c_idx)], allowed[np.ix_(r_idx, c_idx)])
+        as_mentor = set()
+        for a, b in enumerate(partner):
+            if b >= 0:
+                assigned[r_idx[a]] = c_idx[b]
+                as_mentor.add(int(r_idx[b]))
+        rows = np.array([i for i in np.flatnonzero(~settled) if int(i) not in as_mentor], dtype=np.int64)
+    else:
+        rows = np.flatnonzero(~settled)
+        if rows.size and n:
+            result = optimal_assignment(np.asarray(sm.total)[rows], cap, allowed[rows])
+            assigned[rows] = result
     for i in rows:
         j = int(assigned[i])
         mentee = pool.mentees[i]
