@@ -3,9 +3,13 @@ never someone else's private data. The rules live in tandem.core.authz."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
+from tandem.matching.models import RoundSeat, SelectionRound
 from tandem.mentorships.models import Mentorship, MentorshipOrigin, MentorshipStatus
 from tandem.programs.models import Enrolment, MatchingMode, Program, ProgramType
 from tests.factories import DepartmentFactory, RequirementFactory
@@ -43,7 +47,17 @@ def org(db, make_person):
                               status=MentorshipStatus.ACTIVE, origin=MentorshipOrigin.MANUAL)
     Enrolment.objects.create(program=program, person=subject, role="mentee")
     Enrolment.objects.create(program=program, person=people["mentor"], role="mentor")
-    return {"people": people, "subject": subject, "competency": req.competency, "program": program}
+    # A graduate cohort: the subject is a graduate; the head's department takes part in the round.
+    cohort = Program.objects.create(
+        name="Cohort", program_type=ProgramType.COHORT, matching_mode=MatchingMode.MUTUAL_SELECTION,
+        starts_on="2026-01-01", ends_on="2026-12-31", owner=people["program_manager"],
+    )
+    Enrolment.objects.create(program=cohort, person=subject, role="mentee")
+    selection_round = SelectionRound.objects.create(
+        program=cohort, name="R", deadline=timezone.now() + datetime.timedelta(days=5))
+    RoundSeat.objects.create(round=selection_round, department=root, seats=2)
+    return {"people": people, "subject": subject, "competency": req.competency, "program": program,
+            "cohort": cohort, "round": selection_round, "root": root}
 
 
 def client_for(client, org, role):
@@ -69,6 +83,9 @@ PAGES = [
     ("recommendations", "get", "/programs/{p}/recommendations/", None, {"mentee"}),
     ("mentor requests", "get", "/programs/{p}/requests/", None, {"mentor"}),
     ("pairs", "get", "/programs/{p}/pairs/", None, IN_PROGRAM),
+    ("bulk match", "get", "/programs/{p}/bulk/", None, {"hr", "program_manager"}),
+    ("rounds", "get", "/programs/{c}/rounds/", None, {"hr", "program_manager", "mentee", "department_head"}),
+    ("round", "get", "/programs/{c}/rounds/{r}/", None, {"hr", "program_manager", "mentee", "department_head"}),
 ]
 API = [
     ("me", "get", "/api/me", set(ROLES) - {"anonymous"}),
@@ -82,6 +99,11 @@ API = [
     ("program", "get", "/api/programs/{p}", IN_PROGRAM),
     ("recommendations", "get", "/api/programs/{p}/recommendations", {"mentee"}),
     ("program pairs", "get", "/api/programs/{p}/mentorships", IN_PROGRAM),
+    ("match constraints", "get", "/api/programs/{p}/match-constraints", {"hr", "program_manager"}),
+    ("round", "get", "/api/rounds/{r}", {"hr", "program_manager", "mentee", "department_head"}),
+    ("round results", "get", "/api/rounds/{r}/results", {"hr", "program_manager", "mentee", "department_head"}),
+    ("my ranking", "get", "/api/rounds/{r}/my-ranking", {"mentee"}),
+    ("department ranking", "get", "/api/rounds/{r}/departments/ROOT/ranking", {"department_head"}),
 ]
 # Who may record which kind of rating for the subject (source 002's boundaries).
 RATINGS = {
@@ -96,7 +118,7 @@ RATINGS = {
 @pytest.mark.parametrize("name,method,url,data,allowed", PAGES, ids=[p[0] for p in PAGES])
 def test_page_access_follows_the_rules(client, org, role, name, method, url, data, allowed):
     c = client_for(client, org, role)
-    response = getattr(c, method)(url.format(e=org["subject"].employee_id, p=org["program"].pk))
+    response = getattr(c, method)(url.format(e=org["subject"].employee_id, p=org["program"].pk, c=org["cohort"].pk, r=org["round"].pk))
     assert response.status_code != 500
     if role in allowed:
         assert response.status_code == 200, f"{role} should open {name}"
@@ -112,7 +134,7 @@ def test_page_access_follows_the_rules(client, org, role, name, method, url, dat
 @pytest.mark.parametrize("name,method,url,allowed", API, ids=[a[0] for a in API])
 def test_api_access_follows_the_rules(client, org, role, name, method, url, allowed):
     c = client_for(client, org, role)
-    response = getattr(c, method)(url.format(e=org["subject"].employee_id, p=org["program"].pk))
+    response = getattr(c, method)(url.format(e=org["subject"].employee_id, p=org["program"].pk, c=org["cohort"].pk, r=org["round"].pk))
     if role in allowed:
         assert response.status_code == 200, f"{role} should call {name}: {response.content[:200]}"
     elif role == "anonymous":
