@@ -60,12 +60,12 @@ def http_error(request: HttpRequest, exc: HttpError):
 
 
 from tandem.accounts.api import router as accounts_router  # noqa: E402
+from tandem.matching.api.bulk import router as bulk_router  # noqa: E402
+from tandem.matching.api.choose import router as choose_router  # noqa: E402
+from tandem.matching.api.rounds import router as rounds_router  # noqa: E402
 from tandem.people.api import router as people_router  # noqa: E402
 from tandem.people.api_import import router as import_router  # noqa: E402
 from tandem.programs.api import router as programs_router  # noqa: E402
-from tandem.matching.api.choose import router as choose_router  # noqa: E402
-from tandem.matching.api.bulk import router as bulk_router  # noqa: E402
-from tandem.matching.api.rounds import router as rounds_router  # noqa: E402
 
 api.add_router("/", accounts_router)
 api.add_router("/", people_router)

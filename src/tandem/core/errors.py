@@ -64,3 +64,11 @@ class ValidationFailed(ApplicationError):
     def __init__(self, errors: dict[str, list[str]] | list[dict[str, Any]], message: Any = None) -> None:
         super().__init__(message or _("Please correct the errors below."), data={"errors": errors})
         self.errors = errors
+
+
+def error_messages(exc: ApplicationError) -> list[str]:
+    """Every message an error carries: field errors of a ValidationFailed, else its message."""
+    errors = getattr(exc, "errors", None)
+    if isinstance(errors, dict):
+        return [str(e) for errs in errors.values() for e in errs]
+    return [str(exc.message)]

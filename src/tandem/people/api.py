@@ -5,8 +5,8 @@ from datetime import date
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.responses import Status
 from ninja.pagination import PageNumberPagination, paginate
+from ninja.responses import Status
 
 from tandem.core import authz
 from tandem.core.errors import NotFound

@@ -26,7 +26,6 @@ from tandem.people.models import (
     TopicInterest,
 )
 
-
 # -- departments -----------------------------------------------------------------------------
 
 

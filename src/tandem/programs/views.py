@@ -16,6 +16,7 @@ from tandem.people.models import Person
 from tandem.programs import selectors, services
 from tandem.programs.forms import EnrolForm, ProgramForm
 from tandem.programs.models import Program, ProgramStatus
+from tandem.web.feedback import flash_error
 
 
 def get_program(request: HttpRequest, program_id: int) -> tuple[authz.Actor, Program]:
@@ -106,9 +107,7 @@ def program_enrol(request: HttpRequest, program_id: int) -> HttpResponse:
                                              capacity=form.cleaned_data["capacity"])
         messages.success(request, _("%(added)d enrolled; %(kept)d were already enrolled.") % {"added": added, "kept": kept})
     except ValidationFailed as exc:
-        for errs in exc.errors.values():
-            for e in errs:
-                messages.error(request, e)
+        flash_error(request, exc)
     return redirect(f"/programs/{program.pk}/?role={form.cleaned_data['role']}")
 
 
@@ -121,7 +120,5 @@ def program_status(request: HttpRequest, program_id: int) -> HttpResponse:
         services.program_set_status(program=program, status=request.POST.get("status", ""))
         messages.success(request, _("Status changed."))
     except ValidationFailed as exc:
-        for errs in exc.errors.values():
-            for e in errs:
-                messages.error(request, e)
+        flash_error(request, exc)
     return redirect("program_detail", program_id=program.pk)

@@ -34,7 +34,14 @@ from tandem.people.models import (
     TopicInterest,
 )
 from tandem.people.services import current_levels_rebuild, department_paths_rebuild
-from tandem.programs.models import Enrolment, EnrolmentRole, MatchingMode, Program, ProgramStatus, ProgramType
+from tandem.programs.models import (
+    Enrolment,
+    EnrolmentRole,
+    MatchingMode,
+    Program,
+    ProgramStatus,
+    ProgramType,
+)
 
 DEMO_PASSWORD = "demo"
 TODAY = datetime.date.today()  # demo dates are relative to the day it is loaded

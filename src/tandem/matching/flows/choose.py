@@ -19,7 +19,14 @@ from tandem.matching import adapter
 from tandem.matching.engine import score_matrix, top_k
 from tandem.mentorships.models import OPEN_STATUSES, Mentorship, MentorshipOrigin, MentorshipStatus
 from tandem.people.models import Person
-from tandem.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, MatchingMode, Program, ProgramStatus
+from tandem.programs.models import (
+    Enrolment,
+    EnrolmentRole,
+    EnrolmentStatus,
+    MatchingMode,
+    Program,
+    ProgramStatus,
+)
 
 MAX_RECOMMENDATIONS = 30
 

@@ -11,12 +11,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tandem.core import authz
-from tandem.core.errors import ApplicationError, ValidationFailed
+from tandem.core.errors import ApplicationError, error_messages
 from tandem.matching.flows import bulk
 from tandem.matching.models import ConstraintKind, MatchConstraint, RunStatus
 from tandem.people.models import Person
 from tandem.programs.models import Program
 from tandem.programs.views import get_program
+from tandem.web.feedback import flash_error
 
 
 def _bulk_program(request: HttpRequest, program_id: int) -> tuple[authz.Actor, Program]:
@@ -25,15 +26,8 @@ def _bulk_program(request: HttpRequest, program_id: int) -> tuple[authz.Actor, P
     return actor, program
 
 
-def _errors(exc: ApplicationError) -> list[str]:
-    if isinstance(exc, ValidationFailed) and isinstance(exc.errors, dict):
-        return [str(e) for errs in exc.errors.values() for e in errs]
-    return [str(exc.message)]
-
-
-def _flash(request: HttpRequest, exc: ApplicationError) -> None:
-    for e in _errors(exc):
-        messages.error(request, e)
+_errors = error_messages
+_flash = flash_error
 
 
 def _back(program: Program) -> HttpResponse:

@@ -20,15 +20,9 @@ from tandem.matching.flows import choose
 from tandem.mentorships.models import Mentorship, MentorshipStatus
 from tandem.people.models import Person
 from tandem.programs.views import get_program
+from tandem.web.feedback import flash_error
 
-
-def _flash(request: HttpRequest, exc: ApplicationError) -> None:
-    if isinstance(exc, ValidationFailed):
-        for errs in exc.errors.values():
-            for e in errs:
-                messages.error(request, e)
-    else:
-        messages.error(request, exc.message)
+_flash = flash_error
 
 
 def _parse_when(value: str) -> datetime.datetime | None:

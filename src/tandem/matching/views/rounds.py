@@ -22,6 +22,7 @@ from tandem.matching.flows import rounds as flow
 from tandem.matching.models import RoundStatus, SelectionRound
 from tandem.people.models import Department, Person
 from tandem.programs.models import Program
+from tandem.web.feedback import flash_error
 
 
 class RoundForm(forms.Form):
@@ -67,14 +68,7 @@ def _ordered_from_selects(post, prefix: str, objects: dict[int, object]) -> list
     return [objects[pk] for _r, pk in sorted(chosen)]
 
 
-def _flash(request: HttpRequest, exc: ApplicationError) -> None:
-    errors = getattr(exc, "errors", None)
-    if isinstance(errors, dict):
-        for errs in errors.values():
-            for e in errs:
-                messages.error(request, e)
-    else:
-        messages.error(request, exc.message)
+_flash = flash_error
 
 
 @login_required
