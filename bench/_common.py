@@ -16,10 +16,16 @@ import scipy
 def machine_line() -> str:
     ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     blas = "unset" if "OPENBLAS_CORETYPE" not in os.environ else os.environ["OPENBLAS_CORETYPE"]
+    try:
+        import numba
+
+        jit = f", numba {numba.__version__}"
+    except ImportError:
+        jit = ", numba not installed"
     return (
         f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
         f"{ram:.0f} GiB RAM, Python {platform.python_version()}, NumPy {np.__version__}, "
-        f"SciPy {scipy.__version__}, OPENBLAS_CORETYPE={blas}"
+        f"SciPy {scipy.__version__}{jit}, OPENBLAS_CORETYPE={blas}"
     )
 
 

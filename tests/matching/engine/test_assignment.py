@@ -131,6 +131,150 @@ def test_larger_sparse_path_equals_dense():
     assert total(res, S) == pytest.approx(E[r, c].sum(), rel=1e-10)
 
 
+def reference(S, cap, A):
+    """(max cardinality, best total among those) by SciPy on capacity-expanded columns.
+
+    Allowed pairs weigh ``C + S`` (C large enough that cardinality comes first),
+    disallowed ones 0, and every mentee also has a private zero-weight dummy
+    column, so the rectangular maximum-weight assignment is the lexicographic
+    optimum.
+    """
+    m, n = S.shape
+    K = min(m, int(np.minimum(cap, m).sum()))
+    D = float(S.max() - S.min()) if S.size else 0.0
+    C = (K + 1) * D + 1.0
+    W = np.where(A, C + S - (S.min() if S.size else 0.0), 0.0)
+    E = np.hstack([np.repeat(W, cap, axis=1), np.zeros((m, m))])
+    r, c = linear_sum_assignment(E, maximize=True)
+    owner = np.concatenate([np.repeat(np.arange(n), cap), np.full(m, -1)])
+    j = owner[c]
+    real = (j >= 0) & A[r, np.maximum(j, 0)]
+    return int(real.sum()), float(S[r[real], j[real]].sum())
+
+
+@st.composite
+def medium_instance(draw):
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    regime = draw(st.sampled_from(["seats scarce", "mentees scarce", "balanced"]))
+    m = draw(st.integers(1, 160))
+    n = draw(st.integers(1, 60))
+    if regime == "seats scarce":
+        cap = rng.integers(0, 4, n)
+    elif regime == "mentees scarce":
+        cap = rng.integers(0, 4, n) + int(np.ceil(2 * m / n))
+    else:
+        cap = np.full(n, max(1, m // n))
+    kind = draw(st.sampled_from(["uniform", "normal", "ties", "negative"]))
+    if kind == "uniform":
+        S = rng.random((m, n))
+    elif kind == "normal":
+        S = rng.normal(size=(m, n)) * 100
+    elif kind == "ties":
+        S = rng.integers(0, 4, (m, n)).astype(float)
+    else:
+        S = -rng.random((m, n)) * 1e3 - 1e4
+    A = rng.random((m, n)) < draw(st.sampled_from([0.05, 0.3, 0.9, 1.0]))
+    return S, cap, A
+
+
+@settings(max_examples=60, deadline=None)
+@given(medium_instance(), st.booleans())
+def test_medium_matches_reference(inst, use_mask):
+    S, cap, A = inst
+    if not use_mask:
+        A = np.ones_like(A)
+    S0, cap0, A0 = S.copy(), cap.copy(), A.copy()
+    res = optimal_assignment(S, cap, A if use_mask else None)
+    check_valid(res, S, cap, A)
+    k, t = reference(S, cap, A)
+    assert int((res >= 0).sum()) == k
+    assert total(res, S) == pytest.approx(t, rel=1e-9, abs=1e-9 * (1 + np.abs(S).max()))
+    np.testing.assert_array_equal(S, S0)
+    np.testing.assert_array_equal(cap, cap0)
+    np.testing.assert_array_equal(A, A0)
+
+
+@pytest.mark.parametrize("regime", ["seats scarce", "mentees scarce", "balanced"])
+@pytest.mark.parametrize("repair_max", [0.0, 1.0])
+def test_sparse_candidates_force_certificate_rounds(monkeypatch, regime, repair_max):
+    """Starve the candidate graph so the certificate must add pairs, and take both
+    ways of continuing: warm repair (large ``_REPAIR_MAX``) and a fresh solve."""
+    from tandem.matching.engine import assignment as mod
+
+    monkeypatch.setattr(mod, "_L_ROW", 1)
+    monkeypatch.setattr(mod, "_COL_MUL", 0)
+    monkeypatch.setattr(mod, "_COL_ADD", 1)
+    monkeypatch.setattr(mod, "_COL_ADD_ONLY", 1)
+    monkeypatch.setattr(mod, "_L_ADD", 2)
+    monkeypatch.setattr(mod, "_REPAIR_MAX", repair_max)
+    rng = np.random.default_rng(11)
+    m, n = 300, 60
+    cap = {"seats scarce": rng.integers(1, 5, n), "mentees scarce": rng.integers(8, 12, n),
+           "balanced": np.full(n, 5)}[regime]  # fmt: skip
+    S = rng.normal(size=(m, n))
+    A = rng.random((m, n)) < 0.7
+    for mask in (None, A):
+        res = optimal_assignment(S, cap, mask)
+        full = np.ones_like(A) if mask is None else A
+        check_valid(res, S, cap, full)
+        k, t = reference(S, cap, full)
+        assert int((res >= 0).sum()) == k
+        assert total(res, S) == pytest.approx(t, rel=1e-10)
+
+
+@pytest.mark.parametrize("layout", ["float32", "fortran", "int", "chunked"])
+def test_layouts_and_chunks(monkeypatch, layout):
+    """Inputs that are not C-contiguous float64 go through row chunks."""
+    from tandem.matching.engine import assignment as mod
+
+    rng = np.random.default_rng(5)
+    m, n = 500, 40
+    S = rng.random((m, n))
+    cap = rng.integers(0, 6, n)
+    A = rng.random((m, n)) < 0.8
+    if layout == "float32":
+        S = S.astype(np.float32)
+    elif layout == "fortran":
+        S, A = np.asfortranarray(S), np.asfortranarray(A)
+    elif layout == "int":
+        S = (S * 10).astype(np.int64)
+    else:
+        monkeypatch.setattr(mod, "_CHUNK_ENTRIES", 3 * n)
+        S = S[:, ::-1]  # a non-contiguous view
+    res = optimal_assignment(S, cap, A)
+    Sf = np.asarray(S, dtype=np.float64)
+    check_valid(res, Sf, cap, A)
+    k, t = reference(Sf, cap, A)
+    assert int((res >= 0).sum()) == k
+    assert total(res, Sf) == pytest.approx(t, rel=1e-6)
+
+
+def test_column_floor_too_high_is_redone_exactly():
+    """A column whose best entries all sit in sampled rows (every 8th) gets a floor
+    above its k-th best; its candidate list must be recomputed exactly."""
+    rng = np.random.default_rng(3)
+    m, n = 800, 50
+    S = rng.random((m, n))
+    S[np.arange(0, 8 * 30, 8), 0] = 10 + np.arange(30)
+    cap = np.ones(n, dtype=np.int64)
+    res = optimal_assignment(S, cap)
+    k, t = reference(S, cap, np.ones_like(S, bool))
+    assert int((res >= 0).sum()) == k
+    assert total(res, S) == pytest.approx(t, rel=1e-12)
+
+
+def test_more_capacity_than_mentees_and_zero_capacity_columns():
+    rng = np.random.default_rng(9)
+    S = rng.normal(size=(30, 8))
+    cap = np.array([0, 50, 0, 3, 100, 0, 1, 2])
+    res = optimal_assignment(S, cap)
+    full = np.ones_like(S, bool)
+    check_valid(res, S, cap, full)
+    assert (res >= 0).all()
+    assert total(res, S) == pytest.approx(reference(S, cap, full)[1], rel=1e-12)
+
+
 def test_cardinality_before_score():
     S = np.array([[10.0, -50.0], [9.0, -99.0]])
     np.testing.assert_array_equal(optimal_assignment(S, [1, 1]), [1, 0])

@@ -1,33 +1,62 @@
 r"""Exact capacitated assignment of mentees to mentors.
 
 The solver works on a sparse *candidate graph* (each mentee's best few
-mentors), solves that exactly with SciPy's LAPJVsp
-(:func:`scipy.sparse.csgraph.min_weight_full_bipartite_matching`), computes
-LP dual prices for the solution by shortest paths, and then checks the dual
-certificate against **every** allowed mentee x mentor pair of the dense score
-matrix.  Pairs that could still improve the solution are added to the graph
-and the sparse problem is solved again; when no pair is left the answer is
-provably optimal over all pairs.
+mentors and each mentor's best few mentees), solves it exactly by successive
+shortest augmenting paths (Dijkstra with node potentials) on the compact
+graph -- mentors are single nodes with a capacity, not slot copies -- and then
+checks the LP dual certificate against **every** allowed mentee x mentor pair
+of the dense score matrix.  Pairs that could still improve the solution are
+added and the solution is repaired from the previous one (the potentials are
+kept), so later rounds cost a few augmentations, not a new solve.  When no
+pair is left the answer is provably optimal over all pairs.
+
+The inner loops are compiled with numba when it is installed (``numba`` in
+requirements.txt); without it the same code runs as plain Python (correct,
+but slow on large inputs).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from tandem.matching.engine._validate import as_allowed, as_capacities, as_score_matrix
 
+try:  # pragma: no cover - exercised implicitly
+    from numba import njit
+except ImportError:  # pragma: no cover - fallback without the compiler
+
+    def njit(*args, **kwargs):  # type: ignore[no-redef]
+        def deco(f):
+            return f
+
+        return deco
+
+
 __all__ = ["optimal_assignment"]
 
-#: Candidate mentors kept per mentee in the first sparse problem.
-_L_INITIAL = 4
-#: At most this many improving pairs are added per mentee and round.
+#: Candidate mentors kept per mentee (its best ``_L_ROW`` allowed mentors).
+_L_ROW = 4
+#: Candidate mentees kept per mentor: its best ``_COL_MUL * c_j + _COL_ADD``
+#: (``_COL_ADD_ONLY`` when only the mentors' side is used).
+_COL_MUL = 2
+_COL_ADD = 2
+_COL_ADD_ONLY = 4
+#: Seats count as scarce below this fraction of the mentees (column
+#: candidates only), mentees above its inverse (row candidates only).
+_SEATS_SCARCE = 0.8
+_MENTEES_SCARCE = 1.25
+#: Row stride of the sample that sets the column heaps' starting floor.
+_SAMPLE_STRIDE = 8
+#: At most this many improving pairs are added per mentee and certificate round.
 _L_ADD = 8
-#: Column candidates: about this many mentees per mentor seat.
-_L_COL = 2
-#: Entries of the dense matrix handled per chunk (bounds temporary memory).
+#: More violating mentees than this fraction of ``m``: solve again from scratch
+#: instead of repairing mentee by mentee.
+_REPAIR_MAX = 1 / 16
+#: Entries of the dense matrix converted per chunk when the input is not a
+#: C-contiguous float64 array (bounds temporary memory).
 _CHUNK_ENTRIES = 1 << 21
 
 
@@ -44,7 +73,8 @@ def optimal_assignment(
 
     .. math::
 
-        \max_{x \in \{0,1\}^E} \; \sum_{(i,j) \in E} (C + S_{ij}) x_{ij}
+        \max_{x \in \{0,1\}^E} \; \sum_{(i,j) \in E} w_{ij} x_{ij},
+        \quad w_{ij} = C + S_{ij} - \min S,
         \quad\text{s.t.}\quad \sum_j x_{ij} \le 1, \quad \sum_i x_{ij} \le c_j ,
 
     with :math:`C = K D + \sigma`, where :math:`D = \max S - \min S`,
@@ -57,47 +87,70 @@ def optimal_assignment(
     maximum-weight assignment has maximum cardinality, and among those
     maximises :math:`\sum S_{ij}`.
 
-    **Algorithm.**  (1) Candidate pairs: each mentee's about ``8`` best
-    allowed mentors (row threshold = maximum over a strided column sample,
-    exact ``argpartition`` for rows with ties).  (2) The candidate problem is
-    solved exactly by LAPJVsp on capacity-expanded slots (mentor :math:`j`
-    becomes :math:`\min(c_j, \deg j)` identical slots) with one private dummy
-    partner per row at cost :math:`\sigma + D + C` and real cost
-    :math:`\sigma + D - S'_{ij}`; the rows are the side that is expected to
-    be fully matched (slots if :math:`\sum c \le m`, else mentees).  Every
-    row can be matched to its dummy, so a full matching exists, and its cost
-    is a constant minus :math:`\sum (C + S'_{ij})` over the real pairs, so
-    minimum cost is maximum weight.  (3) Dual prices of the LP relaxation
-    (integral, since the constraint matrix is totally unimodular):
-    :math:`u_i \ge 0`, :math:`v_j \ge 0` with :math:`u_i + v_j \ge C + S'_{ij}`
-    on candidate pairs and complementary slackness (tight on matched pairs,
-    :math:`u_i = 0` for unmatched mentees, :math:`v_j = 0` for mentors with a
-    free seat).  Substituting :math:`u_i = C + S'_{i\mu(i)} - v_{\mu(i)}`
-    turns these into difference constraints on :math:`v` over the mentors plus
-    a zero node :math:`z`:
+    **Algorithm.**  (1) *Candidate pairs*, in one pass over the matrix (which
+    also yields :math:`\min S`, :math:`\max S`), from the side that fills up:
+    each mentor's :math:`2 c_j + 4` best allowed mentees if seats are scarce
+    (:math:`\sum_j \min(c_j, m) < 0.8 m`), each mentee's ``4`` best allowed
+    mentors if mentees are (:math:`> 1.25 m`), both (:math:`2 c_j + 2` per
+    mentor) in between.  Which pairs are candidates only affects speed: step 3
+    adds any missing pair that matters.
 
-    * :math:`v_{\mu(i)} \le v_k + S'_{i\mu(i)} - S'_{ik}` (matched :math:`i`,
-      candidate :math:`k`),
-    * :math:`0 \le v_k - (C + S'_{ik})` (unmatched :math:`i`),
-    * :math:`v_{\mu(i)} \le 0 + C + S'_{i\mu(i)}` (:math:`u_i \ge 0`),
-    * :math:`0 \le v_j` and, for mentors with a free seat, :math:`v_j \le 0`.
+    (2) *Exact solve on the candidates* as a min-cost flow: every mentee sends
+    one unit either to a mentor (cost :math:`-w_{ij}`) or to a private dummy
+    "unmatched" arc (cost 0) into the sink :math:`t`; mentor :math:`j` passes
+    at most :math:`c_j` units to :math:`t`.  With potentials
+    :math:`u_i, v_j` (and :math:`t` at 0) the residual graph has
+    non-negative reduced costs iff
 
-    Shortest-path distances from :math:`z` (Bellman-Ford, vectorised over the
-    frontier; no negative cycle exists because the matching is optimal on the
-    candidate graph) satisfy all of them.  (4) Certificate: the reduced cost
-    :math:`r_{ij} = C + S'_{ij} - u_i - v_j` is evaluated for *all* allowed
-    pairs in row chunks.  If :math:`r_{ij} \le \text{tol}` everywhere,
-    :math:`(u, v)` is dual feasible for the full problem and has the same
-    objective as the assignment (complementary slackness), so by weak duality
-    the assignment is optimal over all pairs.  Otherwise the most violated
-    pairs (up to 8 per mentee) join the candidate graph and steps 2-4 repeat.
-    The loop ends because the candidate set grows every round.
+    * :math:`u_i + v_j \ge w_{ij}` on unassigned and :math:`\le` on assigned
+      candidate pairs,
+    * :math:`u_i \ge 0` for matched, :math:`u_i \le 0` for unmatched mentees,
+    * :math:`v_j \le 0` for mentors with a free seat, :math:`v_j \ge 0` for
+      mentors with an assigned mentee,
+
+    which certifies that the flow is a minimum-cost one for its supplies and
+    capacities.  The solver keeps these invariants while it grows the problem
+    one unit at a time, each growth being one Dijkstra on the reduced costs
+    from the new unit to the sink (successive shortest paths; the search stops
+    as soon as the sink is settled and only settled nodes change potential):
+    if :math:`\sum_j \min(c_j, m) \le m` it adds mentor seats round-robin
+    (mentees start unmatched at :math:`u = 0`; a mentor's first seat starts
+    at :math:`v_j = \max(0, \max_i w_{ij} - u_i)`) -- the seats are the
+    side that fills up, so most searches end at once at a free mentee;
+    otherwise it adds mentees one by one (mentors start at :math:`v = 0`, a
+    new mentee at :math:`u_i = \max(0, \max_j w_{ij} - v_j)`).  The path
+    search may also end at a dummy arc (a mentee drops out, or a seat stays
+    empty) when that is cheaper, which is how cardinality and score are traded
+    exactly.
+
+    (3) *Certificate.*  LP duals follow from the potentials:
+    :math:`\bar v_j = \max(v_j, 0)` (:math:`0` for mentors with a free seat),
+    :math:`\bar u_i = w_{i\mu(i)} - \bar v_{\mu(i)}` for matched and
+    :math:`0` for unmatched mentees.  They are feasible on the candidates and
+    satisfy complementary slackness (tight on assigned pairs, :math:`\bar u_i
+    = 0` for unmatched mentees, :math:`\bar v_j = 0` for mentors with a free
+    seat).  The reduced cost :math:`r_{ij} = w_{ij} - \bar u_i - \bar v_j`
+    is evaluated for *all* allowed pairs; if :math:`r_{ij} \le \text{tol}`
+    everywhere, :math:`(\bar u, \bar v)` is dual feasible for the full LP (whose
+    constraint matrix is totally unimodular) and has the assignment's
+    objective, so by weak duality the assignment is optimal over all pairs.
+    Otherwise the most violated pairs (up to ``8`` per mentee and
+    :math:`2 c_j + 8` per mentor) join the candidates and each affected
+    mentee is taken out (a mentor left with a free seat and :math:`v_j > 0` is
+    repaired by a reverse search from that seat) and put back in with a fresh
+    :math:`u_i` -- the invariants of step 2 hold throughout; with violations in
+    more than :math:`m / 16` rows step 2 simply starts again on the larger
+    graph.  The next check is incremental: a pair that passed before can only
+    fail now if :math:`\bar u_i` or :math:`\bar v_j` decreased, so only those
+    rows and columns (and the rows whose violations were not all added) are
+    scanned again.  The loop ends because the candidate set grows every round.
 
     Parameters
     ----------
     scores : array_like of shape (m, n)
         Score of mentee ``i`` with mentor ``j``; higher is better, any finite
-        real (negative allowed).  float32/float64 input is not copied.
+        real (negative allowed).  C-contiguous float64 input is not copied;
+        other layouts/dtypes are converted in row chunks.
     capacities : array_like of shape (n,)
         Non-negative integer number of mentees each mentor can take.
     allowed : array_like of bool, shape (m, n), optional
@@ -119,7 +172,8 @@ def optimal_assignment(
     -----
     The result is exact up to floating-point rounding: ties closer than about
     ``1e3 * eps * (C + sigma)`` may be resolved either way.  Working memory is
-    the sparse graph plus ``O(2**21)`` dense entries per chunk.
+    the sparse graph plus ``O(2**21)`` dense entries per chunk (none for
+    C-contiguous float64 input).
 
     Examples
     --------
@@ -145,281 +199,710 @@ def optimal_assignment(
     if m == 0 or n == 0 or not cap.any():
         return mate
 
-    smin = float(S.min())
-    smax = float(S.max())
+    colok = cap > 0
+    capm = np.minimum(cap, m)
+    rows, cols, smin, smax = _initial_candidates(S, A, colok, capm)
     D = smax - smin
     scale = max(abs(smin), abs(smax), D) or 1.0
-    K = min(m, int(np.minimum(cap, m).sum()))
+    K = min(m, int(capm.sum()))
     C = K * D + scale
     tol = 1024 * np.finfo(np.float64).eps * (C + scale)
-    colok = cap > 0
 
-    rows, cols = _initial_candidates(S, A, colok, cap, _L_INITIAL)
+    st = _State(m, n, capm, seats_side=int(capm.sum()) <= m)
+    g = _Graph(m, n, rows, cols, S[rows, cols].astype(np.float64) + (C - smin))
+    st.solve(g)
+    alpha, v = st.duals(C, smin)
+    new_r, new_c = _violations(S, A, colok, alpha, v, tol)
     for _ in range(10 * (m + n) + 10):
-        sp = S[rows, cols].astype(np.float64) - smin
-        mate = _solve_sparse(m, n, rows, cols, sp, cap, C, scale, D)
-        alpha, v = _duals(m, n, rows, cols, sp, mate, cap, C, smin, tol)
-        new_r, new_c = _violations(S, A, alpha, v, rows, cols, tol, _L_ADD)
+        # rows with a violation whose pairs were not all added (caps) are re-checked
+        viol_rows = np.unique(new_r)
+        if new_r.size:  # drop pairs already present (numerical noise only)
+            fresh = ~np.isin(new_r * n + new_c, rows * n + cols)
+            new_r, new_c = _cap_per_column(S, alpha, v, new_r[fresh], new_c[fresh], capm)
         if new_r.size == 0:
-            return mate
-        rows, cols = _merge(n, rows, cols, new_r, new_c)
+            return st.mate.copy()
+        key = np.unique(np.concatenate([rows * n + cols, new_r * n + new_c]))
+        rows, cols = key // n, key % n
+        g = _Graph(m, n, rows, cols, S[rows, cols].astype(np.float64) + (C - smin))
+        bad_rows = np.unique(new_r)
+        if bad_rows.size > _REPAIR_MAX * m + 16:  # cheaper to start again
+            st = _State(m, n, capm, seats_side=st.seats_side)
+            st.solve(g)
+        else:
+            st.repair(g, bad_rows)
+        # Every pair outside the graph and outside ``viol_rows`` had reduced cost
+        # <= tol under (alpha, v); it can only have grown where alpha_i or v_j
+        # decreased: re-check those rows and columns and ``viol_rows``.
+        alpha2, v2 = st.duals(C, smin)
+        rr = np.union1d(np.flatnonzero(alpha2 < alpha), viol_rows)
+        cc = np.flatnonzero(v2 < v)
+        alpha, v = alpha2, v2
+        if rr.size * n + cc.size * m > m * n // 2:
+            new_r, new_c = _violations(S, A, colok, alpha, v, tol)
+        else:
+            new_r, new_c = _violations(S, A, colok, alpha, v, tol, rr, cc)
     raise RuntimeError("optimal_assignment did not converge (internal error)")  # pragma: no cover
 
 
-def _row_chunk(n: int) -> int:
-    return max(1, _CHUNK_ENTRIES // max(n, 1))
+# ----------------------------------------------------------------------------
+# dense passes (candidates, certificate)
 
 
-def _masked_block(
-    S: NDArray[np.floating],
-    A: NDArray[np.bool_] | None,
-    colok: NDArray[np.bool_],
-    all_cols: bool,
-    r0: int,
-    r1: int,
-    idx: NDArray[np.int64] | None = None,
-) -> tuple[NDArray[np.floating], NDArray[np.bool_] | None]:
-    """Rows ``r0:r1`` (or ``idx``) of ``S`` with disallowed pairs set to ``-inf``."""
-    sl = slice(r0, r1) if idx is None else idx
-    blk = S[sl]
-    if A is None and all_cols:
-        return blk, None
-    mask = np.broadcast_to(colok, blk.shape) if A is None else A[sl] & colok
-    return np.where(mask, blk, -np.inf), np.asarray(mask)
+def _blocks(
+    S: NDArray[np.floating], A: NDArray[np.bool_] | None
+) -> Iterator[tuple[int, NDArray[np.float64], NDArray[np.bool_]]]:
+    """Row blocks of ``S`` (and ``A``) as C-contiguous float64 / bool arrays."""
+    m, n = S.shape
+    dummy = np.ones((1, 1), dtype=np.bool_)
+    direct = S.dtype == np.float64 and S.flags.c_contiguous
+    if direct and (A is None or A.flags.c_contiguous):
+        yield 0, S, (dummy if A is None else A)
+        return
+    step = max(1, _CHUNK_ENTRIES // max(n, 1))
+    for r0 in range(0, m, step):
+        r1 = min(m, r0 + step)
+        blk = np.ascontiguousarray(S[r0:r1], dtype=np.float64)
+        mb = dummy if A is None else np.ascontiguousarray(A[r0:r1])
+        yield r0, blk, mb
 
 
 def _initial_candidates(
     S: NDArray[np.floating],
     A: NDArray[np.bool_] | None,
     colok: NDArray[np.bool_],
-    cap: NDArray[np.int64],
-    L: int,
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Candidate pairs as row-sorted (row, col) arrays.
+    capm: NDArray[np.int64],
+) -> tuple[NDArray[np.int64], NDArray[np.int64], float, float]:
+    """Candidate pairs (sorted by row, col; unique) and ``min S``, ``max S``.
 
-    A pair is a candidate if it is allowed and its score reaches its row's
-    threshold (about the ``L`` best mentors of the mentee) or its column's
-    threshold (about the ``L * capacity`` best mentees of the mentor).  Each
-    threshold is the maximum over a strided sample of the row (column), so the
-    expected count is the sample stride; rows with more than ``4 L`` hits
-    (ties) are cut to an exact top ``L``.  Which pairs are candidates only
+    Candidates come from the side that fills up: each mentor's
+    ``2 c_j + 4`` best allowed mentees when seats are scarce
+    (:math:`\\sum c < 0.8 m`), each mentee's ``4`` best allowed mentors when
+    mentees are (:math:`\\sum c > 1.25 m`), both (``2 c_j + 2`` per mentor)
+    in between.  The column top lists start from a floor, the
+    :math:`(\\lceil k_j / 4 \\rceil + 2)`-th best of every 8th mentee, so that few
+    entries of the full pass touch a heap; a column whose heap ends short (its
+    floor was too high) is redone exactly.  Which pairs are candidates only
     affects speed: the dual certificate adds any missing pair that matters.
     """
     m, n = S.shape
-    all_cols = bool(colok.all())
-    out_r: list[NDArray[np.int64]] = []
-    out_c: list[NDArray[np.int64]] = []
-    step = _row_chunk(n)
-    use_rows = n > 2 * L
-    capm = float(np.mean(cap[colok])) if colok.any() else 1.0
-    cstride = max(1, int(round(_L_COL * capm)))
-    use_cols = 2 * cstride < m
+    ratio = float(capm.sum()) / m
+    use_rows = ratio >= _SEATS_SCARCE
+    use_cols = ratio <= _MENTEES_SCARCE
+    L = min(_L_ROW, n) if use_rows else 0
     if use_cols:
-        samp_r = np.arange(0, m, cstride)
-        cthr = np.empty(n)
-        for r0 in range(0, samp_r.size, step):
-            blk, _ = _masked_block(S, A, colok, all_cols, 0, 0, samp_r[r0 : r0 + step])
-            part = blk.max(axis=0)
-            cthr = part if r0 == 0 else np.maximum(cthr, part)
-    for r0 in range(0, m, step):
-        r1 = min(m, r0 + step)
-        blk, mask = _masked_block(S, A, colok, all_cols, r0, r1)
-        if not use_rows:
-            sel = np.ones(blk.shape, dtype=bool) if mask is None else mask.copy()
-        else:
-            thr = blk[:, ::L].max(axis=1)
-            sel = blk >= thr[:, None]
-            if mask is not None:
-                sel &= mask
-            big = np.flatnonzero(sel.sum(axis=1) > 4 * L)
-            if big.size:
-                sub = blk[big]
-                top = np.argpartition(sub, n - L, axis=1)[:, n - L :]
-                ok = np.take_along_axis(sub, top, axis=1) > -np.inf
-                sel[big] = False
-                sel[np.repeat(big, L)[ok.ravel()], top.ravel()[ok.ravel()]] = True
-            if use_cols:
-                csel = blk >= cthr
-                if mask is not None:
-                    csel &= mask
-                sel |= csel
-        ri, ci = np.nonzero(sel)
-        out_r.append(ri.astype(np.int64) + r0)
-        out_c.append(ci.astype(np.int64))
-    return np.concatenate(out_r), np.concatenate(out_c)
-
-
-def _merge(
-    n: int,
-    rows: NDArray[np.int64],
-    cols: NDArray[np.int64],
-    new_r: NDArray[np.int64],
-    new_c: NDArray[np.int64],
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    key = np.unique(np.concatenate([rows * n + cols, new_r * n + new_c]))
-    return key // n, key % n
-
-
-def _solve_sparse(
-    m: int,
-    n: int,
-    rows: NDArray[np.int64],
-    cols: NDArray[np.int64],
-    sp: NDArray[np.float64],
-    cap: NDArray[np.int64],
-    C: float,
-    scale: float,
-    D: float,
-) -> NDArray[np.int64]:
-    """Exact max-weight capacitated matching on the candidate edges (see the docstring)."""
-    mate = np.full(m, -1, dtype=np.int64)
-    if rows.size == 0:
-        return mate
-    deg = np.bincount(cols, minlength=n)
-    capc = np.minimum(cap, deg)
-    N = int(capc.sum())
-    start = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(capc, out=start[1:])
-    c = capc[cols]
-    total = int(c.sum())
-    er = np.repeat(rows, c)
-    offs = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(c) - c, c)
-    es = np.repeat(start[cols], c) + offs
-    ecost = np.repeat(scale + D - sp, c)
-    owner = np.repeat(np.arange(n, dtype=np.int64), capc)
-    dummy = scale + D + C
-    if N <= m:  # slots are the rows: they are the side expected to fill up
-        G = csr_matrix(
-            (
-                np.concatenate([ecost, np.full(N, dummy)]),
-                (np.concatenate([es, np.arange(N)]), np.concatenate([er, m + np.arange(N)])),
-            ),
-            shape=(N, m + N),
-        )
-        r_ind, c_ind = min_weight_full_bipartite_matching(G)
-        real = c_ind < m
-        mate[c_ind[real]] = owner[r_ind[real]]
+        add = _COL_ADD_ONLY if not use_rows else _COL_ADD
+        kcol = np.where(colok, np.minimum(_COL_MUL * capm + add, m), 0).astype(np.int64)
     else:
-        G = csr_matrix(
-            (
-                np.concatenate([ecost, np.full(m, dummy)]),
-                (np.concatenate([er, np.arange(m)]), np.concatenate([es, N + np.arange(m)])),
-            ),
-            shape=(m, N + m),
-        )
-        r_ind, c_ind = min_weight_full_bipartite_matching(G)
-        real = c_ind < N
-        mate[r_ind[real]] = owner[c_ind[real]]
-    return mate
+        kcol = np.zeros(n, dtype=np.int64)
+    hmin = np.where(colok, -np.inf, np.inf)
+    if use_cols and m >= 4 * _SAMPLE_STRIDE * int(kcol.max()):
+        tk = np.where(colok, -(-kcol // (_SAMPLE_STRIDE // 2)) + 2, 0).astype(np.int64)
+        toff = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(tk, out=toff[1:])
+        tval = np.empty(int(toff[-1]))
+        trow = np.empty(int(toff[-1]), dtype=np.int64)
+        tcnt = np.zeros(n, dtype=np.int64)
+        tmin = np.where(colok, -np.inf, np.inf)
+        for r0, blk, mb in _blocks(S, A):
+            _col_sample_kernel(blk, mb, A is not None, r0, _SAMPLE_STRIDE, colok,
+                               tval, trow, tcnt, tmin, toff)  # fmt: skip
+        hmin = tmin  # the heaps only take entries above the sample's floor
+    koff = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(kcol, out=koff[1:])
+    hval = np.empty(int(koff[-1]))
+    hrow = np.full(int(koff[-1]), -1, dtype=np.int64)
+    hcnt = np.zeros(n, dtype=np.int64)
+    rtop = np.full((m, L), -1, dtype=np.int64)
+    mnmx = np.array([np.inf, -np.inf])
+    for r0, blk, mb in _blocks(S, A):
+        _cand_kernel(blk, mb, A is not None, r0, colok, rtop, use_cols,
+                     hval, hrow, hcnt, hmin, koff, mnmx)  # fmt: skip
+    # A floor above a column's k-th best leaves its heap short: redo it exactly.
+    short = np.flatnonzero(colok & (hcnt < kcol) & (hmin > -np.inf) & (hcnt < m))
+    for j in short:
+        col = np.asarray(S[:, j], dtype=np.float64)
+        okm = np.ones(m, dtype=bool) if A is None else A[:, j]
+        idx = np.flatnonzero(okm)
+        k = int(min(kcol[j], idx.size))
+        top = idx[np.argpartition(-col[idx], k - 1)[:k]] if k else idx[:0]
+        base = koff[j]
+        hrow[base : base + kcol[j]] = -1
+        hrow[base : base + k] = top
+    rr = np.repeat(np.arange(m, dtype=np.int64), L)
+    rc = rtop.ravel()
+    okr = rc >= 0
+    cc = np.repeat(np.arange(n, dtype=np.int64), kcol)
+    okc = hrow >= 0
+    key = np.unique(np.concatenate([rr[okr] * n + rc[okr], hrow[okc] * n + cc[okc]]))
+    return key // n, key % n, float(mnmx[0]), float(mnmx[1])
 
 
-def _duals(
-    m: int,
-    n: int,
-    rows: NDArray[np.int64],
-    cols: NDArray[np.int64],
-    sp: NDArray[np.float64],
-    mate: NDArray[np.int64],
-    cap: NDArray[np.int64],
-    C: float,
-    smin: float,
-    tol: float,
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """LP duals ``(alpha, v)`` with reduced cost ``S_ij - alpha_i - v_j`` (see the docstring).
+@njit(cache=True)
+def _heap_push(hval, hrow, hcnt, hmin, koff, j, x, i):  # pragma: no cover
+    """Offer ``(x, i)`` to column ``j``'s min-heap of its ``k_j`` best entries."""
+    base = koff[j]
+    k = koff[j + 1] - base
+    if k == 0:
+        return
+    if hcnt[j] < k:
+        q = hcnt[j]
+        hcnt[j] = q + 1
+        while q > 0:
+            par = (q - 1) >> 1
+            if hval[base + par] <= x:
+                break
+            hval[base + q] = hval[base + par]
+            hrow[base + q] = hrow[base + par]
+            q = par
+        hval[base + q] = x
+        hrow[base + q] = i
+        if hcnt[j] == k:
+            hmin[j] = hval[base]
+    else:
+        q = 0
+        while True:
+            c = 2 * q + 1
+            if c >= k:
+                break
+            if c + 1 < k and hval[base + c + 1] < hval[base + c]:
+                c += 1
+            if hval[base + c] >= x:
+                break
+            hval[base + q] = hval[base + c]
+            hrow[base + q] = hrow[base + c]
+            q = c
+        hval[base + q] = x
+        hrow[base + q] = i
+        hmin[j] = hval[base]
 
-    ``alpha_i = u_i - C + min S``; ``v_j = +inf`` for mentors without capacity.
+
+@njit(cache=True)
+def _col_sample_kernel(blk, mb, has_mask, r0, stride, colok,
+                       hval, hrow, hcnt, hmin, koff):  # fmt: skip  # pragma: no cover
+    nr, n = blk.shape
+    a = (stride - r0 % stride) % stride
+    while a < nr:
+        for j in range(n):
+            x = blk[a, j]
+            if x > hmin[j] and colok[j] and (not has_mask or mb[a, j]):
+                _heap_push(hval, hrow, hcnt, hmin, koff, j, x, r0 + a)
+        a += stride
+
+
+@njit(cache=True)
+def _cand_kernel(blk, mb, has_mask, r0, colok, rtop, use_cols,
+                 hval, hrow, hcnt, hmin, koff, mnmx):  # fmt: skip  # pragma: no cover
+    nr, n = blk.shape
+    L = rtop.shape[1]
+    mn = mnmx[0]
+    mx = mnmx[1]
+    tv = np.empty(max(L, 1))
+    tc = np.empty(max(L, 1), dtype=np.int64)
+    for a in range(nr):
+        i = r0 + a
+        cnt = 0
+        worst = -np.inf if L > 0 else np.inf
+        for j in range(n):
+            x = blk[a, j]
+            mn = x if x < mn else mn
+            mx = x if x > mx else mx
+            if x > worst or (use_cols and x > hmin[j]):
+                if not colok[j] or (has_mask and not mb[a, j]):
+                    continue
+                if x > worst or cnt < L:
+                    p = cnt if cnt < L else L - 1
+                    while p > 0 and tv[p - 1] < x:
+                        tv[p] = tv[p - 1]
+                        tc[p] = tc[p - 1]
+                        p -= 1
+                    tv[p] = x
+                    tc[p] = j
+                    if cnt < L:
+                        cnt += 1
+                    if cnt == L:
+                        worst = tv[L - 1]
+                if use_cols and x > hmin[j]:
+                    _heap_push(hval, hrow, hcnt, hmin, koff, j, x, i)
+        for p in range(cnt):
+            rtop[i, p] = tc[p]
+    mnmx[0] = mn
+    mnmx[1] = mx
+
+
+def _cap_per_column(
+    S: NDArray[np.floating],
+    alpha: NDArray[np.float64],
+    v: NDArray[np.float64],
+    r: NDArray[np.int64],
+    c: NDArray[np.int64],
+    capm: NDArray[np.int64],
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Keep each mentor's ``2 c_j + _L_ADD`` most violated of the pairs ``(r, c)``.
+
+    (A mentor left with a free seat has price 0 and is violated by every
+    unmatched mentee; a few of them are enough to make progress.)
     """
-    z = n
-    em = mate[rows]
-    is_match = cols == em
-    spm = np.zeros(m)
-    spm[rows[is_match]] = sp[is_match]
-    matched = mate >= 0
-    load = np.bincount(mate[matched], minlength=n)
-    a = (em >= 0) & ~is_match
-    b = em < 0
-    mi = np.flatnonzero(matched)
-    freej = np.flatnonzero(load < cap)
-    capj = np.flatnonzero(cap > 0)
-    src = np.concatenate([cols[a], cols[b], np.full(mi.size, z), np.full(freej.size, z), capj])
-    dst = np.concatenate([em[a], np.full(int(b.sum()), z), mate[mi], freej, np.full(capj.size, z)])
-    ln = np.concatenate(
-        [
-            spm[rows[a]] - sp[a],
-            -(sp[b] + C),
-            spm[mi] + C,
-            np.zeros(freej.size),
-            np.zeros(capj.size),
-        ]
-    )
-    order = np.argsort(src, kind="stable")
-    src, dst, ln = src[order], dst[order], ln[order]
-    indptr = np.searchsorted(src, np.arange(n + 2))
-    d = np.full(n + 1, np.inf)
-    d[z] = 0.0
-    frontier = np.array([z], dtype=np.int64)
-    tiny = tol * 1e-3
-    for _ in range(n + 3):
-        lo, hi = indptr[frontier], indptr[frontier + 1]
-        cnt = hi - lo
-        if cnt.sum() == 0:
-            break
-        e = np.repeat(lo - np.concatenate([[0], np.cumsum(cnt)[:-1]]), cnt) + np.arange(cnt.sum())
-        cand = d[src[e]] + ln[e]
-        nd = d.copy()
-        np.minimum.at(nd, dst[e], cand)
-        frontier = np.flatnonzero(nd < d - tiny)
-        if frontier.size == 0:
-            break
-        d[frontier] = nd[frontier]
-    else:  # pragma: no cover - would mean the sparse solution was not optimal
-        raise RuntimeError("negative cycle in the residual graph (internal error)")
-    v = d[:n].copy()
-    v[cap == 0] = np.inf
-    alpha = np.full(m, smin - C)
-    alpha[mi] = spm[mi] + smin - v[mate[mi]]
-    return alpha, v
+    if r.size == 0:
+        return r, c
+    red = S[r, c] - alpha[r] - v[c]
+    order = np.lexsort((-red, c))
+    cs = c[order]
+    first = np.searchsorted(cs, cs, side="left")
+    keep = order[np.arange(cs.size) - first < 2 * capm[cs] + _L_ADD]
+    return r[keep], c[keep]
+
+
+@njit(cache=True)
+def _grow(out_r, out_c, nout, extra):  # pragma: no cover
+    """Room for ``extra`` more entries after the first ``nout`` of two index arrays."""
+    if nout + extra <= out_r.shape[0]:
+        return out_r, out_c
+    k = 2 * out_r.shape[0] + extra
+    o1 = np.empty(k, dtype=np.int64)
+    o2 = np.empty(k, dtype=np.int64)
+    o1[:nout] = out_r[:nout]
+    o2[:nout] = out_c[:nout]
+    return o1, o2
 
 
 def _violations(
     S: NDArray[np.floating],
     A: NDArray[np.bool_] | None,
+    colok: NDArray[np.bool_],
     alpha: NDArray[np.float64],
     v: NDArray[np.float64],
-    rows: NDArray[np.int64],
-    cols: NDArray[np.int64],
     tol: float,
-    L: int,
+    rows: NDArray[np.int64] | None = None,
+    cols: NDArray[np.int64] | None = None,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Allowed non-candidate pairs with reduced cost above ``tol`` (best ``L`` per row)."""
-    m, n = S.shape
+    """Allowed pairs with ``S_ij - alpha_i - v_j > tol`` (the ``_L_ADD`` worst per row).
+
+    All pairs, or only those in the given ``rows`` and ``cols``.
+    """
     out_r: list[NDArray[np.int64]] = []
     out_c: list[NDArray[np.int64]] = []
-    step = _row_chunk(n)
-    bounds = np.searchsorted(rows, np.arange(0, m + step, step))
-    for k, r0 in enumerate(range(0, m, step)):
-        r1 = min(m, r0 + step)
-        R = S[r0:r1] - alpha[r0:r1, None]
-        R -= v[None, :]
-        if A is not None:
-            R[~A[r0:r1]] = -np.inf
-        lo, hi = bounds[k], bounds[k + 1]
-        R[rows[lo:hi] - r0, cols[lo:hi]] = -np.inf
-        viol = R > tol
-        cnt = viol.sum(axis=1)
-        if not cnt.any():
-            continue
-        big = np.flatnonzero(cnt > L)
-        if big.size:
-            sub = R[big]
-            top = np.argpartition(sub, n - L, axis=1)[:, n - L :]
-            viol[big] = False
-            viol[np.repeat(big, L), top.ravel()] = True
-            viol &= R > tol
-        ri, ci = np.nonzero(viol)
-        out_r.append(ri.astype(np.int64) + r0)
-        out_c.append(ci.astype(np.int64))
+    if rows is None or cols is None:
+        parts = _blocks(S, A)
+    else:
+        parts = iter([])
+        if rows.size:
+            blk = np.ascontiguousarray(S[rows], dtype=np.float64)
+            mb = np.ones((1, 1), dtype=np.bool_) if A is None else np.ascontiguousarray(A[rows])
+            vr, vc = _viol_kernel(blk, mb, A is not None, rows, colok, alpha, v, tol, _L_ADD)
+            out_r.append(vr)
+            out_c.append(vc)
+        if cols.size:
+            R = S[:, cols] - alpha[:, None]
+            R -= v[cols]
+            bad = R > tol
+            if A is not None:
+                bad &= A[:, cols]
+            ri, ci = np.nonzero(bad)
+            out_r.append(ri.astype(np.int64))
+            out_c.append(cols[ci])
+    for r0, blk, mb in parts:
+        ridx = np.arange(r0, r0 + blk.shape[0], dtype=np.int64)
+        vr, vc = _viol_kernel(blk, mb, A is not None, ridx, colok, alpha, v, tol, _L_ADD)
+        out_r.append(vr)
+        out_c.append(vc)
     if not out_r:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
     return np.concatenate(out_r), np.concatenate(out_c)
+
+
+@njit(cache=True)
+def _viol_kernel(blk, mb, has_mask, ridx, colok, alpha, v, tol, L):  # pragma: no cover
+    nr, n = blk.shape
+    vr = np.empty(64, dtype=np.int64)
+    vc = np.empty(64, dtype=np.int64)
+    nv = 0
+    tv = np.empty(L)
+    tc = np.empty(L, dtype=np.int64)
+    for a in range(nr):
+        i = ridx[a]
+        th = alpha[i] + tol
+        cnt = 0
+        for j in range(n):
+            x = blk[a, j] - v[j]
+            if x > th and colok[j] and (not has_mask or mb[a, j]):
+                r = x - alpha[i]
+                if cnt < L or r > tv[L - 1]:
+                    p = cnt if cnt < L else L - 1
+                    while p > 0 and tv[p - 1] < r:
+                        tv[p] = tv[p - 1]
+                        tc[p] = tc[p - 1]
+                        p -= 1
+                    tv[p] = r
+                    tc[p] = j
+                    if cnt < L:
+                        cnt += 1
+        if cnt:
+            vr, vc = _grow(vr, vc, nv, cnt)
+            for p in range(cnt):
+                vr[nv] = i
+                vc[nv] = tc[p]
+                nv += 1
+    return vr[:nv].copy(), vc[:nv].copy()
+
+
+# ----------------------------------------------------------------------------
+# sparse solver
+
+
+class _Graph:
+    """Candidate pairs in CSR (by mentee) and CSC (by mentor) form with weights ``w``."""
+
+    def __init__(self, m, n, rows, cols, w):
+        self.rp = np.searchsorted(rows, np.arange(m + 1)).astype(np.int64)
+        self.rc = cols
+        self.rw = w
+        order = np.argsort(cols, kind="stable")
+        self.cp = np.searchsorted(cols[order], np.arange(n + 1)).astype(np.int64)
+        self.ci = rows[order]
+        self.cw = w[order]
+
+
+class _State:
+    """Assignment, potentials and work arrays of the successive-shortest-path solver."""
+
+    def __init__(self, m, n, capm, seats_side):
+        self.m, self.n = m, n
+        self.capfull = capm
+        self.seats_side = seats_side
+        self.u = np.zeros(m)
+        self.v = np.zeros(n)
+        self.mate = np.full(m, -1, dtype=np.int64)
+        self.wm = np.zeros(m)
+        self.load = np.zeros(n, dtype=np.int64)
+        self.cap = np.zeros(n, dtype=np.int64)
+        self.act_i = np.zeros(m, dtype=np.bool_)
+        self.act_j = np.zeros(n, dtype=np.bool_)
+        self.dist = np.full(m + n, np.inf)
+        self.fin = np.zeros(m + n, dtype=np.bool_)
+        self.via = np.zeros(m + n, dtype=np.int64)
+        self.viaw = np.zeros(m + n)
+        self.touched = np.zeros(m + n, dtype=np.int64)
+
+    def _args(self, g):
+        hsize = 2 * g.rc.size + self.m + self.n + 2
+        return (
+            self.m, g.rp, g.rc, g.rw, g.cp, g.ci, g.cw,
+            self.u, self.v, self.mate, self.wm, self.load, self.cap, self.act_i, self.act_j,
+            self.dist, self.fin, self.via, self.viaw, self.touched,
+            np.empty(hsize), np.empty(hsize, dtype=np.int64),
+        )  # fmt: skip
+
+    def solve(self, g):
+        if self.seats_side:
+            _solve_seats(self.capfull, *self._args(g))
+        else:
+            _solve_mentees(self.capfull, *self._args(g))
+
+    def repair(self, g, viol_rows):
+        _repair(viol_rows, *self._args(g))
+
+    def duals(self, C, smin):
+        """``(alpha, v)`` with reduced cost ``S_ij - alpha_i - v_j`` (see step 3)."""
+        v = np.maximum(self.v, 0.0)
+        v[self.load < self.capfull] = 0.0
+        v[self.capfull == 0] = np.inf
+        matched = self.mate >= 0
+        u = np.zeros(self.m)
+        u[matched] = self.wm[matched] - v[self.mate[matched]]
+        return u + (smin - C), v
+
+
+@njit(cache=True)
+def _hpush(hk, hn, size, key, node):  # pragma: no cover
+    q = size
+    while q > 0:
+        p = (q - 1) >> 1
+        if hk[p] <= key:
+            break
+        hk[q] = hk[p]
+        hn[q] = hn[p]
+        q = p
+    hk[q] = key
+    hn[q] = node
+    return size + 1
+
+
+@njit(cache=True)
+def _hpop(hk, hn, size):  # pragma: no cover
+    key = hk[0]
+    node = hn[0]
+    size -= 1
+    if size > 0:
+        xk = hk[size]
+        xn = hn[size]
+        q = 0
+        while True:
+            c = 2 * q + 1
+            if c >= size:
+                break
+            if c + 1 < size and hk[c + 1] < hk[c]:
+                c += 1
+            if hk[c] >= xk:
+                break
+            hk[q] = hk[c]
+            hn[q] = hn[c]
+            q = c
+        hk[q] = xk
+        hn[q] = xn
+    return key, node, size
+
+
+@njit(cache=True)
+def _fwd(i0, m, rp, rc, rw, cp, ci, cw, u, v, mate, wm, load, cap, act_i, act_j,
+         dist, fin, via, viaw, touched, hk, hn):  # fmt: skip  # pragma: no cover
+    """Shortest path from the new mentee ``i0`` to the sink; augment; update potentials."""
+    nt = 0
+    dist[i0] = 0.0
+    touched[nt] = i0
+    nt += 1
+    best = u[i0]  # i0 stays unmatched
+    term = i0
+    size = _hpush(hk, hn, 0, 0.0, i0)
+    while size > 0:
+        d, x, size = _hpop(hk, hn, size)
+        if fin[x] or d > dist[x]:
+            continue
+        if d >= best:
+            break
+        fin[x] = True
+        if x < m:
+            i = x
+            if i != i0:
+                t = d + u[i]  # i drops out
+                if t < best:
+                    best = t
+                    term = x
+            ui = u[i]
+            mi = mate[i]
+            for k in range(rp[i], rp[i + 1]):
+                j = rc[k]
+                if j == mi or not act_j[j]:
+                    continue
+                y = m + j
+                if fin[y]:
+                    continue
+                nd = d + ui + v[j] - rw[k]
+                if nd < dist[y]:
+                    if dist[y] == np.inf:
+                        touched[nt] = y
+                        nt += 1
+                    dist[y] = nd
+                    via[y] = i
+                    viaw[y] = rw[k]
+                    size = _hpush(hk, hn, size, nd, y)
+        else:
+            j = x - m
+            vj = v[j]
+            if load[j] < cap[j]:
+                t = d - vj  # free seat
+                if t < best:
+                    best = t
+                    term = x
+            for k in range(cp[j], cp[j + 1]):
+                i = ci[k]
+                if mate[i] != j or fin[i]:
+                    continue
+                nd = d + cw[k] - u[i] - vj
+                if nd < dist[i]:
+                    if dist[i] == np.inf:
+                        touched[nt] = i
+                        nt += 1
+                    dist[i] = nd
+                    size = _hpush(hk, hn, size, nd, i)
+    delta = best
+    for a in range(nt):
+        x = touched[a]
+        if fin[x]:
+            if x < m:
+                u[x] -= delta - dist[x]
+            else:
+                v[x - m] += delta - dist[x]
+        fin[x] = False
+        dist[x] = np.inf
+    if term >= m:
+        cur = term - m
+        load[cur] += 1
+    elif term == i0:
+        return
+    else:
+        cur = mate[term]
+        mate[term] = -1
+    while True:
+        i = via[m + cur]
+        nxt = mate[i]
+        mate[i] = cur
+        wm[i] = viaw[m + cur]
+        if i == i0:
+            break
+        cur = nxt
+
+
+@njit(cache=True)
+def _rev(j0, m, rp, rc, rw, cp, ci, cw, u, v, mate, wm, load, cap, act_i, act_j,
+         dist, fin, via, viaw, touched, hk, hn):  # fmt: skip  # pragma: no cover
+    """Shortest path from the sink to the free seat of mentor ``j0``; augment; update."""
+    nt = 0
+    y0 = m + j0
+    dist[y0] = 0.0
+    touched[nt] = y0
+    nt += 1
+    best = v[j0]  # the seat stays empty
+    term = y0
+    size = _hpush(hk, hn, 0, 0.0, y0)
+    while size > 0:
+        d, x, size = _hpop(hk, hn, size)
+        if fin[x] or d > dist[x]:
+            continue
+        if d >= best:
+            break
+        fin[x] = True
+        if x >= m:
+            j = x - m
+            vj = v[j]
+            if j != j0:
+                t = d + vj  # j gives up a seat
+                if t < best:
+                    best = t
+                    term = x
+            for k in range(cp[j], cp[j + 1]):
+                i = ci[k]
+                if mate[i] == j or fin[i] or not act_i[i]:
+                    continue
+                nd = d + u[i] + vj - cw[k]
+                if nd < dist[i]:
+                    if dist[i] == np.inf:
+                        touched[nt] = i
+                        nt += 1
+                    dist[i] = nd
+                    via[i] = j
+                    viaw[i] = cw[k]
+                    size = _hpush(hk, hn, size, nd, i)
+        else:
+            i = x
+            mi = mate[i]
+            if mi < 0:
+                t = d - u[i]  # a free mentee
+                if t < best:
+                    best = t
+                    term = x
+            else:
+                y = m + mi
+                if not fin[y]:
+                    nd = d + wm[i] - u[i] - v[mi]
+                    if nd < dist[y]:
+                        if dist[y] == np.inf:
+                            touched[nt] = y
+                            nt += 1
+                        dist[y] = nd
+                        via[y] = i
+                        size = _hpush(hk, hn, size, nd, y)
+    delta = best
+    for a in range(nt):
+        x = touched[a]
+        if fin[x]:
+            if x < m:
+                u[x] += delta - dist[x]
+            else:
+                v[x - m] -= delta - dist[x]
+        fin[x] = False
+        dist[x] = np.inf
+    if term >= m:
+        jt = term - m
+        if jt == j0:
+            return
+        load[jt] -= 1
+        i = via[term]
+    else:
+        i = term
+    load[j0] += 1
+    while True:
+        j = via[i]
+        mate[i] = j
+        wm[i] = viaw[i]
+        if j == j0:
+            break
+        i = via[m + j]
+
+
+@njit(cache=True)
+def _activate_mentee(i, rp, rc, rw, v, u, act_i, act_j):  # pragma: no cover
+    best = 0.0
+    for k in range(rp[i], rp[i + 1]):
+        j = rc[k]
+        if act_j[j]:
+            t = rw[k] - v[j]
+            if t > best:
+                best = t
+    u[i] = best
+    act_i[i] = True
+
+
+@njit(cache=True)
+def _solve_seats(capfull, m, rp, rc, rw, cp, ci, cw, u, v, mate, wm, load, cap, act_i, act_j,
+                 dist, fin, via, viaw, touched, hk, hn):  # fmt: skip  # pragma: no cover
+    """Mentees all present and unmatched; add mentor seats round-robin."""
+    n = capfull.shape[0]
+    for i in range(m):
+        act_i[i] = True
+    kmax = 0
+    for j in range(n):
+        kmax = max(kmax, capfull[j])
+    for level in range(1, kmax + 1):
+        for j in range(n):
+            if capfull[j] < level:
+                continue
+            if level == 1:
+                best = 0.0
+                for k in range(cp[j], cp[j + 1]):
+                    t = cw[k] - u[ci[k]]
+                    if t > best:
+                        best = t
+                v[j] = best
+                act_j[j] = True
+            cap[j] = level
+            if v[j] > 0.0:
+                _rev(j, m, rp, rc, rw, cp, ci, cw, u, v, mate, wm, load, cap, act_i, act_j,
+                     dist, fin, via, viaw, touched, hk, hn)  # fmt: skip
+
+
+@njit(cache=True)
+def _solve_mentees(capfull, m, rp, rc, rw, cp, ci, cw, u, v, mate, wm, load, cap, act_i, act_j,
+                   dist, fin, via, viaw, touched, hk, hn):  # fmt: skip  # pragma: no cover
+    """Mentors all present at full capacity with ``v = 0``; add mentees one by one."""
+    n = capfull.shape[0]
+    for j in range(n):
+        cap[j] = capfull[j]
+        act_j[j] = capfull[j] > 0
+        v[j] = 0.0
+    for i in range(m):
+        _activate_mentee(i, rp, rc, rw, v, u, act_i, act_j)
+        _fwd(i, m, rp, rc, rw, cp, ci, cw, u, v, mate, wm, load, cap, act_i, act_j,
+             dist, fin, via, viaw, touched, hk, hn)  # fmt: skip
+
+
+@njit(cache=True)
+def _repair(rows, m, rp, rc, rw, cp, ci, cw, u, v, mate, wm, load, cap, act_i, act_j,
+            dist, fin, via, viaw, touched, hk, hn):  # fmt: skip  # pragma: no cover
+    """Take the mentees ``rows`` out, refill their mentors' seats, put them back in."""
+    for a in range(rows.shape[0]):
+        i = rows[a]
+        act_i[i] = False
+        j = mate[i]
+        if j >= 0:
+            mate[i] = -1
+            load[j] -= 1
+    for j in range(cap.shape[0]):
+        while act_j[j] and load[j] < cap[j] and v[j] > 0.0:
+            _rev(j, m, rp, rc, rw, cp, ci, cw, u, v, mate, wm, load, cap, act_i, act_j,
+                 dist, fin, via, viaw, touched, hk, hn)  # fmt: skip
+    for a in range(rows.shape[0]):
+        i = rows[a]
+        _activate_mentee(i, rp, rc, rw, v, u, act_i, act_j)
+        _fwd(i, m, rp, rc, rw, cp, ci, cw, u, v, mate, wm, load, cap, act_i, act_j,
+             dist, fin, via, viaw, touched, hk, hn)  # fmt: skip
