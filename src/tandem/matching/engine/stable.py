@@ -30,6 +30,8 @@ Prefs = Sequence[Sequence[int]]
 _TABLE_ENTRIES = 1 << 23
 #: Below this many free applicants, deferred acceptance finishes sequentially.
 _SEQUENTIAL_TAIL = 64
+_LIST_TYPES = frozenset({list, tuple, np.ndarray})
+_DENSE_DUP_LIMIT = 1 << 24  # a bincount over lists x items up to 16M entries (128 MiB) beats a sort
 
 
 class _Instance:
@@ -63,9 +65,10 @@ def _as_prefs(
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """CSR ``(ptr, flat)`` of a list of preference lists, validated."""
     k_lists = len(prefs)
-    for k, lst in enumerate(prefs):
-        if isinstance(lst, (str, bytes, dict, set)) or not hasattr(lst, "__len__"):
-            raise ValueError(f"{name}[{k}] is not a list ({lst!r})")
+    if not set(map(type, prefs)) <= _LIST_TYPES:  # the exact check only when something is odd
+        for k, lst in enumerate(prefs):
+            if isinstance(lst, (str, bytes, dict, set)) or not hasattr(lst, "__len__"):
+                raise ValueError(f"{name}[{k}] is not a list ({lst!r})")
     lens = np.fromiter(map(len, prefs), dtype=np.int64, count=k_lists)
     ptr = np.zeros(k_lists + 1, dtype=np.int64)
     np.cumsum(lens, out=ptr[1:])
@@ -92,6 +95,8 @@ def _as_prefs(
     if total:
         owner = np.repeat(np.arange(k_lists, dtype=np.int64), lens)
         key = owner * max(n_other, 1) + flat
+        if k_lists * max(n_other, 1) <= _DENSE_DUP_LIMIT and np.bincount(key).max() < 2:
+            return ptr, flat  # no duplicates (a cheap count settles it for small instances)
         order = np.argsort(key, kind="stable")
         sk = key[order]
         dup = np.flatnonzero(sk[1:] == sk[:-1])
