@@ -22,6 +22,9 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def browser():
+    from tandem.matching.adapter import warm_engine
+
+    warm_engine()  # compile the engine's kernels before any page waits on them
     if CHROMIUM is None:
         pytest.skip("Chromium is not installed (scripts/ensure-chromium installs Debian's package)")
     from playwright.sync_api import sync_playwright

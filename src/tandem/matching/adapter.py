@@ -8,6 +8,7 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -279,3 +280,13 @@ def reasons_from_json(data: list[list]) -> list[Reason]:
 
 
 __all__ = ["Pool", "load_pool", "mentor_slots", "reason_sentences", "weights_for", "Q"]
+
+
+def warm_engine() -> None:
+    """Compile the engine's numba kernels once (about 6 s on a new machine, then cached on disk),
+    so the first bulk match a manager runs does not pay for it."""
+    from tandem.matching.engine.assignment import optimal_assignment
+
+    rng = np.random.default_rng(0)
+    optimal_assignment(rng.random((8, 3)), [1, 2, 1])
+    optimal_assignment(rng.random((6, 9)), np.ones(9, dtype=np.int64), rng.random((6, 9)) < 0.6)

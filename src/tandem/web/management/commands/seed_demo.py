@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from tandem.matching.adapter import warm_engine
 from tandem.people.models import Person
 from tandem.web.demo import DEMO_PASSWORD, seed_demo
 
@@ -18,6 +19,8 @@ class Command(BaseCommand):
         else:
             seed_demo(size=size)
             self.stdout.write(self.style.SUCCESS(f"Loaded {Person.objects.count()} people."))
+        self.stdout.write("Preparing the matching engine (compiled once per machine)...")
+        warm_engine()
         self.stdout.write("Demo logins (password: %s):" % DEMO_PASSWORD)
         for username, role in [("hr", "HR admin"), ("manager", "program manager"), ("head", "department head"),
                                ("mentor", "mentor"), ("mentee", "mentee"),
