@@ -25,3 +25,6 @@ def hr_person(make_person):
 def hr_client(client, hr_person):
     client.force_login(hr_person.user)
     return client
+
+
+from tests.matching.conftest import choose_program  # noqa: E402,F401  (used by several test packages)

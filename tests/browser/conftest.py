@@ -58,6 +58,3 @@ def sign_in(page):
         page.wait_for_url("**/")
 
     return do
-
-
-from tests.matching.conftest import choose_program  # noqa: E402,F401  (shared with the flow's unit tests)

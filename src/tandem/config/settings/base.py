@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "tandem.programs",
     "tandem.mentorships",
     "tandem.matching",
+    "tandem.notifications",
     "tandem.web",
 ]
 
@@ -125,6 +126,8 @@ IMPORT_MAX_BYTES = 50 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tandem@localhost")
+# Where people open Tandem: links in emails start with it.
+BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 TASKS = {
     "default": {

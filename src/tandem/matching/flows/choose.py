@@ -15,9 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.core.errors import Conflict, Forbidden, ValidationFailed
+from tandem.core.tasks import enqueue_on_commit
 from tandem.matching import adapter
 from tandem.matching.engine import score_matrix, top_k
 from tandem.mentorships.models import OPEN_STATUSES, Mentorship, MentorshipOrigin, MentorshipStatus
+from tandem.notifications.tasks import send_mentorship_email
 from tandem.people.models import Person
 from tandem.programs.models import (
     Enrolment,
@@ -122,12 +124,14 @@ def mentorship_request(*, program: Program, mentee: Person, mentor: Person, mess
         raise Conflict(_("This mentor has no free slot any more. Choose another recommendation."))
     try:
         with transaction.atomic():
-            return Mentorship.objects.create(
+            m = Mentorship.objects.create(
                 program=program, mentor=mentor, mentee=mentee, status=MentorshipStatus.REQUESTED,
                 origin=MentorshipOrigin.REQUESTED, score=float(scores.total[0, 0]), message=message.strip(),
             )
     except IntegrityError as exc:
         raise Conflict(_("You already have an open request with this mentor.")) from exc
+    enqueue_on_commit(send_mentorship_email, m.pk, "requested")
+    return m
 
 
 def _locked(mentorship: Mentorship) -> Mentorship:
@@ -147,6 +151,7 @@ def mentorship_accept(*, mentorship: Mentorship, mentor: Person, intro_at: datet
     m.status = MentorshipStatus.INTRO
     m.intro_at = intro_at
     m.save(update_fields=["status", "intro_at", "updated_at"])
+    enqueue_on_commit(send_mentorship_email, m.pk, "accepted")
     return m
 
 
@@ -162,6 +167,7 @@ def mentorship_decline(*, mentorship: Mentorship, mentor: Person, reason: str = 
     m.status = MentorshipStatus.DECLINED
     m.decline_reason = reason.strip()
     m.save(update_fields=["status", "decline_reason", "updated_at"])
+    enqueue_on_commit(send_mentorship_email, m.pk, "declined")
     return m
 
 
@@ -195,6 +201,7 @@ def mentorship_confirm(*, mentorship: Mentorship, person: Person) -> Mentorship:
     if m.mentor_confirmed_at and m.mentee_confirmed_at:
         m.status = MentorshipStatus.ACTIVE
         m.started_on = timezone.localdate()
+        enqueue_on_commit(send_mentorship_email, m.pk, "started")
     m.save(update_fields=["mentor_confirmed_at", "mentee_confirmed_at", "status", "started_on", "updated_at"])
     return m
 
@@ -209,6 +216,7 @@ def mentorship_withdraw(*, mentorship: Mentorship, person: Person) -> Mentorship
         raise Conflict(_("Only a request or an introductory stage can be withdrawn."))
     m.status = MentorshipStatus.CANCELLED
     m.save(update_fields=["status", "updated_at"])
+    enqueue_on_commit(send_mentorship_email, m.pk, "withdrawn")
     return m
 
 

@@ -1,0 +1,36 @@
+"""Emails about a mentorship's steps. Queued after the transaction commits; the task takes IDs."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from tandem.mentorships.models import Mentorship
+
+# event -> who hears about it
+RECIPIENTS = {
+    "requested": ("mentor",),
+    "accepted": ("mentee",),
+    "declined": ("mentee",),
+    "started": ("mentor", "mentee"),
+    "withdrawn": ("mentor", "mentee"),
+}
+
+
+def mentorship_email_send(*, mentorship_id: int, event: str) -> int:
+    """Send the email for ``event`` to whoever it concerns; returns how many were sent."""
+    m = Mentorship.objects.select_related("mentor", "mentee", "program").filter(pk=mentorship_id).first()
+    if m is None or event not in RECIPIENTS:
+        return 0
+    sent = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        for side in RECIPIENTS[event]:
+            person = getattr(m, side)
+            other = m.mentee if side == "mentor" else m.mentor
+            ctx = {"m": m, "person": person, "other": other, "event": event, "side": side, "base_url": settings.BASE_URL}
+            subject = render_to_string("notifications/mentorship_subject.txt", ctx).strip()
+            body = render_to_string("notifications/mentorship_body.txt", ctx)
+            sent += send_mail(subject, body, None, [person.email], fail_silently=False)
+    return sent

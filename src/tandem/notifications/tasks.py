@@ -1,0 +1,8 @@
+from django_tasks import task
+
+from tandem.notifications.services import mentorship_email_send
+
+
+@task()
+def send_mentorship_email(mentorship_id: int, event: str) -> int:
+    return mentorship_email_send(mentorship_id=mentorship_id, event=event)
