@@ -505,3 +505,14 @@ def test_bulk_preview_in_a_mutual_program_puts_each_person_in_at_most_one_pair(w
     assert len(run.pairs) == 2 and len(members) == len(set(members)) == 4
     assert {u["mentee"] for u in run.unmatched} == {p.pk for p in people} - set(members)
     assert bulk.bulk_commit(run=run, user=world.owner.user) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_preview_outside_a_test_transaction_works_as_in_a_real_request():
+    """Requests run in autocommit; the preview takes its own transaction for its row lock
+    (PostgreSQL refuses select_for_update outside one)."""
+    w = World()
+    w.mentee(1)
+    w.mentor(5)
+    run = w.preview()
+    assert len(run.pairs) == 1

@@ -297,6 +297,7 @@ def mutual_pairing(total: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     return partner
 
 
+@transaction.atomic
 def bulk_preview(*, program: Program, user: Any) -> MatchRun:
     """Compute the best assignment of every unmatched mentee and save it as a PREVIEW run.
     Any earlier preview of the program is discarded."""
