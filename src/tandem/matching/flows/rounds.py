@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tandem.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
+from tandem.core.tasks import enqueue_on_commit
 from tandem.matching.engine.stable import blocking_pairs, explain_applicant, stable_match
 from tandem.matching.models import (
     ApplicantChoice,
@@ -95,7 +96,17 @@ def round_create(
     RoundSeat.objects.bulk_create(
         [RoundSeat(round=selection_round, department=d, seats=n, pitch=d.pitch or "") for d, n in pairs]
     )
+    _schedule_publication(selection_round)
     return selection_round
+
+
+def _schedule_publication(selection_round: SelectionRound) -> None:
+    """Publish by itself at the deadline where the task backend can defer (the database backend
+    in development and production); the manager can always close it by hand."""
+    from tandem.matching.tasks import publish_round_at_deadline
+
+    if publish_round_at_deadline.get_backend().supports_defer:
+        enqueue_on_commit(publish_round_at_deadline.using(run_after=selection_round.deadline), selection_round.pk)
 
 
 @transaction.atomic
