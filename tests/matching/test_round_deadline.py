@@ -60,3 +60,17 @@ def test_opening_a_round_queues_its_publication_for_the_deadline(settings, djang
         r = round_create(program=program, name="R", deadline=deadline, seats={DepartmentFactory(): 2})
     queued = DBTaskResult.objects.get()
     assert queued.run_after == deadline and queued.args_kwargs["args"] == [r.pk]
+
+
+def test_a_department_cannot_change_its_ranking_after_the_deadline(open_round):
+    from tandem.core.errors import Conflict
+    from tandem.matching.flows.rounds import department_ranking_save
+    from tandem.matching.models import DepartmentChoice
+
+    seat = open_round.seats.get()
+    grad = Enrolment.objects.get(program=open_round.program).person
+    open_round.deadline = timezone.now() - datetime.timedelta(minutes=1)
+    open_round.save()
+    with pytest.raises(Conflict):
+        department_ranking_save(round=open_round, department=seat.department, applicants=[grad])
+    assert not DepartmentChoice.objects.exists()

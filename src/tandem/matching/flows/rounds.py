@@ -158,6 +158,8 @@ def department_ranking_save(
     """Replace the department's whole ranking of graduates (first = most wanted)."""
     selection_round = SelectionRound.objects.select_for_update().get(pk=round.pk)
     _require_open(selection_round)
+    if timezone.now() >= selection_round.deadline:
+        raise Conflict(_("The deadline has passed; rankings can no longer change."), code="deadline_passed")
     if not selection_round.seats.filter(department=department).exists():
         raise ValidationFailed({"department": [_("This department is not taking part in this round.")]})
     ids = [p.pk for p in applicants]
