@@ -100,3 +100,14 @@ def test_people_api_query_count_does_not_grow_with_people(client, hr_person):
     with CaptureQueriesContext(connection) as many:
         client.get("/api/people")
     assert len(many) == len(few)
+
+
+def test_directory_can_list_only_people_without_a_mentor(client, hr_person):
+    mentor, mentee = PersonFactory(full_name="Mentor Mia"), PersonFactory(full_name="Mentee Max")
+    program = Program.objects.create(name="P", program_type=ProgramType.CLASSIC, matching_mode=MatchingMode.CHOOSE,
+                                     starts_on="2026-01-01", ends_on="2026-06-01", owner=mentor)
+    Mentorship.objects.create(program=program, mentor=mentor, mentee=mentee, status=MentorshipStatus.ACTIVE,
+                              origin=MentorshipOrigin.MANUAL)
+    client.force_login(hr_person.user)
+    html = client.get("/people/?no_mentor=1").content.decode()
+    assert "Mentor Mia" in html and "Mentee Max" not in html

@@ -45,6 +45,7 @@ def person_list(
     topic: Topic | None = None,
     interest: str = "",
     available_mentors: bool = False,
+    without_mentor: bool = False,
     sort: str = "name",
 ) -> QuerySet[Person]:
     qs = Person.objects.filter(is_active=True).select_related("department", "job_profile", "location")
@@ -68,6 +69,8 @@ def person_list(
         qs = qs.filter(Exists(tags))
     if available_mentors:
         qs = qs.filter(mentor_capacity__gt=0)
+    if without_mentor:
+        qs = qs.filter(~Exists(Mentorship.objects.filter(mentee=OuterRef("pk"), status__in=OPEN_STATUSES)))
     return qs.order_by(SORTS.get(sort, "full_name"), "id")
 
 
