@@ -111,3 +111,11 @@ def test_directory_can_list_only_people_without_a_mentor(client, hr_person):
     client.force_login(hr_person.user)
     html = client.get("/people/?no_mentor=1").content.decode()
     assert "Mentor Mia" in html and "Mentee Max" not in html
+
+
+def test_headcount_within_a_department_counts_its_direct_members_too():
+    root = DepartmentFactory()
+    team = DepartmentFactory(parent=root)
+    PersonFactory(department=root), PersonFactory(department=team), PersonFactory(department=team)
+    counts = {d.pk: n for d, n in selectors.headcount_by_department(within=root)}
+    assert counts == {team.pk: 2, root.pk: 1}

@@ -189,6 +189,8 @@ def headcount_by_department(*, within: Department | None = None) -> list[tuple[D
     out = []
     for dep in tops:
         out.append((dep, sum(n for path, n in counts.items() if path.startswith(dep.path))))
+    if within is not None and tops != [within] and counts.get(within.path):
+        out.append((within, counts[within.path]))  # people directly in ``within``, not in a team
     return sorted(out, key=lambda pair: -pair[1])
 
 
