@@ -346,9 +346,14 @@ def seed_programs(rng: random.Random, users: dict[str, Person]) -> None:
     )
     Mentorship.objects.create(program=classic, mentor=users["mentor"], mentee=users["mentee"],
                               status=MentorshipStatus.ACTIVE, origin=MentorshipOrigin.REQUESTED, started_on=start)
+    # A request waiting for the demo mentor's answer.
+    asker = next(p for p in mentees if p.pk != users["mentee"].pk and p.manager_id != users["mentor"].manager_id)
+    Mentorship.objects.create(program=classic, mentor=users["mentor"], mentee=asker, status=MentorshipStatus.REQUESTED,
+                              origin=MentorshipOrigin.REQUESTED,
+                              message="I'd like help with system design reviews and planning my first project.")
     pairs = 0
     for mentee in mentees:
-        if mentee.pk == users["mentee"].pk or pairs >= 12:
+        if mentee.pk in (users["mentee"].pk, asker.pk) or pairs >= 12:
             continue
         mentor = rng.choice(mentors)
         if mentor.pk != mentee.pk and mentor.manager_id != mentee.manager_id:
