@@ -94,6 +94,7 @@ API = [
     ("competencies", "get", "/api/people/{e}/competencies",
      {"hr", "program_manager", "department_head", "line_manager", "mentor", "mentee"}),
     ("departments", "get", "/api/departments", set(ROLES) - {"anonymous"}),
+    ("topics of a person", "get", "/api/people/{e}/topics", set(ROLES) - {"anonymous"}),
     ("tokens", "get", "/api/tokens", set(ROLES) - {"anonymous"}),
     ("programs", "get", "/api/programs", set(ROLES) - {"anonymous"}),
     ("program", "get", "/api/programs/{p}", IN_PROGRAM),
@@ -203,3 +204,22 @@ def test_actor_of_anonymous_user_has_no_roles():
     from tandem.core.authz import actor_for
 
     assert actor_for(AnonymousUser()).roles == []
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_person_or_hr_replace_their_topics_and_only_the_person_self_assesses(client, org, role):
+    from tandem.people.models import PersonTopic, SelfAssessment
+    from tests.factories import TopicFactory
+
+    topic = TopicFactory(code="trends")
+    c = client_for(client, org, role)
+    e = org["subject"].employee_id
+    r1 = c.put(f"/api/people/{e}/topics", {"can_teach": ["trends"], "want_to_learn": []},
+               content_type="application/json")
+    r2 = c.post(f"/api/people/{e}/self-assessments", {"strengths": "a", "development_areas": "b"},
+                content_type="application/json")
+    assert (r1.status_code == 200) == (role in {"mentee", "hr"})
+    assert PersonTopic.objects.filter(topic=topic).exists() == (role in {"mentee", "hr"})
+    assert (r2.status_code == 201) == (role == "mentee")
+    assert SelfAssessment.objects.exists() == (role == "mentee")
+    assert r1.status_code != 500 and r2.status_code != 500

@@ -44,3 +44,18 @@ def test_malformed_json_is_a_clear_400_not_a_500(hr_client, hr_person):
     response = hr_client.post(f"/api/people/{hr_person.employee_id}/ratings", "{not json",
                               content_type="application/json")
     assert response.status_code in (400, 422)
+
+
+def test_unknown_topic_code_is_refused_and_the_old_topics_stay(client):
+    from tandem.people import services
+    from tandem.people.models import PersonTopic
+    from tests.factories import TopicFactory, UserFactory
+
+    me = PersonFactory(user=UserFactory())
+    t = TopicFactory(code="trends")
+    services.topics_set(person=me, can_teach=[t.pk], want_to_learn=[])
+    client.force_login(me.user)
+    response = client.put(f"/api/people/{me.employee_id}/topics", {"can_teach": ["nope"]},
+                          content_type="application/json")
+    assert response.status_code == 400 and "nope" in str(response.json()["errors"])
+    assert PersonTopic.objects.filter(person=me).count() == 1

@@ -1,7 +1,7 @@
 """People, organisation and competency endpoints. Thin: validate, authorise, call, serialise."""
 
 
-from datetime import date
+from datetime import date, datetime
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -9,7 +9,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
 from tandem.core import authz
-from tandem.core.errors import NotFound
+from tandem.core.errors import NotFound, ValidationFailed
 from tandem.people import selectors, services
 from tandem.people.models import Competency, Department, JobProfile, Person, Topic
 
@@ -160,6 +160,64 @@ def rating_create(request: HttpRequest, employee_id: str, payload: RatingIn):
         rated_by=actor.person, rated_on=payload.rated_on, note=payload.note,
     )
     return Status(201, rating)
+
+
+class TopicsIn(Schema):
+    can_teach: list[str] = Field(default_factory=list, description="Topic codes")
+    want_to_learn: list[str] = Field(default_factory=list, description="Topic codes")
+
+
+class TopicsOut(Schema):
+    can_teach: list[str]
+    want_to_learn: list[str]
+
+
+class SelfAssessmentIn(Schema):
+    strengths: str = Field(..., max_length=4000)
+    development_areas: str = Field(..., max_length=4000)
+
+
+class SelfAssessmentOut(Schema):
+    id: int
+    strengths: str
+    development_areas: str
+    created_at: datetime
+
+
+def _topics_out(person: Person) -> TopicsOut:
+    tags = selectors.person_topics(person=person)
+    return TopicsOut(can_teach=[t.code for t in tags["can_teach"]], want_to_learn=[t.code for t in tags["want_to_learn"]])
+
+
+@router.get("/people/{employee_id}/topics", response=TopicsOut, summary="Topics a person can teach and wants to learn")
+def person_topics(request: HttpRequest, employee_id: str):
+    person = _person_or_404(employee_id)
+    authz.require(authz.can_view_profile(authz.actor_for(request.user), person))
+    return _topics_out(person)
+
+
+@router.put("/people/{employee_id}/topics", response=TopicsOut,
+            summary="Replace a person's topics (the person themselves, or HR)")
+def person_topics_set(request: HttpRequest, employee_id: str, payload: TopicsIn):
+    person = _person_or_404(employee_id)
+    authz.require(authz.can_edit_own_entries(authz.actor_for(request.user), person))
+    codes = set(payload.can_teach) | set(payload.want_to_learn)
+    ids = dict(Topic.objects.filter(code__in=codes).values_list("code", "id"))
+    unknown = sorted(codes - set(ids))
+    if unknown:
+        raise ValidationFailed({"topics": [f"Unknown topic code: {c}" for c in unknown]})
+    services.topics_set(person=person, can_teach=[ids[c] for c in payload.can_teach],
+                        want_to_learn=[ids[c] for c in payload.want_to_learn])
+    return _topics_out(person)
+
+
+@router.post("/people/{employee_id}/self-assessments", response={201: SelfAssessmentOut},
+             summary="Add my self-assessment (history is kept; only the person themselves)")
+def self_assessment_create(request: HttpRequest, employee_id: str, payload: SelfAssessmentIn):
+    person = _person_or_404(employee_id)
+    authz.require(authz.can_add_self_assessment(authz.actor_for(request.user), person))
+    return Status(201, services.self_assessment_add(person=person, strengths=payload.strengths,
+                                                    development_areas=payload.development_areas))
 
 
 @router.get("/departments", response=list[DepartmentOut], summary="Departments (a tree through parent_id)")
