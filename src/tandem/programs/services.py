@@ -66,6 +66,27 @@ def program_create(
 
 
 @transaction.atomic
+def program_update(
+    *, program: Program, name: str, program_type: str, matching_mode: str, starts_on: datetime.date | None,
+    ends_on: datetime.date | None, description: str = "", default_mentor_capacity: int = 2,
+) -> Program:
+    """Change a program's details. Its type and matching mode are fixed once people are paired."""
+    _validate(name=name, program_type=program_type, matching_mode=matching_mode, starts_on=starts_on,
+              ends_on=ends_on, default_mentor_capacity=default_mentor_capacity)
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    if (program_type, matching_mode) != (program.program_type, program.matching_mode) and program.mentorships.exists():
+        raise ValidationFailed({"matching_mode": [_("People are already paired in this program: its type and "
+                                                    "matching mode can no longer change.")]})
+    program.name, program.description = name.strip(), description
+    program.program_type, program.matching_mode = program_type, matching_mode
+    program.starts_on, program.ends_on = starts_on, ends_on
+    program.default_mentor_capacity = default_mentor_capacity
+    program.save(update_fields=["name", "description", "program_type", "matching_mode", "starts_on", "ends_on",
+                                "default_mentor_capacity", "updated_at"])
+    return program
+
+
+@transaction.atomic
 def program_set_status(*, program: Program, status: str) -> Program:
     program = Program.objects.select_for_update().get(pk=program.pk)
     if status not in TRANSITIONS.get(program.status, set()):

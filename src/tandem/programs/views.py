@@ -53,6 +53,24 @@ def program_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def program_edit(request: HttpRequest, program_id: int) -> HttpResponse:
+    actor, program = get_program(request, program_id)
+    authz.require(authz.can_manage_program(actor, program))
+    initial = {f: getattr(program, f) for f in ProgramForm.base_fields}
+    form = ProgramForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.program_update(program=program, **form.cleaned_data)
+            messages.success(request, _("Program saved."))
+            return redirect("program_detail", program_id=program.pk)
+        except ValidationFailed as exc:
+            for field, errs in exc.errors.items():
+                for e in errs:
+                    form.add_error(field if field in form.fields else None, e)
+    return render(request, "programs/form.html", {"form": form, "program": program})
+
+
+@login_required
 def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
     actor, program = get_program(request, program_id)
     can_manage = authz.can_manage_program(actor, program)
