@@ -17,22 +17,48 @@ but slow on large inputs).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import ParamSpec, Protocol, TypeVar, cast
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from tandem.matching.engine._validate import as_allowed, as_capacities, as_score_matrix
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+#: Array types of the compiled kernels' arguments.
+_F64 = NDArray[np.float64]
+_I64 = NDArray[np.int64]
+_Bool = NDArray[np.bool_]
+
+
+class _Njit(Protocol):
+    """``njit(cache=...)``: a decorator whose result is called like the kernel it wraps.
+
+    The one form used here.  numba's own ``njit(cache=True)`` (a ``Dispatcher``
+    factory) and the fallback below (returns the function itself) both fit it.
+    """
+
+    def __call__(self, *, cache: bool = ...) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]: ...
+
+
 try:  # pragma: no cover - exercised implicitly
-    from numba import njit
+    from numba import njit as _numba_njit
+
+    njit: _Njit = _numba_njit
 except ImportError:  # pragma: no cover - fallback without the compiler
 
-    def njit(*args, **kwargs):  # type: ignore[no-redef]
-        def deco(f):
+    def _njit_fallback(
+        *args: object, **kwargs: object
+    ) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
+        def deco(f: Callable[_P, _R]) -> Callable[_P, _R]:
             return f
 
         return deco
+
+    njit = _njit_fallback
 
 
 __all__ = ["optimal_assignment"]
@@ -256,7 +282,8 @@ def _blocks(
     dummy = np.ones((1, 1), dtype=np.bool_)
     direct = S.dtype == np.float64 and S.flags.c_contiguous
     if direct and (A is None or A.flags.c_contiguous):
-        yield 0, S, (dummy if A is None else A)
+        # ``direct`` checked the dtype, which the type checker cannot narrow
+        yield 0, cast("NDArray[np.float64]", S), (dummy if A is None else A)
         return
     step = max(1, _CHUNK_ENTRIES // max(n, 1))
     for r0 in range(0, m, step):
@@ -338,7 +365,9 @@ def _initial_candidates(
 
 
 @njit(cache=True)
-def _heap_push(hval, hrow, hcnt, hmin, koff, j, x, i):  # pragma: no cover
+def _heap_push(
+    hval: _F64, hrow: _I64, hcnt: _I64, hmin: _F64, koff: _I64, j: int, x: float, i: int
+) -> None:  # pragma: no cover
     """Offer ``(x, i)`` to column ``j``'s min-heap of its ``k_j`` best entries."""
     base = koff[j]
     k = koff[j + 1] - base
@@ -377,8 +406,9 @@ def _heap_push(hval, hrow, hcnt, hmin, koff, j, x, i):  # pragma: no cover
 
 
 @njit(cache=True)
-def _col_sample_kernel(blk, mb, has_mask, r0, stride, colok,
-                       hval, hrow, hcnt, hmin, koff):  # fmt: skip  # pragma: no cover
+def _col_sample_kernel(blk: _F64, mb: _Bool, has_mask: bool, r0: int, stride: int, colok: _Bool,
+                       hval: _F64, hrow: _I64, hcnt: _I64, hmin: _F64,
+                       koff: _I64) -> None:  # fmt: skip  # pragma: no cover
     nr, n = blk.shape
     a = (stride - r0 % stride) % stride
     while a < nr:
@@ -390,8 +420,9 @@ def _col_sample_kernel(blk, mb, has_mask, r0, stride, colok,
 
 
 @njit(cache=True)
-def _cand_kernel(blk, mb, has_mask, r0, colok, rtop, use_cols,
-                 hval, hrow, hcnt, hmin, koff, mnmx):  # fmt: skip  # pragma: no cover
+def _cand_kernel(blk: _F64, mb: _Bool, has_mask: bool, r0: int, colok: _Bool, rtop: _I64,
+                 use_cols: bool, hval: _F64, hrow: _I64, hcnt: _I64, hmin: _F64, koff: _I64,
+                 mnmx: _F64) -> None:  # fmt: skip  # pragma: no cover
     nr, n = blk.shape
     L = rtop.shape[1]
     mn = mnmx[0]
@@ -453,7 +484,7 @@ def _cap_per_column(
 
 
 @njit(cache=True)
-def _grow(out_r, out_c, nout, extra):  # pragma: no cover
+def _grow(out_r: _I64, out_c: _I64, nout: int, extra: int) -> tuple[_I64, _I64]:  # pragma: no cover
     """Room for ``extra`` more entries after the first ``nout`` of two index arrays."""
     if nout + extra <= out_r.shape[0]:
         return out_r, out_c
@@ -512,7 +543,8 @@ def _violations(
 
 
 @njit(cache=True)
-def _viol_kernel(blk, mb, has_mask, ridx, colok, alpha, v, tol, L):  # pragma: no cover
+def _viol_kernel(blk: _F64, mb: _Bool, has_mask: bool, ridx: _I64, colok: _Bool, alpha: _F64,
+                 v: _F64, tol: float, L: int) -> tuple[_I64, _I64]:  # fmt: skip  # pragma: no cover
     nr, n = blk.shape
     vr = np.empty(64, dtype=np.int64)
     vc = np.empty(64, dtype=np.int64)
@@ -553,20 +585,20 @@ def _viol_kernel(blk, mb, has_mask, ridx, colok, alpha, v, tol, L):  # pragma: n
 class _Graph:
     """Candidate pairs in CSR (by mentee) and CSC (by mentor) form with weights ``w``."""
 
-    def __init__(self, m, n, rows, cols, w):
-        self.rp = np.searchsorted(rows, np.arange(m + 1)).astype(np.int64)
-        self.rc = cols
-        self.rw = w
+    def __init__(self, m: int, n: int, rows: _I64, cols: _I64, w: _F64) -> None:
+        self.rp: _I64 = np.searchsorted(rows, np.arange(m + 1)).astype(np.int64)
+        self.rc: _I64 = cols
+        self.rw: _F64 = w
         order = np.argsort(cols, kind="stable")
-        self.cp = np.searchsorted(cols[order], np.arange(n + 1)).astype(np.int64)
-        self.ci = rows[order]
-        self.cw = w[order]
+        self.cp: _I64 = np.searchsorted(cols[order], np.arange(n + 1)).astype(np.int64)
+        self.ci: _I64 = rows[order]
+        self.cw: _F64 = w[order]
 
 
 class _State:
     """Assignment, potentials and work arrays of the successive-shortest-path solver."""
 
-    def __init__(self, m, n, capm, seats_side):
+    def __init__(self, m: int, n: int, capm: _I64, seats_side: bool) -> None:
         self.m, self.n = m, n
         self.capfull = capm
         self.seats_side = seats_side
@@ -584,7 +616,13 @@ class _State:
         self.viaw = np.zeros(m + n)
         self.touched = np.zeros(m + n, dtype=np.int64)
 
-    def _args(self, g):
+    def _args(self, g: _Graph) -> tuple[
+        int, _I64, _I64, _F64, _I64, _I64, _F64,
+        _F64, _F64, _I64, _F64, _I64, _I64, _Bool, _Bool,
+        _F64, _Bool, _I64, _F64, _I64,
+        _F64, _I64,
+    ]:  # fmt: skip
+        """The solver kernels' arguments after the first, in their order."""
         hsize = 2 * g.rc.size + self.m + self.n + 2
         return (
             self.m, g.rp, g.rc, g.rw, g.cp, g.ci, g.cw,
@@ -593,16 +631,16 @@ class _State:
             np.empty(hsize), np.empty(hsize, dtype=np.int64),
         )  # fmt: skip
 
-    def solve(self, g):
+    def solve(self, g: _Graph) -> None:
         if self.seats_side:
             _solve_seats(self.capfull, *self._args(g))
         else:
             _solve_mentees(self.capfull, *self._args(g))
 
-    def repair(self, g, viol_rows):
+    def repair(self, g: _Graph, viol_rows: _I64) -> None:
         _repair(viol_rows, *self._args(g))
 
-    def duals(self, C, smin):
+    def duals(self, C: float, smin: float) -> tuple[_F64, _F64]:
         """``(alpha, v)`` with reduced cost ``S_ij - alpha_i - v_j`` (see step 3)."""
         v = np.maximum(self.v, 0.0)
         v[self.load < self.capfull] = 0.0
@@ -614,7 +652,7 @@ class _State:
 
 
 @njit(cache=True)
-def _hpush(hk, hn, size, key, node):  # pragma: no cover
+def _hpush(hk: _F64, hn: _I64, size: int, key: float, node: int) -> int:  # pragma: no cover
     q = size
     while q > 0:
         p = (q - 1) >> 1
@@ -629,7 +667,7 @@ def _hpush(hk, hn, size, key, node):  # pragma: no cover
 
 
 @njit(cache=True)
-def _hpop(hk, hn, size):  # pragma: no cover
+def _hpop(hk: _F64, hn: _I64, size: int) -> tuple[float, int, int]:  # pragma: no cover
     key = hk[0]
     node = hn[0]
     size -= 1
@@ -654,8 +692,10 @@ def _hpop(hk, hn, size):  # pragma: no cover
 
 
 @njit(cache=True)
-def _fwd(i0, m, rp, rc, rw, cp, ci, cw, u, v, mate, wm, load, cap, act_i, act_j,
-         dist, fin, via, viaw, touched, hk, hn):  # fmt: skip  # pragma: no cover
+def _fwd(i0: int, m: int, rp: _I64, rc: _I64, rw: _F64, cp: _I64, ci: _I64, cw: _F64, u: _F64,
+         v: _F64, mate: _I64, wm: _F64, load: _I64, cap: _I64, act_i: _Bool, act_j: _Bool,
+         dist: _F64, fin: _Bool, via: _I64, viaw: _F64, touched: _I64, hk: _F64,
+         hn: _I64) -> None:  # fmt: skip  # pragma: no cover
     """Shortest path from the new mentee ``i0`` to the sink; augment; update potentials."""
     nt = 0
     dist[i0] = 0.0
@@ -744,8 +784,10 @@ def _fwd(i0, m, rp, rc, rw, cp, ci, cw, u, v, mate, wm, load, cap, act_i, act_j,
 
 
 @njit(cache=True)
-def _rev(j0, m, rp, rc, rw, cp, ci, cw, u, v, mate, wm, load, cap, act_i, act_j,
-         dist, fin, via, viaw, touched, hk, hn):  # fmt: skip  # pragma: no cover
+def _rev(j0: int, m: int, rp: _I64, rc: _I64, rw: _F64, cp: _I64, ci: _I64, cw: _F64, u: _F64,
+         v: _F64, mate: _I64, wm: _F64, load: _I64, cap: _I64, act_i: _Bool, act_j: _Bool,
+         dist: _F64, fin: _Bool, via: _I64, viaw: _F64, touched: _I64, hk: _F64,
+         hn: _I64) -> None:  # fmt: skip  # pragma: no cover
     """Shortest path from the sink to the free seat of mentor ``j0``; augment; update."""
     nt = 0
     y0 = m + j0
@@ -831,7 +873,9 @@ def _rev(j0, m, rp, rc, rw, cp, ci, cw, u, v, mate, wm, load, cap, act_i, act_j,
 
 
 @njit(cache=True)
-def _activate_mentee(i, rp, rc, rw, v, u, act_i, act_j):  # pragma: no cover
+def _activate_mentee(
+    i: int, rp: _I64, rc: _I64, rw: _F64, v: _F64, u: _F64, act_i: _Bool, act_j: _Bool
+) -> None:  # pragma: no cover
     best = 0.0
     for k in range(rp[i], rp[i + 1]):
         j = rc[k]
@@ -844,8 +888,10 @@ def _activate_mentee(i, rp, rc, rw, v, u, act_i, act_j):  # pragma: no cover
 
 
 @njit(cache=True)
-def _solve_seats(capfull, m, rp, rc, rw, cp, ci, cw, u, v, mate, wm, load, cap, act_i, act_j,
-                 dist, fin, via, viaw, touched, hk, hn):  # fmt: skip  # pragma: no cover
+def _solve_seats(capfull: _I64, m: int, rp: _I64, rc: _I64, rw: _F64, cp: _I64, ci: _I64, cw: _F64,
+                 u: _F64, v: _F64, mate: _I64, wm: _F64, load: _I64, cap: _I64, act_i: _Bool,
+                 act_j: _Bool, dist: _F64, fin: _Bool, via: _I64, viaw: _F64, touched: _I64,
+                 hk: _F64, hn: _I64) -> None:  # fmt: skip  # pragma: no cover
     """Mentees all present and unmatched; add mentor seats round-robin."""
     n = capfull.shape[0]
     for i in range(m):
@@ -872,8 +918,10 @@ def _solve_seats(capfull, m, rp, rc, rw, cp, ci, cw, u, v, mate, wm, load, cap, 
 
 
 @njit(cache=True)
-def _solve_mentees(capfull, m, rp, rc, rw, cp, ci, cw, u, v, mate, wm, load, cap, act_i, act_j,
-                   dist, fin, via, viaw, touched, hk, hn):  # fmt: skip  # pragma: no cover
+def _solve_mentees(capfull: _I64, m: int, rp: _I64, rc: _I64, rw: _F64, cp: _I64, ci: _I64,
+                   cw: _F64, u: _F64, v: _F64, mate: _I64, wm: _F64, load: _I64, cap: _I64,
+                   act_i: _Bool, act_j: _Bool, dist: _F64, fin: _Bool, via: _I64, viaw: _F64,
+                   touched: _I64, hk: _F64, hn: _I64) -> None:  # fmt: skip  # pragma: no cover
     """Mentors all present at full capacity with ``v = 0``; add mentees one by one."""
     n = capfull.shape[0]
     for j in range(n):
@@ -887,8 +935,10 @@ def _solve_mentees(capfull, m, rp, rc, rw, cp, ci, cw, u, v, mate, wm, load, cap
 
 
 @njit(cache=True)
-def _repair(rows, m, rp, rc, rw, cp, ci, cw, u, v, mate, wm, load, cap, act_i, act_j,
-            dist, fin, via, viaw, touched, hk, hn):  # fmt: skip  # pragma: no cover
+def _repair(rows: _I64, m: int, rp: _I64, rc: _I64, rw: _F64, cp: _I64, ci: _I64, cw: _F64, u: _F64,
+            v: _F64, mate: _I64, wm: _F64, load: _I64, cap: _I64, act_i: _Bool, act_j: _Bool,
+            dist: _F64, fin: _Bool, via: _I64, viaw: _F64, touched: _I64, hk: _F64,
+            hn: _I64) -> None:  # fmt: skip  # pragma: no cover
     """Take the mentees ``rows`` out, refill their mentors' seats, put them back in."""
     for a in range(rows.shape[0]):
         i = rows[a]

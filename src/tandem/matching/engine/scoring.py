@@ -78,7 +78,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -779,7 +779,8 @@ def score_matrix(mentees: Profiles, mentors: Profiles, weights: Weights | None =
         cross = (d != dj[None, :]) & (d >= 0) & (dj[None, :] >= 0)
         comp[row["cross_department"], s : s + step] = cross * np.float32(w.cross_department)
 
-    total = np.sum(comp, axis=0, dtype=np.float64)
+    # a reduction over axis 0 of a 2-D array is an array (the stubs also allow a scalar)
+    total = cast("NDArray[np.float64]", np.sum(comp, axis=0, dtype=np.float64))
     allowed = _allowed(mentees, mentors, w)
     return ScoreMatrix(
         total=_frozen(total),

@@ -186,7 +186,8 @@ def stable_match(applicant_prefs: Prefs, reviewer_prefs: Prefs, capacities: Arra
     [1, -1, 0]
     """
     inst = _Instance(applicant_prefs, reviewer_prefs, capacities)
-    return _deferred_acceptance(inst).tolist()
+    result: list[int] = _deferred_acceptance(inst).tolist()
+    return result
 
 
 def _deferred_acceptance(inst: _Instance) -> NDArray[np.int64]:
@@ -366,8 +367,8 @@ def _check_matching(inst: _Instance, matching: ArrayLike) -> NDArray[np.int64]:
     mpos = np.full(m, -1, dtype=np.int64)
     idx = np.flatnonzero(own)
     mpos[inst.a_owner[idx]] = idx - inst.a_ptr[inst.a_owner[idx]]
-    for a in np.flatnonzero((mt >= 0) & (mpos < 0)):
-        raise ValueError(f"matching[{a}] is {int(mt[a])}, which applicant {a} does not list")
+    for k in np.flatnonzero((mt >= 0) & (mpos < 0)):
+        raise ValueError(f"matching[{k}] is {int(mt[k])}, which applicant {k} does not list")
     bad_r = own & (inst.arank < 0)
     if bad_r.any():
         e = int(np.argmax(bad_r))
