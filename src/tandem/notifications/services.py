@@ -16,6 +16,7 @@ RECIPIENTS = {
     "declined": ("mentee",),
     "started": ("mentor", "mentee"),
     "withdrawn": ("mentor", "mentee"),
+    "paired": ("mentor", "mentee"),
 }
 
 
@@ -33,4 +34,35 @@ def mentorship_email_send(*, mentorship_id: int, event: str) -> int:
             subject = render_to_string("notifications/mentorship_subject.txt", ctx).strip()
             body = render_to_string("notifications/mentorship_body.txt", ctx)
             sent += send_mail(subject, body, None, [person.email], fail_silently=False)
+    return sent
+
+
+def round_results_email_send(*, round_id: int) -> int:
+    """After publication: each graduate hears their own placement, each head their department's."""
+    from tandem.matching.models import Placement, RoundStatus, SelectionRound
+
+    selection_round = SelectionRound.objects.select_related("program").filter(
+        pk=round_id, status=RoundStatus.PUBLISHED).first()
+    if selection_round is None:
+        return 0
+    placements = list(Placement.objects.filter(round=selection_round).select_related("applicant", "department__head"))
+    sent = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        by_department: dict[int, list] = {}
+        for p in placements:
+            ctx = {"round": selection_round, "placement": p, "person": p.applicant, "base_url": settings.BASE_URL}
+            subject = render_to_string("notifications/round_result_subject.txt", ctx).strip()
+            body = render_to_string("notifications/round_result_body.txt", ctx)
+            sent += send_mail(subject, body, None, [p.applicant.email])
+            if p.department_id:
+                by_department.setdefault(p.department_id, []).append(p)
+        for placed in by_department.values():
+            head = placed[0].department.head
+            if head is None:
+                continue
+            ctx = {"round": selection_round, "department": placed[0].department, "placed": placed, "person": head,
+                   "base_url": settings.BASE_URL}
+            subject = render_to_string("notifications/round_department_subject.txt", ctx).strip()
+            body = render_to_string("notifications/round_department_body.txt", ctx)
+            sent += send_mail(subject, body, None, [head.email])
     return sent

@@ -1,8 +1,19 @@
 from django_tasks import task
 
-from tandem.notifications.services import mentorship_email_send
+from tandem.notifications.services import mentorship_email_send, round_results_email_send
 
 
 @task()
 def send_mentorship_email(mentorship_id: int, event: str) -> int:
     return mentorship_email_send(mentorship_id=mentorship_id, event=event)
+
+
+@task()
+def send_pairing_emails(mentorship_ids: list[int]) -> int:
+    """Both sides of each pair a bulk match created."""
+    return sum(mentorship_email_send(mentorship_id=pk, event="paired") for pk in mentorship_ids)
+
+
+@task()
+def send_round_results(round_id: int) -> int:
+    return round_results_email_send(round_id=round_id)

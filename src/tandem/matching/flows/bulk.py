@@ -37,11 +37,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
+from tandem.core.tasks import enqueue_on_commit
 from tandem.matching import adapter
 from tandem.matching.engine.assignment import optimal_assignment
 from tandem.matching.engine.scoring import score_matrix
 from tandem.matching.models import ConstraintKind, MatchConstraint, MatchRun, RunStatus
 from tandem.mentorships.models import OPEN_STATUSES, Mentorship, MentorshipOrigin, MentorshipStatus
+from tandem.notifications.tasks import send_pairing_emails
 from tandem.people.models import Competency, Language, Person, Topic
 from tandem.programs.models import (
     Enrolment,
@@ -446,11 +448,12 @@ def bulk_commit(*, run: MatchRun, user: Any) -> int:
             raise _stale(_("%(mentee)s and %(mentor)s may no longer be paired.") % {
                 "mentee": names.get(p["mentee"]), "mentor": names.get(p["mentor"])})
     today = timezone.localdate()
-    Mentorship.objects.bulk_create([
+    created = Mentorship.objects.bulk_create([
         Mentorship(program=program, mentor_id=p["mentor"], mentee_id=p["mentee"], status=COMMIT_STATUS,
                    origin=MentorshipOrigin.BULK, score=p["score"], started_on=today)
         for p in run.pairs
     ])
+    enqueue_on_commit(send_pairing_emails, [m.pk for m in created])
     run.status = RunStatus.COMMITTED
     run.committed_at = timezone.now()
     run.save(update_fields=["status", "committed_at", "updated_at"])

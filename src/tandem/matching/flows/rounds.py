@@ -35,6 +35,7 @@ from tandem.matching.models import (
     RoundStatus,
     SelectionRound,
 )
+from tandem.notifications.tasks import send_round_results
 from tandem.people.models import Department, Person
 from tandem.programs.models import EnrolmentRole, EnrolmentStatus, MatchingMode, Program
 
@@ -246,6 +247,7 @@ def round_close_and_publish(*, round: SelectionRound, user: Any = None, force: b
     selection_round.status = RoundStatus.PUBLISHED
     selection_round.published_at = now
     selection_round.save(update_fields=["status", "published_at", "updated_at"])
+    enqueue_on_commit(send_round_results, selection_round.pk)
     round.status, round.published_at = selection_round.status, selection_round.published_at
     return selection_round
 
