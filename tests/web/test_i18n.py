@@ -65,3 +65,13 @@ def test_every_simple_string_in_templates_and_code_is_translated():
         catalog = _catalog(lang)
         missing = sorted(s for s in found if not catalog.get(s))
         assert not missing, f"{lang}: {len(missing)} strings not translated, e.g. {missing[:8]}"
+
+
+def test_competency_and_job_titles_show_in_the_chosen_language(client, make_person):
+    from tests.factories import JobProfileFactory
+
+    job = JobProfileFactory(title="Data Analyst", translations={"ru": {"title": "Аналитик данных"}})
+    me = make_person(job_profile=job)
+    client.force_login(me.user)
+    assert "Аналитик данных" in client.get(f"/people/{me.employee_id}/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Data Analyst" in client.get(f"/people/{me.employee_id}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()

@@ -108,6 +108,15 @@ JOBS = [
     ("PM", "Project Manager", ["PMO"], {"PROJ": 5, "TIME": 4, "COMM": 4, "STRAT": 3, "NEGO": 3}),
     ("GT", "Graduate Trainee", ["ENG-PLT", "SAL-EMEA", "CS", "FIN", "MKT", "OPS-LOG"], {"COMM": 3, "TEAM": 3, "TIME": 3, "TOOLS": 3, "PROB": 3}),
 ]
+JOB_TITLES = {  # code: (Chinese, Russian)
+    "SE": ("软件工程师", "Инженер-программист"), "SSE": ("高级软件工程师", "Старший инженер-программист"),
+    "EM": ("工程经理", "Руководитель разработки"), "DA": ("数据分析师", "Аналитик данных"),
+    "SR": ("销售代表", "Менеджер по продажам"), "AM": ("客户经理", "Менеджер по работе с клиентами"),
+    "CSA": ("客服专员", "Специалист службы поддержки"), "CSL": ("客服组长", "Руководитель группы поддержки"),
+    "FA": ("财务分析师", "Финансовый аналитик"), "HRBP": ("HR业务伙伴", "HR бизнес-партнёр"),
+    "MS": ("市场专员", "Маркетолог"), "OC": ("运营协调员", "Координатор операций"),
+    "PM": ("项目经理", "Руководитель проектов"), "GT": ("管培生", "Стажёр-выпускник"),
+}
 TOPICS = [
     ("tools_tech", "Tools and technology", "工具与技术", "Инструменты и технологии"),
     ("time_management", "Time management", "时间管理", "Тайм-менеджмент"),
@@ -183,7 +192,9 @@ def seed_organisation(rng: random.Random, size: int = 320) -> None:
     comps = {c.code: c for c in Competency.objects.all()}
     jobs: dict[str, JobProfile] = {}
     for code, title, _where, targets in JOBS:
-        jobs[code] = JobProfile.objects.create(code=code, title=title)
+        zh, ru = JOB_TITLES[code]
+        jobs[code] = JobProfile.objects.create(code=code, title=title,
+                                               translations={"zh-hans": {"title": zh}, "ru": {"title": ru}})
         JobProfileRequirement.objects.bulk_create(
             [JobProfileRequirement(job_profile=jobs[code], competency=comps[c], target_level=t) for c, t in targets.items()]
         )
