@@ -194,14 +194,17 @@ def headcount_by_department(*, within: Department | None = None) -> list[tuple[D
     return sorted(out, key=lambda pair: -pair[1])
 
 
+def _under(paths: tuple[str, ...], field: str = "department__path") -> Q:
+    """People (or rows through ``field``) in any of these departments' sub-trees."""
+    cond = Q()
+    for p in paths:
+        cond |= Q(**{f"{field}__startswith": p})
+    return cond
+
+
 def people_in(*, paths: tuple[str, ...] = ()) -> QuerySet[Person]:
     qs = Person.objects.filter(is_active=True)
-    if paths:
-        cond = Q()
-        for p in paths:
-            cond |= Q(department__path__startswith=p)
-        qs = qs.filter(cond)
-    return qs
+    return qs.filter(_under(paths)) if paths else qs
 
 
 def people_without_mentor(*, paths: tuple[str, ...] = ()) -> QuerySet[Person]:
@@ -217,10 +220,7 @@ def largest_gaps(*, paths: tuple[str, ...] = (), limit: int = 8) -> list[dict]:
     ).values("target_level")[:1]
     qs = CurrentLevel.objects.filter(person__is_active=True)
     if paths:
-        cond = Q()
-        for p in paths:
-            cond |= Q(person__department__path__startswith=p)
-        qs = qs.filter(cond)
+        qs = qs.filter(_under(paths, "person__department__path"))
     rows = (
         qs.annotate(target=Subquery(target))
         .filter(target__isnull=False, target__gt=F("level"))

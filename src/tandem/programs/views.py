@@ -16,7 +16,7 @@ from tandem.people.models import Person
 from tandem.programs import selectors, services
 from tandem.programs.forms import EnrolForm, ProgramForm
 from tandem.programs.models import Program, ProgramStatus
-from tandem.web.feedback import flash_error
+from tandem.web.feedback import flash_error, form_errors
 
 
 def get_program(request: HttpRequest, program_id: int) -> tuple[authz.Actor, Program]:
@@ -46,9 +46,7 @@ def program_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Program created. Now enrol mentors and mentees."))
             return redirect("program_detail", program_id=program.pk)
         except ValidationFailed as exc:
-            for field, errs in exc.errors.items():
-                for e in errs:
-                    form.add_error(field if field in form.fields else None, e)
+            form_errors(form, exc)
     return render(request, "programs/form.html", {"form": form})
 
 
@@ -64,9 +62,7 @@ def program_edit(request: HttpRequest, program_id: int) -> HttpResponse:
             messages.success(request, _("Program saved."))
             return redirect("program_detail", program_id=program.pk)
         except ValidationFailed as exc:
-            for field, errs in exc.errors.items():
-                for e in errs:
-                    form.add_error(field if field in form.fields else None, e)
+            form_errors(form, exc)
     return render(request, "programs/form.html", {"form": form, "program": program})
 
 

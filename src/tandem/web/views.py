@@ -26,13 +26,8 @@ from tandem.people.models import (
     TopicInterest,
 )
 from tandem.programs import selectors as program_selectors
+from tandem.web.feedback import form_errors
 from tandem.web.forms import OwnProfileForm, RatingForm, SelfAssessmentForm, TopicsForm
-
-
-def _apply_errors(form, exc: ValidationFailed) -> None:
-    for field, msgs in exc.errors.items():
-        for msg in msgs:
-            form.add_error(field if field in form.fields else None, msg)
 
 
 @login_required
@@ -167,7 +162,7 @@ def rating_add(request: HttpRequest, employee_id: str) -> HttpResponse:
             messages.success(request, _("Rating recorded."))
             return redirect("profile", employee_id=person.employee_id)
         except ValidationFailed as exc:
-            _apply_errors(form, exc)
+            form_errors(form, exc)
     for field, errs in form.errors.items():
         for e in errs:
             messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: {e}")
@@ -215,7 +210,7 @@ def profile_edit(request: HttpRequest, employee_id: str) -> HttpResponse:
                 messages.success(request, _("Profile saved."))
                 return redirect("profile", employee_id=person.employee_id)
             except ValidationFailed as exc:
-                _apply_errors(form, exc)
+                form_errors(form, exc)
     else:
         form = OwnProfileForm(initial={
             "bio": person.bio, "communication_style": person.communication_style,
