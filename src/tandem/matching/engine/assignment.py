@@ -365,6 +365,21 @@ def _initial_candidates(
 
 
 @njit(cache=True)
+def _top_insert(tv: _F64, tc: _I64, cnt: int, x: float, j: int) -> int:  # pragma: no cover
+    """Insert value ``x`` of column ``j`` into the descending top list ``(tv, tc)`` holding ``cnt``
+    entries (capacity ``len(tv)``; the smallest falls off when full). Returns the new count."""
+    L = tv.shape[0]
+    p = cnt if cnt < L else L - 1
+    while p > 0 and tv[p - 1] < x:
+        tv[p] = tv[p - 1]
+        tc[p] = tc[p - 1]
+        p -= 1
+    tv[p] = x
+    tc[p] = j
+    return cnt + 1 if cnt < L else cnt
+
+
+@njit(cache=True)
 def _heap_push(
     hval: _F64, hrow: _I64, hcnt: _I64, hmin: _F64, koff: _I64, j: int, x: float, i: int
 ) -> None:  # pragma: no cover
@@ -441,15 +456,7 @@ def _cand_kernel(blk: _F64, mb: _Bool, has_mask: bool, r0: int, colok: _Bool, rt
                 if not colok[j] or (has_mask and not mb[a, j]):
                     continue
                 if x > worst or cnt < L:
-                    p = cnt if cnt < L else L - 1
-                    while p > 0 and tv[p - 1] < x:
-                        tv[p] = tv[p - 1]
-                        tc[p] = tc[p - 1]
-                        p -= 1
-                    tv[p] = x
-                    tc[p] = j
-                    if cnt < L:
-                        cnt += 1
+                    cnt = _top_insert(tv, tc, cnt, x, j)
                     if cnt == L:
                         worst = tv[L - 1]
                 if use_cols and x > hmin[j]:
@@ -560,15 +567,7 @@ def _viol_kernel(blk: _F64, mb: _Bool, has_mask: bool, ridx: _I64, colok: _Bool,
             if x > th and colok[j] and (not has_mask or mb[a, j]):
                 r = x - alpha[i]
                 if cnt < L or r > tv[L - 1]:
-                    p = cnt if cnt < L else L - 1
-                    while p > 0 and tv[p - 1] < r:
-                        tv[p] = tv[p - 1]
-                        tc[p] = tc[p - 1]
-                        p -= 1
-                    tv[p] = r
-                    tc[p] = j
-                    if cnt < L:
-                        cnt += 1
+                    cnt = _top_insert(tv, tc, cnt, r, j)
         if cnt:
             vr, vc = _grow(vr, vc, nv, cnt)
             for p in range(cnt):
