@@ -89,3 +89,15 @@ def test_another_program_manager_cannot_edit_someone_elses_program(client, make_
     other = make_person(groups=["program_manager"])
     client.force_login(other.user)
     assert client.get(f"/programs/{program.pk}/edit/").status_code == 403
+
+
+def test_api_enrolment_with_an_unknown_employee_id_enrols_nobody(client, make_person):
+    manager = make_person(groups=["program_manager"])
+    program = make(manager)
+    client.force_login(manager.user)
+    known = PersonFactory()
+    response = client.post(f"/api/programs/{program.pk}/enrolments",
+                           {"role": "mentee", "employee_ids": [known.employee_id, "NOPE-1"]},
+                           content_type="application/json")
+    assert response.status_code == 400 and "NOPE-1" in str(response.json()["errors"])
+    assert not Enrolment.objects.exists()

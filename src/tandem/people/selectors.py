@@ -74,6 +74,13 @@ def person_list(
     return qs.order_by(SORTS.get(sort, "full_name"), "id")
 
 
+def people_by_employee_ids(*, employee_ids: list[str]) -> tuple[list[Person], list[str]]:
+    """Active people with these employee IDs, and the IDs that match nobody (sorted)."""
+    ids = list(dict.fromkeys(employee_ids))
+    people = list(Person.objects.filter(employee_id__in=ids, is_active=True).order_by("id"))
+    return people, sorted(set(ids) - {p.employee_id for p in people})
+
+
 def person_get(*, employee_id: str) -> Person | None:
     return (
         Person.objects.select_related("department", "job_profile", "location", "manager", "user")

@@ -3,12 +3,13 @@
 from datetime import date
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from tandem.core import authz
 from tandem.core.errors import NotFound, ValidationFailed
-from tandem.people.models import Person
+from tandem.people.selectors import people_by_employee_ids
 from tandem.programs import selectors, services
 from tandem.programs.models import Program
 
@@ -78,10 +79,10 @@ def program_detail(request: HttpRequest, program_id: int):
 def program_enrol(request: HttpRequest, program_id: int, payload: EnrolIn):
     actor, program = program_or_404(request, program_id)
     authz.require(authz.can_manage_program(actor, program))
-    people = list(Person.objects.filter(employee_id__in=payload.employee_ids, is_active=True))
-    unknown = sorted(set(payload.employee_ids) - {p.employee_id for p in people})
+    people, unknown = people_by_employee_ids(employee_ids=payload.employee_ids)
     if unknown:
-        raise ValidationFailed({"employee_ids": [f"Unknown employee ID: {e}" for e in unknown[:50]]})
+        raise ValidationFailed({"employee_ids": [
+            _("Unknown employee IDs: %(ids)s. Nobody was enrolled.") % {"ids": ", ".join(unknown[:50])}]})
     added, kept = services.enrolment_add(program=program, people=people, role=payload.role,
                                          capacity=payload.capacity)
     return EnrolOut(added=added, already_enrolled=kept)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from tandem.core import authz
 from tandem.core.errors import ValidationFailed
-from tandem.people.models import Person
+from tandem.people import selectors as people_selectors
 from tandem.programs import selectors, services
 from tandem.programs.forms import EnrolForm, ProgramForm
 from tandem.programs.models import Program, ProgramStatus
@@ -99,20 +99,13 @@ def program_enrol(request: HttpRequest, program_id: int) -> HttpResponse:
             for e in errs:
                 messages.error(request, e)
         return redirect("program_detail", program_id=program.pk)
-    ids = _parse_ids(form.cleaned_data["employee_ids"])
-    people = list(Person.objects.filter(employee_id__in=ids, is_active=True))
-    unknown = sorted(set(ids) - {p.employee_id for p in people})
+    people, unknown = people_selectors.people_by_employee_ids(employee_ids=_parse_ids(form.cleaned_data["employee_ids"]))
     if unknown:
         messages.error(request, _("Unknown employee IDs: %(ids)s. Nobody was enrolled.") % {"ids": ", ".join(unknown[:20])})
         return redirect("program_detail", program_id=program.pk)
     dep, job = form.cleaned_data["department"], form.cleaned_data["job_profile"]
     if dep or job:
-        qs = Person.objects.filter(is_active=True)
-        if dep:
-            qs = qs.filter(department__path__startswith=dep.path)
-        if job:
-            qs = qs.filter(job_profile=job)
-        people += list(qs)
+        people += list(people_selectors.person_list(department=dep, job_profile=job))
     if not people:
         messages.error(request, _("Name people by employee ID or choose a department or job profile."))
         return redirect("program_detail", program_id=program.pk)
