@@ -41,6 +41,10 @@ class Program(TimeStampedModel):
         "people.Person", on_delete=models.PROTECT, related_name="owned_programs", verbose_name=_("program manager")
     )
     default_mentor_capacity = models.PositiveSmallIntegerField(_("mentees per mentor"), default=2)
+    # The agreement (sources 001 and 003): whether a pair must sign one before it is active, and
+    # which parties sign besides the mentor and the mentee (see ``AgreementParty``).
+    agreement_required = models.BooleanField(_("a signed agreement starts each mentorship"), default=True)
+    agreement_signers = models.JSONField(_("other parties who sign the agreement"), default=list, blank=True)
     participants = models.ManyToManyField("people.Person", through="Enrolment", related_name="programs")
 
     class Meta:
@@ -54,6 +58,27 @@ class Program(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return f"/programs/{self.pk}/"
+
+    @property
+    def signer_parties(self) -> list[str]:
+        """Everyone who signs this program's agreements, mentor and mentee first."""
+        extra = [p for p in OPTIONAL_SIGNERS if p in (self.agreement_signers or [])]
+        return [AgreementParty.MENTOR, AgreementParty.MENTEE, *extra]
+
+
+class AgreementParty(models.TextChoices):
+    """Who signs a mentorship's agreement. Mentor and mentee always do; a program may add the others
+    (source 003: the head of the receiving department, HR and the training team)."""
+
+    MENTOR = "mentor", _("Mentor")
+    MENTEE = "mentee", _("Mentee")
+    LINE_MANAGER = "line_manager", _("Mentee's line manager")
+    DEPARTMENT_HEAD = "department_head", _("Head of the mentee's department")
+    PROGRAM_TEAM = "program_team", _("Program team")
+
+
+#: Parties a program may add to mentor and mentee.
+OPTIONAL_SIGNERS = (AgreementParty.LINE_MANAGER, AgreementParty.DEPARTMENT_HEAD, AgreementParty.PROGRAM_TEAM)
 
 
 class EnrolmentRole(models.TextChoices):
