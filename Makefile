@@ -18,12 +18,18 @@ $(VENV)/.runtime: requirements.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements.txt
 	touch $@
 
+# tandem itself, editable (src layout): `from tandem.matching import stable_match` works in .venv
+# from any directory; dependencies come pinned from requirements.txt above, hence --no-deps.
+$(VENV)/.package: pyproject.toml $(VENV)/.runtime
+	$(BIN)/pip install -q -e . --no-deps
+	touch $@
+
 $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.runtime
-install-dev: $(VENV)/.dev
+install: $(VENV)/.runtime $(VENV)/.package
+install-dev: $(VENV)/.dev $(VENV)/.package
 
 demo: install
 	$(BIN)/python manage.py migrate --noinput -v0
