@@ -34,14 +34,8 @@ from tandem.people.models import (
     TopicInterest,
 )
 from tandem.people.services import current_levels_rebuild, department_paths_rebuild
-from tandem.programs.models import (
-    Enrolment,
-    EnrolmentRole,
-    MatchingMode,
-    Program,
-    ProgramStatus,
-    ProgramType,
-)
+from tandem.programs.demo import seed_demo_programs
+from tandem.programs.models import MatchingMode, Program
 
 DEMO_PASSWORD = "demo"
 TODAY = datetime.date.today()  # demo dates are relative to the day it is loaded
@@ -330,31 +324,10 @@ def seed_demo_users() -> dict[str, Person]:
 
 
 def seed_programs(rng: random.Random, users: dict[str, Person]) -> None:
-    owner = users["manager"]
-    start = TODAY - datetime.timedelta(days=30)
-    classic = Program.objects.create(
-        name="Engineering mentoring 2026", program_type=ProgramType.CLASSIC, matching_mode=MatchingMode.CHOOSE,
-        status=ProgramStatus.OPEN, starts_on=start, ends_on=start + datetime.timedelta(days=365), owner=owner,
-        description="Senior engineers guide engineers in their first years. Mentees choose from three recommendations.",
-    )
-    reverse = Program.objects.create(
-        name="Reverse mentoring: digital tools for leaders", program_type=ProgramType.REVERSE,
-        matching_mode=MatchingMode.BULK, status=ProgramStatus.OPEN, starts_on=TODAY,
-        ends_on=TODAY + datetime.timedelta(days=180), owner=owner,
-        description="Juniors strong in tools and technology teach managers; matched in bulk by the program manager.",
-    )
-    cohort = Program.objects.create(
-        name="Graduate cohort 2026", program_type=ProgramType.COHORT, matching_mode=MatchingMode.MUTUAL_SELECTION,
-        status=ProgramStatus.OPEN, starts_on=TODAY, ends_on=TODAY + datetime.timedelta(days=60), owner=owner,
-        description="Graduates and departments rank each other blind; placements follow the stable matching.",
-    )
-    eng = Person.objects.filter(department__path__startswith=Department.objects.get(code="ENG").path)
-    mentors = list(eng.filter(mentor_capacity__gt=0).exclude(pk=users["mentee"].pk))
-    mentees = list(eng.filter(mentor_capacity=0, job_profile__code__in=["SE", "GT", "DA"]))
-    Enrolment.objects.bulk_create(
-        [Enrolment(program=classic, person=p, role=EnrolmentRole.MENTOR) for p in mentors]
-        + [Enrolment(program=classic, person=p, role=EnrolmentRole.MENTEE) for p in mentees]
-    )
+    # The programs (from the ready-made templates) and their enrolment: programs/demo.py.
+    demo_programs = seed_demo_programs(users, today=TODAY)
+    classic, start = demo_programs.classic, demo_programs.classic.starts_on
+    mentors, mentees = demo_programs.classic_mentors, demo_programs.classic_mentees
     Mentorship.objects.create(program=classic, mentor=users["mentor"], mentee=users["mentee"],
                               status=MentorshipStatus.ACTIVE, origin=MentorshipOrigin.REQUESTED, started_on=start)
     # A request waiting for the demo mentor's answer.
@@ -371,15 +344,6 @@ def seed_programs(rng: random.Random, users: dict[str, Person]) -> None:
             Mentorship.objects.create(program=classic, mentor=mentor, mentee=mentee, status=MentorshipStatus.ACTIVE,
                                       origin=MentorshipOrigin.REQUESTED, started_on=start)
             pairs += 1
-    leaders = list(Person.objects.filter(job_profile__code__in=["EM", "AM", "CSL", "PM"])[:25])
-    juniors = list(Person.objects.filter(job_profile__code__in=["SE", "DA", "MS", "GT"], topic_tags__topic__code="tools_tech",
-                                         topic_tags__interest=TopicInterest.CAN_TEACH).distinct()[:30])
-    Enrolment.objects.bulk_create(
-        [Enrolment(program=reverse, person=p, role=EnrolmentRole.MENTEE) for p in leaders]
-        + [Enrolment(program=reverse, person=p, role=EnrolmentRole.MENTOR, capacity=1) for p in juniors]
-    )
-    grads = list(Person.objects.filter(job_profile__code="GT")[:40])
-    Enrolment.objects.bulk_create([Enrolment(program=cohort, person=p, role=EnrolmentRole.MENTEE) for p in grads])
 
 
 def seed_graduate_login(rng: random.Random, users: dict[str, Person]) -> None:
