@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+import logging
+
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.db import DataError
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
 from tandem.accounts.services import api_token_authenticate
-from tandem.core.errors import ApplicationError
+from tandem.core.errors import ApplicationError, NotFound
+
+logger = logging.getLogger("tandem.api")
 
 
 class BearerToken(HttpBearer):
@@ -57,6 +64,29 @@ def auth_error(request: HttpRequest, exc: AuthenticationError):
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError):
     return api.create_response(request, {"code": "error", "message": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404):
+    return api.create_response(request, NotFound().as_dict(), status=404)
+
+
+@api.exception_handler(Exception)
+def server_error(request: HttpRequest, exc: Exception):
+    """Anything unexpected: logged with its traceback, answered in the API's format, no details."""
+    if isinstance(exc, (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)):
+        return api.create_response(
+            request, {"code": "too_large", "message": str(_("The request is too large."))}, status=413
+        )
+    if isinstance(exc, (DataError, OverflowError)):  # a value the database cannot hold: input, not our fault
+        logger.warning("database refused input on %s: %s", request.path, exc)
+        return api.create_response(
+            request, {"code": "invalid_value", "message": str(_("A value is out of the range the server accepts."))},
+            status=400,
+        )
+    logger.error("API error on %s", request.path, exc_info=exc)
+    return api.create_response(request, {"code": "server_error", "message": str(
+        _("Something went wrong on our side. Please try again later."))}, status=500)
 
 
 from tandem.accounts.api import router as accounts_router  # noqa: E402
