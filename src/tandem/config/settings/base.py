@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "tandem.mentorships",
     "tandem.matching",
     "tandem.notifications",
+    "tandem.audit",
     "tandem.web",
 ]
 
@@ -50,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tandem.audit.context.AuditMiddleware",  # who / through what, for the audit trail
     "tandem.core.middleware.InputGuardMiddleware",  # NUL bytes, oversized bodies; JSON errors under /api/
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

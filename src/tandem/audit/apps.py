@@ -1,0 +1,89 @@
+"""The audit trail app: what is audited is listed once, here.
+
+Adding a model is one line in :meth:`AuditConfig.register_models`::
+
+    register(Agreement, persons=lambda a: [a.mentorship.mentor_id, a.mentorship.mentee_id],
+             redact=("text",))
+
+- ``fields=``: the fields whose before → after is kept (default: all concrete fields except ``id``,
+  ``created_at``, ``updated_at``). Foreign keys are stored by ID.
+- ``persons=``: who the change concerns, for the per-person view and the data-protection export;
+  foreign keys to ``Person`` among the tracked fields count by themselves, so often it is not needed.
+- ``label=``: a short human label. Avoid putting names in it when an ID will do (labels are
+  scrubbed when a person is anonymised, but less personal data is better).
+- ``m2m=``: many-to-many fields whose additions and removals are recorded.
+- ``redact=``: free-text fields a person writes; blanked in the trail when they are anonymised.
+
+Creates, updates (only when a tracked field changed), deletes, ``bulk_create`` and
+``QuerySet.update`` of registered models are captured without the services knowing
+(see :mod:`tandem.audit.capture`). Raw SQL is not: call ``tandem.audit.record_many`` after it.
+"""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditConfig(AppConfig):
+    name = "tandem.audit"
+    label = "audit"
+    verbose_name = _("Audit trail")
+
+    def ready(self) -> None:
+        from django_tasks.signals import task_finished, task_started
+
+        from tandem.audit import capture, context
+
+        self.register_models(capture.register)
+        capture.patch_querysets()
+        task_started.connect(context.on_task_started, dispatch_uid="tandem.audit.task_started")
+        task_finished.connect(context.on_task_finished, dispatch_uid="tandem.audit.task_finished")
+
+    @staticmethod
+    def register_models(register) -> None:
+        from django.contrib.auth import get_user_model
+
+        from tandem.accounts.models import ApiToken
+        from tandem.matching.models import (
+            ApplicantChoice,
+            DepartmentChoice,
+            MatchConstraint,
+            MatchRun,
+            Placement,
+            RoundSeat,
+            SelectionRound,
+        )
+        from tandem.mentorships.models import Mentorship
+        from tandem.people.models import CompetencyRating, Person, SelfAssessment
+        from tandem.programs.models import Enrolment, Program
+
+        def person_of_user(user_id):
+            return list(Person.objects.filter(user_id=user_id).values_list("pk", flat=True)) if user_id else []
+
+        User = get_user_model()
+
+        # programs
+        register(Program, label=lambda p: p.name)
+        register(Enrolment, fields=("program", "person", "role", "status", "capacity"))
+        # pairings
+        register(Mentorship, redact=("message", "decline_reason"))
+        # matching: bulk runs, pins and exclusions, rounds, rankings, placements
+        register(MatchRun, fields=("program", "created_by", "status", "total_score", "committed_at"))
+        register(MatchConstraint, fields=("program", "mentee", "mentor", "kind", "created_by"))
+        register(SelectionRound, label=lambda r: r.name)
+        register(RoundSeat, fields=("round", "department", "seats", "pitch"))
+        register(ApplicantChoice)
+        register(DepartmentChoice)
+        register(Placement)
+        # ratings and self-assessments
+        register(CompetencyRating, redact=("note",))
+        register(SelfAssessment, redact=("strengths", "development_areas"))
+        # people: the HR fields
+        register(Person, fields=("department", "manager", "job_profile", "is_active", "mentor_capacity"),
+                 label=lambda p: p.employee_id)
+        # permission-relevant settings
+        register(User, fields=("username", "is_active", "is_staff", "is_superuser"), m2m=("groups",),
+                 persons=lambda u: person_of_user(u.pk), label=lambda u: u.get_username())
+        register(ApiToken, fields=("user", "name", "prefix", "revoked_at"),
+                 persons=lambda t: person_of_user(t.user_id), label=lambda t: f"{t.name} ({t.prefix}…)")
