@@ -5,10 +5,11 @@ from datetime import date, datetime
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from tandem.core import authz
+from tandem.core.schemas import MultiLine, PageNumberPagination, SaneDate, StrictDbInt
 from tandem.core.errors import NotFound, ValidationFailed
 from tandem.people import selectors, services
 from tandem.people.models import Competency, Department, JobProfile, Person, Topic
@@ -78,10 +79,10 @@ class CompetencyRowOut(Schema):
 
 class RatingIn(Schema):
     competency: str = Field(..., description="Competency code")
-    level: int = Field(..., ge=1, le=5)
+    level: StrictDbInt = Field(..., ge=1, le=5)
     source: str = Field(..., description="self, manager, mentor or assessment")
-    rated_on: date | None = None
-    note: str = Field("", max_length=500)
+    rated_on: SaneDate | None = None
+    note: MultiLine = Field("", max_length=500)
 
 
 class RatingOut(Schema):
