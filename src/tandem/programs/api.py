@@ -9,6 +9,7 @@ from ninja.responses import Status
 
 from tandem.core import authz
 from tandem.core.errors import NotFound, ValidationFailed
+from tandem.core.schemas import SaneDate, SingleLine, StrictDbInt
 from tandem.people.selectors import people_by_employee_ids
 from tandem.programs import selectors, services
 from tandem.programs.models import Program
@@ -17,13 +18,13 @@ router = Router(tags=["programs"])
 
 
 class ProgramIn(Schema):
-    name: str
+    name: SingleLine
     description: str = ""
     program_type: str = Field(..., description="classic, reverse, mutual or cohort")
     matching_mode: str = Field(..., description="choose, bulk or mutual_selection")
-    starts_on: date
-    ends_on: date
-    default_mentor_capacity: int = 2
+    starts_on: SaneDate
+    ends_on: SaneDate
+    default_mentor_capacity: StrictDbInt = 2
 
 
 class ProgramOut(Schema):
@@ -42,7 +43,7 @@ class ProgramOut(Schema):
 class EnrolIn(Schema):
     role: str = Field(..., description="mentor or mentee")
     employee_ids: list[str]
-    capacity: int | None = None
+    capacity: StrictDbInt | None = None
 
 
 class EnrolOut(Schema):
