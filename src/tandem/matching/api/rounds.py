@@ -8,6 +8,7 @@ from ninja.responses import Status
 
 from tandem.core import authz
 from tandem.core.errors import Forbidden, NotFound, ValidationFailed
+from tandem.core.schemas import SaneDateTime, SingleLine, StrictDbInt
 from tandem.matching.flows import rounds as flow
 from tandem.matching.models import SelectionRound
 from tandem.people.models import Department, Person
@@ -18,12 +19,12 @@ router = Router(tags=["matching: rounds"])
 
 class SeatIn(Schema):
     department: str = Field(..., description="department code")
-    seats: int = Field(..., ge=1)
+    seats: StrictDbInt = Field(..., ge=1)
 
 
 class RoundIn(Schema):
-    name: str
-    deadline: datetime = Field(..., description="ISO 8601 with a time zone")
+    name: SingleLine
+    deadline: SaneDateTime = Field(..., description="ISO 8601 with a time zone")
     seats: list[SeatIn]
 
 
