@@ -3,9 +3,12 @@
 Roles
 -----
 - HR admin: the ``hr_admin`` group (or a superuser). Sees and edits everything.
-- Program manager: the ``program_manager`` group; manages the programs they own.
+- Program manager: the ``program_manager`` group; manages the programs they own, and sees the
+  competencies of the people enrolled in them (nobody else's; nothing without a linked person).
 - Department head: ``Department.head``; sees the people of their department and its sub-departments.
-- Mentor / mentee: per program, through enrolment and open mentorships.
+- Mentor / mentee: per program, through enrolment and mentorships. Rights on the other side start
+  only when the mentorship is ACTIVE and end when it ends; a request, an introductory meeting or
+  an agreement still being signed carry none.
 - Line manager: ``Person.manager``.
 
 Source 002's boundaries: a mentor may view the mentee's competency model and assess growth
@@ -18,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
+
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 
 from tandem.core.errors import Forbidden
 
@@ -72,38 +77,55 @@ class Actor:
     def is_department_head(self) -> bool:
         return bool(self.headed_paths)
 
-    @cached_property
-    def mentee_ids(self) -> frozenset[int]:
-        """People this actor currently mentors."""
-        from tandem.mentorships.models import OPEN_STATUSES, Mentorship
+    def _active_pairings(self, *, as_mentor: bool) -> frozenset[int]:
+        """The other side of this actor's ACTIVE mentorships. Only an active mentorship (the mentee
+        accepted or confirmed, or a recorded HR decision started it) carries rights: a request, an
+        introductory meeting, an agreement still being signed or an ended pairing carry none."""
+        from tandem.mentorships.models import Mentorship, MentorshipStatus
 
         if self.person is None:
             return frozenset()
-        return frozenset(
-            Mentorship.objects.filter(mentor=self.person, status__in=OPEN_STATUSES).values_list(
-                "mentee_id", flat=True
-            )
-        )
+        if as_mentor:
+            qs = Mentorship.objects.filter(mentor=self.person, status=MentorshipStatus.ACTIVE)
+            return frozenset(qs.values_list("mentee_id", flat=True))
+        qs = Mentorship.objects.filter(mentee=self.person, status=MentorshipStatus.ACTIVE)
+        return frozenset(qs.values_list("mentor_id", flat=True))
+
+    @cached_property
+    def mentee_ids(self) -> frozenset[int]:
+        """People this actor mentors in an ACTIVE mentorship (the ones whose competencies they see)."""
+        return self._active_pairings(as_mentor=True)
 
     @cached_property
     def mentor_ids(self) -> frozenset[int]:
+        """This actor's mentors in an ACTIVE mentorship."""
+        return self._active_pairings(as_mentor=False)
+
+    @cached_property
+    def _open_sides(self) -> frozenset[str]:
+        """Which sides ("mentor", "mentee") the actor takes in any mentorship that is not over
+        (requested, introduction, agreement, active ...): role detection only, never rights."""
         from tandem.mentorships.models import OPEN_STATUSES, Mentorship
 
         if self.person is None:
             return frozenset()
-        return frozenset(
-            Mentorship.objects.filter(mentee=self.person, status__in=OPEN_STATUSES).values_list(
-                "mentor_id", flat=True
-            )
+        pid = self.person.pk
+        sides = (
+            Mentorship.objects.filter(Q(mentor_id=pid) | Q(mentee_id=pid), status__in=OPEN_STATUSES)
+            .annotate(side=Case(When(mentor_id=pid, then=Value("mentor")), default=Value("mentee")))
+            .values_list("side", flat=True)
+            .distinct()
         )
+        return frozenset(sides.order_by())
 
     @property
     def is_mentor(self) -> bool:
-        return bool(self.mentee_ids) or bool(self.person and self.person.mentor_capacity)
+        """Role detection (navigation, ``/api/me``): mentors someone now or soon, or offers to."""
+        return bool(self.person and self.person.mentor_capacity) or "mentor" in self._open_sides
 
     @property
     def is_mentee(self) -> bool:
-        return bool(self.mentor_ids)
+        return "mentee" in self._open_sides
 
     @property
     def roles(self) -> list[str]:
@@ -135,7 +157,37 @@ class Actor:
         return self.person is not None and person.manager_id == self.person.pk
 
     def mentors(self, person: Person) -> bool:
+        """Mentors ``person`` in an ACTIVE mentorship."""
         return person.pk in self.mentee_ids
+
+    def is_mentored_by(self, person: Person) -> bool:
+        """``person`` is this actor's mentor in an ACTIVE mentorship."""
+        return person.pk in self.mentor_ids
+
+    def manages_program_of(self, person: Person) -> bool:
+        """A program manager's reach: ``person`` is actively enrolled in a program this actor owns.
+        One EXISTS query per person, remembered for the request."""
+        if not self.is_program_manager or self.person is None:
+            return False
+        key = ("manages_program_of", person.pk)
+        if key not in self._cache:
+            self._cache[key] = _managed_enrolments(self).filter(person_id=person.pk).exists()
+        return self._cache[key]
+
+
+def _managed_enrolments(actor: Actor):
+    from tandem.programs.models import Enrolment, EnrolmentStatus
+
+    return Enrolment.objects.filter(status=EnrolmentStatus.ACTIVE, program__owner_id=actor.person.pk)
+
+
+def managed_people_q(actor: Actor, field: str = "pk") -> Q:
+    """For lists: a filter on Person (through ``field``) keeping the people a program manager
+    reaches (enrolled in a program they own), as one correlated EXISTS. Matches nobody for an
+    actor who is not a program manager or has no linked person."""
+    if not actor.is_program_manager or actor.person is None:
+        return Q(pk__in=[])
+    return Q(Exists(_managed_enrolments(actor).filter(person_id=OuterRef(field))))
 
 
 def actor_for(user: Any) -> Actor:
@@ -168,16 +220,36 @@ def can_view_profile(actor: Actor, person: Person) -> bool:
 
 
 def can_view_competencies(actor: Actor, person: Person) -> bool:
-    """Ratings, gaps and self-assessments: the person, HR, program managers, their line manager,
-    the head of their department, and their mentors (source 002: a mentor views the mentee's model)."""
+    """Ratings, gaps and self-assessments: the person, HR, their line manager, the head of their
+    department, their mentor in an ACTIVE mentorship (source 002: a mentor views the mentee's
+    model), and a program manager for the people enrolled in a program they own."""
     return actor.is_authenticated and (
         actor.is_hr
-        or actor.is_program_manager
         or actor.is_self(person)
         or actor.is_line_manager_of(person)
         or actor.heads_department_of(person)
         or actor.mentors(person)
+        or actor.manages_program_of(person)
     )
+
+
+def can_view_contact_details(actor: Actor, person: Person) -> bool:
+    """Contact details and HR fields (email, hire date, manager, team): HR, the person, their line
+    manager, and their mentor or mentee in an ACTIVE mentorship. The directory promises everyone
+    else names, department, job, topics and mentoring availability only. No query beyond the
+    actor's own (cached) facts, so it is cheap per row of a list."""
+    return actor.is_authenticated and (
+        actor.is_hr
+        or actor.is_self(person)
+        or actor.is_line_manager_of(person)
+        or actor.mentors(person)
+        or actor.is_mentored_by(person)
+    )
+
+
+def can_view_all_contact_details(actor: Actor) -> bool:
+    """Lists that show or sort by HR fields (hire date) for everyone in them: HR only."""
+    return actor.is_hr
 
 
 def rating_sources_allowed(actor: Actor, person: Person) -> list[str]:

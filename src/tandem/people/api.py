@@ -4,13 +4,14 @@
 from datetime import date, datetime
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
 from tandem.core import authz
 from tandem.core.schemas import MultiLine, PageNumberPagination, SaneDate, StrictDbInt
-from tandem.core.errors import NotFound, ValidationFailed
+from tandem.core.errors import Forbidden, NotFound, ValidationFailed
 from tandem.people import selectors, services
 from tandem.people.models import Competency, Department, JobProfile, Person, Topic
 
@@ -44,20 +45,35 @@ class TopicOut(Schema):
     name: str
 
 
+_CONTACT_ONLY = (
+    "Contact detail: only for HR, the person, their line manager and their active mentor or mentee; "
+    "null for everyone else."
+)
+
+
+def _sees_contact(obj: Person, context: dict | None) -> bool:
+    request = (context or {}).get("request")
+    return request is not None and authz.can_view_contact_details(authz.actor_for(request.user), obj)
+
+
 class PersonOut(Schema):
     employee_id: str
     full_name: str
-    email: str
+    email: str | None = Field(None, description=_CONTACT_ONLY)
     department: str = Field(..., alias="department.code")
     job_profile: str | None = Field(None, alias="job_profile.code")
     time_zone: str
     communication_style: str
     mentor_capacity: int
 
+    @staticmethod
+    def resolve_email(obj: Person, context: dict) -> str | None:
+        return obj.email if _sees_contact(obj, context) else None
+
 
 class PersonDetailOut(PersonOut):
-    manager: str | None = Field(None, alias="manager.employee_id")
-    hire_date: date | None
+    manager: str | None = Field(None, description="The line manager's employee ID. " + _CONTACT_ONLY)
+    hire_date: date | None = Field(None, description=_CONTACT_ONLY)
     languages: list[str]
     bio: str
     mentoring_hours_per_month: int
@@ -65,6 +81,16 @@ class PersonDetailOut(PersonOut):
     @staticmethod
     def resolve_languages(obj: Person) -> list[str]:
         return [lang.code for lang in obj.languages.all()]
+
+    @staticmethod
+    def resolve_manager(obj: Person, context: dict) -> str | None:
+        if obj.manager_id is None or not _sees_contact(obj, context):
+            return None
+        return obj.manager.employee_id
+
+    @staticmethod
+    def resolve_hire_date(obj: Person, context: dict) -> date | None:
+        return obj.hire_date if _sees_contact(obj, context) else None
 
 
 class CompetencyRowOut(Schema):
@@ -98,7 +124,8 @@ class PeopleFilter(Schema):
     department: str | None = Field(None, description="Department code (sub-departments included)")
     job_profile: str | None = None
     language: str = ""
-    sort: str = "name"
+    sort: str = Field("name", description="name, -name, department, -department, employee_id; "
+                      "hired / -hired (hire date) for HR only")
 
 
 def _person_or_404(employee_id: str) -> Person:
@@ -111,7 +138,10 @@ def _person_or_404(employee_id: str) -> Person:
 @router.get("/people", response=list[PersonOut], summary="Search the people directory")
 @paginate(PageNumberPagination, page_size=50)
 def people_list(request: HttpRequest, filters: Query[PeopleFilter]):
-    authz.require(authz.can_view_directory(authz.actor_for(request.user)))
+    actor = authz.actor_for(request.user)
+    authz.require(authz.can_view_directory(actor))
+    if filters.sort.lstrip("-") == "hired" and not authz.can_view_all_contact_details(actor):
+        raise Forbidden(_("Only HR can sort people by hire date."), code="sort_not_allowed")
     dep = Department.objects.filter(code=filters.department).first() if filters.department else None
     jp = JobProfile.objects.filter(code=filters.job_profile).first() if filters.job_profile else None
     if (filters.department and dep is None) or (filters.job_profile and jp is None):

@@ -59,8 +59,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "without_mentor": selectors.people_without_mentor(paths=paths).count(),
             "gaps": selectors.largest_gaps(paths=paths, limit=5),
         }
-    if actor.is_program_manager or actor.is_hr:
-        ctx["programs"] = program_selectors.program_overview(owner=None if actor.is_hr else actor.person)
+    if actor.is_hr:
+        ctx["programs"] = program_selectors.program_overview(owner=None)
+    elif actor.is_program_manager and actor.person is not None:  # no linked person: owns nothing
+        ctx["programs"] = program_selectors.program_overview(owner=actor.person)
     if actor.person is not None:
         ctx["as_mentor"] = mentorship_selectors.mentorships_as_mentor(person=actor.person)
         ctx["as_mentee"] = mentorship_selectors.mentorships_as_mentee(person=actor.person)
@@ -82,6 +84,9 @@ def directory(request: HttpRequest) -> HttpResponse:
     topic = Topic.objects.filter(code=g.get("topic")).first() if g.get("topic") else None
     interest = g.get("interest", "") if g.get("interest") in TopicInterest.values else ""
     sort = g.get("sort", "name")
+    sees_hr_fields = authz.can_view_all_contact_details(actor)
+    if not sees_hr_fields and sort.lstrip("-") == "hired":
+        sort = "name"  # sorting by hire date would reveal it
     qs = selectors.person_list(
         q=g.get("q", "").strip()[:100], department=dep, job_profile=jp, language=g.get("language", ""),
         style=g.get("style", "") if g.get("style") in CommunicationStyle.values else "",
@@ -102,6 +107,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         "styles": CommunicationStyle.choices,
         "topics": Topic.objects.all(),
         "interests": TopicInterest.choices,
+        "sees_hr_fields": sees_hr_fields,
     }
     template = "web/directory_results.html" if request.headers.get("HX-Request") else "web/directory.html"
     return render(request, template, ctx)
@@ -123,6 +129,7 @@ def profile(request: HttpRequest, employee_id: str) -> HttpResponse:
     ctx["can_see_competencies"] = authz.can_view_competencies(actor, person)
     ctx["can_edit_own"] = authz.can_edit_own_entries(actor, person)
     ctx["can_self_assess"] = authz.can_add_self_assessment(actor, person)
+    ctx["can_see_contact"] = authz.can_view_contact_details(actor, person)
     if ctx["can_see_competencies"]:
         rows = selectors.person_competencies(person=person)
         ctx["rows"] = rows
@@ -141,7 +148,8 @@ def profile(request: HttpRequest, employee_id: str) -> HttpResponse:
             ctx["rating_form"] = RatingForm(sources=[(s, RatingSource(s).label) for s in sources])
     if ctx["can_self_assess"]:
         ctx["self_form"] = SelfAssessmentForm()
-    ctx["reports"] = person.reports.filter(is_active=True).select_related("job_profile")[:20]
+    if ctx["can_see_contact"]:  # who reports to whom is the manager field, seen from the other side
+        ctx["reports"] = person.reports.filter(is_active=True).select_related("job_profile")[:20]
     return render(request, "web/profile.html", ctx)
 
 
