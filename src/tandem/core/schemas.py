@@ -1,0 +1,62 @@
+"""Constrained field types for ninja / pydantic schemas: the database's limits, stated once.
+
+Use them in place of ``int``, ``date``, ``datetime`` and ``str`` in API input schemas:
+
+- :data:`DbInt` (query and path integers: counts, page numbers) fits PostgreSQL's ``integer``;
+  :data:`DbId` fits a ``bigint`` primary key. A value beyond is a 422 naming the field, not a
+  database error (PostgreSQL: "integer out of range"; SQLite: "datatype mismatch").
+- :data:`StrictDbInt` for integers in JSON bodies: also refuses ``true`` / ``false`` (pydantic's
+  lax mode would read ``true`` as 1) and numbers sent as strings.
+- :data:`SaneDate` / :data:`SaneDateTime`: within ``validators.DATE_MIN`` .. ``DATE_MAX``.
+- :data:`SingleLine` (names, titles: no line breaks or other control characters) and
+  :data:`MultiLine` (notes: line breaks allowed, other control characters not).
+
+Bounds appear in the OpenAPI document (``minimum`` / ``maximum``), so a schema-driven client
+knows them. :class:`PageNumberPagination` is ninja's, with the page number bounded the same way.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from ninja import Field, Schema
+from ninja.pagination import PageNumberPagination as _NinjaPageNumberPagination
+from pydantic import AfterValidator, Strict
+
+from tandem.core import validators
+from tandem.core.validators import DB_BIGINT_MAX, DB_INT_MAX
+
+
+def _checked(problem):
+    def check(value):
+        message = problem(value)
+        if message:
+            raise ValueError(message)
+        return value
+
+    return check
+
+
+DbInt = Annotated[int, Field(ge=0, le=DB_INT_MAX)]
+StrictDbInt = Annotated[int, Strict(), Field(ge=0, le=DB_INT_MAX)]
+DbId = Annotated[int, Field(ge=1, le=DB_BIGINT_MAX)]
+_DATE_WINDOW = {"formatMinimum": validators.DATE_MIN.isoformat(), "formatMaximum": validators.DATE_MAX.isoformat()}
+SaneDate = Annotated[date, AfterValidator(_checked(validators.date_problem)), Field(json_schema_extra=_DATE_WINDOW)]
+SaneDateTime = Annotated[
+    datetime, AfterValidator(_checked(validators.date_problem)), Field(json_schema_extra=_DATE_WINDOW)
+]
+SingleLine = Annotated[
+    str, AfterValidator(_checked(validators.single_line_problem)),
+    Field(json_schema_extra={"pattern": r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$"}),
+]
+MultiLine = Annotated[str, AfterValidator(_checked(validators.multi_line_problem))]
+
+
+class PageNumberPagination(_NinjaPageNumberPagination):
+    """ninja's page-number pagination with ``page`` bounded: ``page=99999999999999999999`` is a
+    422, not an OFFSET the database cannot hold."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=DB_INT_MAX)
+        page_size: int | None = Field(None, ge=1, le=DB_INT_MAX)
