@@ -127,3 +127,13 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
     class Params:
         with_user = factory.Trait(user=factory.SubFactory(UserFactory))
+
+
+def actor_for_person(person):
+    """The authorisation Actor of a person's login (a fresh one: no cached role facts)."""
+    from tandem.core.authz import Actor
+
+    return Actor(person.user)
+
+
+actor_of = actor_for_person

@@ -18,6 +18,7 @@ def choose_program(db):
         name="Choose", program_type=ProgramType.CLASSIC, matching_mode=MatchingMode.CHOOSE,
         status=ProgramStatus.OPEN, starts_on=datetime.date(2026, 1, 1), ends_on=datetime.date(2026, 12, 31),
         owner=owner, default_mentor_capacity=1,
+        agreement_required=False,  # confirming starts the pair; the agreement stage: tests/mentorships/
     )
     mentee = PersonFactory(user=UserFactory(), department=dep_a, job_profile=req.job_profile)
     mentors = [PersonFactory(user=UserFactory(), department=dep_b, mentor_capacity=2) for _ in range(3)]

@@ -50,6 +50,7 @@ class World:
         return p
 
     def mentor(self, level, capacity=None, name=None, **kw):
+        kw.setdefault("mentor_capacity", 10)  # their limit across programs; the program's is `capacity`
         p = PersonFactory(department=self.dep_b, user=UserFactory(), **({"full_name": name} if name else {}), **kw)
         rate(p, self.comp, level)
         Enrolment.objects.create(program=self.program, person=p, role="mentor", capacity=capacity)

@@ -4,6 +4,8 @@ import pytest
 from django.core import mail
 
 from tandem.matching.flows import choose
+from tandem.mentorships import services as ms
+from tests.factories import actor_of
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +24,7 @@ def test_the_mentee_hears_about_a_decline_with_the_reason(choose_program, django
     program, mentee, mentor = choose_program["program"], choose_program["mentee"], choose_program["mentors"][0]
     m = choose.mentorship_request(program=program, mentee=mentee, mentor=mentor)
     with django_capture_on_commit_callbacks(execute=True):
-        choose.mentorship_decline(mentorship=m, mentor=mentor, reason="Full this quarter")
+        ms.mentorship_decline(mentorship=m, actor=actor_of(mentor), reason="Full this quarter")
     (email,) = mail.outbox
     assert email.to == [mentee.email] and "Full this quarter" in email.body
 
@@ -30,10 +32,10 @@ def test_the_mentee_hears_about_a_decline_with_the_reason(choose_program, django
 def test_both_sides_hear_when_the_mentorship_starts(choose_program, django_capture_on_commit_callbacks):
     program, mentee, mentor = choose_program["program"], choose_program["mentee"], choose_program["mentors"][0]
     m = choose.mentorship_request(program=program, mentee=mentee, mentor=mentor)
-    m = choose.mentorship_accept(mentorship=m, mentor=mentor)
-    choose.mentorship_confirm(mentorship=m, person=mentee)
+    m = ms.mentorship_accept(mentorship=m, actor=actor_of(mentor))
+    ms.mentorship_confirm(mentorship=m, actor=actor_of(mentee))
     with django_capture_on_commit_callbacks(execute=True):
-        choose.mentorship_confirm(mentorship=m, person=mentor)
+        ms.mentorship_confirm(mentorship=m, actor=actor_of(mentor))
     assert sorted(e.to[0] for e in mail.outbox) == sorted([mentor.email, mentee.email])
 
 

@@ -46,7 +46,7 @@ def application_error(request: HttpRequest, exc: ApplicationError):
 def validation_error(request: HttpRequest, exc: NinjaValidationError):
     errors = [
         {"field": ".".join(str(p) for p in e.get("loc", []) if p not in ("body", "query", "path", "payload")),
-         "message": e.get("msg", "")}
+         "message": e.get("msg", "").removeprefix("Value error, ")}
         for e in exc.errors
     ]
     return api.create_response(
@@ -93,6 +93,7 @@ from tandem.accounts.api import router as accounts_router  # noqa: E402
 from tandem.matching.api.bulk import router as bulk_router  # noqa: E402
 from tandem.matching.api.choose import router as choose_router  # noqa: E402
 from tandem.matching.api.rounds import router as rounds_router  # noqa: E402
+from tandem.mentorships.api import router as mentorships_router  # noqa: E402
 from tandem.people.api import router as people_router  # noqa: E402
 from tandem.people.api_import import router as import_router  # noqa: E402
 from tandem.programs.api import router as programs_router  # noqa: E402
@@ -102,5 +103,6 @@ api.add_router("/", people_router)
 api.add_router("/", import_router)
 api.add_router("/", programs_router)
 api.add_router("/", choose_router)
+api.add_router("/", mentorships_router)
 api.add_router("/", bulk_router)
 api.add_router("/", rounds_router)

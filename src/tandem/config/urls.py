@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("tandem.accounts.urls")),
     path("", include("tandem.people.urls")),
     path("", include("tandem.programs.urls")),
+    path("", include("tandem.mentorships.urls")),
     path("programs/<int:program_id>/", include("tandem.matching.urls")),
     path("", include("tandem.web.urls")),
 ]

@@ -373,3 +373,74 @@ def can_view_round(actor: Actor, selection_round: Any) -> bool:
     if can_view_program(actor, selection_round.program):
         return True
     return actor.person is not None and selection_round.seats.filter(department__head=actor.person).exists()
+
+
+# -- mentorships: the pairing's life, agreements, plans (source 002's boundaries) ----------------
+# Roles an actor holds on one mentorship: "mentor", "mentee" (either side of the pair),
+# "program_team" (the program's manager or HR), "hr", "line_manager" / "department_head" (of the
+# mentee: status and progress only, never private comments).
+
+
+def mentorship_roles(actor: Actor, mentorship: Any) -> list[str]:
+    if not actor.is_authenticated:
+        return []
+    roles = []
+    pk = actor.person.pk if actor.person is not None else None
+    if pk is not None and pk == mentorship.mentor_id:
+        roles.append("mentor")
+    if pk is not None and pk == mentorship.mentee_id:
+        roles.append("mentee")
+    if actor.is_hr or can_manage_program(actor, mentorship.program):
+        roles.append("program_team")
+    if actor.is_hr:
+        roles.append("hr")
+    if pk is not None and actor.is_line_manager_of(mentorship.mentee):
+        roles.append("line_manager")
+    if pk is not None and actor.heads_department_of(mentorship.mentee):
+        roles.append("department_head")
+    return roles
+
+
+def can_view_mentorship(actor: Actor, mentorship: Any) -> bool:
+    """The pair, the program team, HR, and the mentee's line manager and department head (summary)."""
+    return bool(mentorship_roles(actor, mentorship))
+
+
+def can_view_mentorship_private(actor: Actor, mentorship: Any) -> bool:
+    """Plan comments and the needs form's free text: the pair only."""
+    return bool({"mentor", "mentee"} & set(mentorship_roles(actor, mentorship)))
+
+
+def can_edit_agreement(actor: Actor, mentorship: Any) -> bool:
+    """Either side drafts the agreement; the program team may correct it. Every edit needs every
+    signature again."""
+    return bool({"mentor", "mentee", "program_team"} & set(mentorship_roles(actor, mentorship)))
+
+
+def agreement_parties_of(actor: Actor, mentorship: Any) -> set[str]:
+    """The parties of a mentorship's agreement this actor signs for. Nobody signs for another:
+    the mentor never signs for the mentee (source 002)."""
+    roles = set(mentorship_roles(actor, mentorship))
+    out = roles & {"mentor", "mentee", "line_manager", "department_head"}
+    if "program_team" in roles:
+        out.add("program_team")
+    return out
+
+
+def can_submit_needs(actor: Actor, mentorship: Any) -> bool:
+    """Only the mentee fills their needs form."""
+    return "mentee" in mentorship_roles(actor, mentorship)
+
+
+def can_draft_plan(actor: Actor, mentorship: Any) -> bool:
+    """The mentor drafts and revises the plan (the mentee comments and confirms)."""
+    return "mentor" in mentorship_roles(actor, mentorship)
+
+
+def can_comment_plan(actor: Actor, mentorship: Any) -> bool:
+    return can_view_mentorship_private(actor, mentorship)
+
+
+def can_tick_milestone(actor: Actor, mentorship: Any) -> bool:
+    """The mentee's milestones are the mentee's: the mentor may not edit or tick them (source 002)."""
+    return "mentee" in mentorship_roles(actor, mentorship)

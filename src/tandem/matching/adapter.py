@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from tandem.matching.engine import Profiles, Weights
 from tandem.matching.engine.scoring import Reason
+from tandem.mentorships import selectors as mentorship_selectors
 from tandem.mentorships.models import OPEN_STATUSES, Mentorship
 from tandem.people.models import (
     CommunicationStyle,
@@ -57,10 +58,6 @@ class Pool:
 def weights_for(program: Program) -> Weights:
     mode = {ProgramType.REVERSE: "reverse", ProgramType.MUTUAL: "mutual"}.get(program.program_type, "classic")
     return Weights(mode=mode)
-
-
-def mentor_capacity(program: Program, enrolment: Enrolment) -> int:
-    return enrolment.capacity if enrolment.capacity is not None else program.default_mentor_capacity
 
 
 def program_people(program: Program, role: str) -> list[Person]:
@@ -146,13 +143,11 @@ def _profiles(
 
 
 def mentor_slots(program: Program) -> dict[int, tuple[int, int]]:
-    """For each active mentor of the program: (open mentorships in it, capacity)."""
-    enrolments = Enrolment.objects.filter(program=program, role=EnrolmentRole.MENTOR, status=EnrolmentStatus.ACTIVE)
-    loads = dict(
-        Mentorship.objects.filter(program=program, status__in=OPEN_STATUSES)
-        .values_list("mentor_id").annotate(n=Count("id"))
-    )
-    return {e.person_id: (loads.get(e.person_id, 0), mentor_capacity(program, e)) for e in enrolments}
+    """For each active mentor of the program: (open mentorships in it, capacity), by the one
+    capacity rule of :func:`tandem.mentorships.selectors.program_slots`."""
+    enrolments = list(Enrolment.objects.filter(program=program, role=EnrolmentRole.MENTOR,
+                                               status=EnrolmentStatus.ACTIVE))
+    return mentorship_selectors.program_slots(program, enrolments)
 
 
 def load_pool(program: Program, *, mentees: list[Person] | None = None, mentors: list[Person] | None = None) -> Pool:

@@ -1,9 +1,44 @@
+"""Every read of mentorships, and the one access helper pages and API handlers call."""
+
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import Any
 
-from tandem.mentorships.models import OPEN_STATUSES, Mentorship
+from django.db.models import Count, F, Q, QuerySet
+
+from tandem.core import authz
+from tandem.core.errors import NotFound
+from tandem.mentorships.models import (
+    OPEN_STATUSES,
+    Agreement,
+    Mentorship,
+    MentorshipStatus,
+    Transition,
+)
 from tandem.people.models import Person
+
+_RELATED = ("program__owner", "mentor__department", "mentor__job_profile", "mentee__department__head",
+            "mentee__job_profile", "mentee__manager")
+
+
+def mentorship_for(actor: authz.Actor, mentorship_id: int, *, rule: Any = authz.can_view_mentorship) -> Mentorship:
+    """The mentorship if ``rule(actor, m)`` allows it; otherwise not found (someone else's pair
+    does not even exist for you)."""
+    m = Mentorship.objects.select_related(*_RELATED).filter(pk=mentorship_id).first()
+    if m is None or not authz.can_view_mentorship(actor, m):
+        raise NotFound()
+    authz.require(rule(actor, m))
+    return m
+
+
+def mentorship_by_id(mentorship_id: int) -> Mentorship | None:
+    """For background work that has only an ID (no actor): notifications, reminders."""
+    return Mentorship.objects.select_related(*_RELATED).filter(pk=mentorship_id).first()
+
+
+def mentorships_of(*, person: Person, statuses: tuple[str, ...] = OPEN_STATUSES) -> QuerySet[Mentorship]:
+    return (Mentorship.objects.filter(Q(mentor=person) | Q(mentee=person), status__in=statuses)
+            .select_related(*_RELATED).order_by("-created_at", "-id"))
 
 
 def mentorships_as_mentor(*, person: Person) -> QuerySet[Mentorship]:
@@ -16,3 +51,101 @@ def mentorships_as_mentee(*, person: Person) -> QuerySet[Mentorship]:
     return Mentorship.objects.filter(mentee=person, status__in=OPEN_STATUSES).select_related(
         "mentor__department", "mentor__job_profile", "program"
     )
+
+
+def open_mentorship_of(*, program: Any, mentee: Person) -> Mentorship | None:
+    return (
+        Mentorship.objects.filter(program=program, mentee=mentee, status__in=OPEN_STATUSES)
+        .select_related("mentor__department", "mentor__job_profile")
+        .first()
+    )
+
+
+def requests_for_mentor(*, program: Any, mentor: Person) -> QuerySet[Mentorship]:
+    return Mentorship.objects.filter(program=program, mentor=mentor, status__in=OPEN_STATUSES).select_related(
+        "mentee__department", "mentee__job_profile"
+    ).order_by("status", "-created_at")
+
+
+def program_mentorships(*, program: Any, person: Person | None = None, status: str = "") -> QuerySet[Mentorship]:
+    qs = Mentorship.objects.filter(program=program).select_related(
+        "mentor__department", "mentee__department", "mentor__job_profile", "mentee__job_profile"
+    )
+    if person is not None:
+        qs = qs.filter(Q(mentor=person) | Q(mentee=person))
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-created_at", "-id")
+
+
+def declined_mentor_ids(*, program: Any, mentee: Person) -> set[int]:
+    return set(Mentorship.objects.filter(program=program, mentee=mentee, status=MentorshipStatus.DECLINED)
+               .values_list("mentor_id", flat=True))
+
+
+def has_declined(*, program: Any, mentee: Person, mentor: Person) -> bool:
+    return Mentorship.objects.filter(program=program, mentee=mentee, mentor=mentor,
+                                     status=MentorshipStatus.DECLINED).exists()
+
+
+def history(*, mentorship: Mentorship) -> QuerySet[Transition]:
+    return mentorship.transitions.select_related("actor").order_by("at", "id")
+
+
+def agreement_versions(*, mentorship: Mentorship) -> QuerySet[Agreement]:
+    return mentorship.agreements.prefetch_related("signatures__person", "competencies").order_by("-version")
+
+
+def agreement_version(*, mentorship: Mentorship, version: int) -> Agreement:
+    a = agreement_versions(mentorship=mentorship).filter(version=version).first()
+    if a is None:
+        raise NotFound()
+    return a
+
+
+def agreement_in_force(*, mentorship: Mentorship) -> Agreement | None:
+    return agreement_versions(mentorship=mentorship).filter(fully_signed_at__isnull=False).first()
+
+
+# -- capacity: one rule for matching, the home page, the directory and the HR figures --------------
+
+
+def open_load(person_ids: list[int] | None = None) -> dict[int, int]:
+    """Open mentorships each person holds as a mentor, across every program."""
+    qs = Mentorship.objects.filter(status__in=OPEN_STATUSES)
+    if person_ids is not None:
+        qs = qs.filter(mentor_id__in=person_ids)
+    return dict(qs.values_list("mentor_id").annotate(n=Count("id")).values_list("mentor_id", "n"))
+
+
+def with_free_mentor_slots(qs: QuerySet[Person]) -> QuerySet[Person]:
+    """People who can take one more mentee anywhere: capacity above their open mentorships."""
+    return qs.annotate(
+        _open_load=Count("mentorships_as_mentor", filter=Q(mentorships_as_mentor__status__in=OPEN_STATUSES),
+                         distinct=True)
+    ).filter(mentor_capacity__gt=F("_open_load"))
+
+
+def program_slots(program: Any, enrolments: list[Any]) -> dict[int, tuple[int, int]]:
+    """For each mentor enrolment: (open mentorships in this program, capacity in this program).
+
+    A person's ``mentor_capacity`` is their limit across all programs; the enrolment (or the
+    program's default) may lower it in one program, never raise it. The capacity returned is cut
+    so that capacity − load is the slots really free: the program's limit and the person's limit
+    across programs, whichever is tighter.
+    """
+    person_ids = [e.person_id for e in enrolments]
+    in_program = dict(
+        Mentorship.objects.filter(program=program, status__in=OPEN_STATUSES, mentor_id__in=person_ids)
+        .values_list("mentor_id").annotate(n=Count("id")).values_list("mentor_id", "n")
+    )
+    overall = open_load(person_ids)
+    limits = dict(Person.objects.filter(pk__in=person_ids).values_list("id", "mentor_capacity"))
+    out = {}
+    for e in enrolments:
+        personal = limits.get(e.person_id, 0)
+        local = e.capacity if e.capacity is not None else program.default_mentor_capacity
+        load = in_program.get(e.person_id, 0)
+        free = min(min(local, personal) - load, personal - overall.get(e.person_id, 0))
+        out[e.person_id] = (load, load + max(0, free))
+    return out

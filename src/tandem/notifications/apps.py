@@ -6,3 +6,8 @@ class NotificationsConfig(AppConfig):
     name = "tandem.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from tandem.notifications import subscribers
+
+        subscribers.subscribe()

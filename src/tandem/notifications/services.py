@@ -7,13 +7,14 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from tandem.mentorships.models import Mentorship
+from tandem.mentorships import selectors as mentorship_selectors
 
 # event -> who hears about it
 RECIPIENTS = {
     "requested": ("mentor",),
     "accepted": ("mentee",),
     "declined": ("mentee",),
+    "agreement": ("mentor", "mentee"),
     "started": ("mentor", "mentee"),
     "withdrawn": ("mentor", "mentee"),
     "paired": ("mentor", "mentee"),
@@ -22,7 +23,7 @@ RECIPIENTS = {
 
 def mentorship_email_send(*, mentorship_id: int, event: str) -> int:
     """Send the email for ``event`` to whoever it concerns; returns how many were sent."""
-    m = Mentorship.objects.select_related("mentor", "mentee", "program").filter(pk=mentorship_id).first()
+    m = mentorship_selectors.mentorship_by_id(mentorship_id)
     if m is None or event not in RECIPIENTS:
         return 0
     sent = 0

@@ -9,11 +9,5 @@ def send_mentorship_email(mentorship_id: int, event: str) -> int:
 
 
 @task()
-def send_pairing_emails(mentorship_ids: list[int]) -> int:
-    """Both sides of each pair a bulk match created."""
-    return sum(mentorship_email_send(mentorship_id=pk, event="paired") for pk in mentorship_ids)
-
-
-@task()
 def send_round_results(round_id: int) -> int:
     return round_results_email_send(round_id=round_id)

@@ -1,7 +1,5 @@
 """Flow 1 over the API: recommendations, requests and the answers to them."""
 
-from datetime import date, datetime
-
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
@@ -9,7 +7,7 @@ from ninja.responses import Status
 from tandem.core import authz
 from tandem.core.errors import NotFound
 from tandem.matching.flows import choose
-from tandem.mentorships.models import Mentorship
+from tandem.mentorships.api import MentorshipOut
 from tandem.people.models import Person
 from tandem.programs.api import program_or_404
 
@@ -27,26 +25,6 @@ class RecommendationOut(Schema):
 class RequestIn(Schema):
     mentor: str = Field(..., description="The mentor's employee ID")
     message: str = ""
-
-
-class AcceptIn(Schema):
-    intro_at: datetime | None = None
-
-
-class DeclineIn(Schema):
-    reason: str = ""
-
-
-class MentorshipOut(Schema):
-    id: int
-    program_id: int
-    mentor: str = Field(..., alias="mentor.employee_id")
-    mentee: str = Field(..., alias="mentee.employee_id")
-    status: str
-    origin: str
-    score: float | None
-    intro_at: datetime | None
-    started_on: date | None
 
 
 class KQuery(Schema):
@@ -75,47 +53,3 @@ def request_mentor(request: HttpRequest, program_id: int, payload: RequestIn):
         raise NotFound(f"No person with employee ID {payload.mentor!r}.")
     m = choose.mentorship_request(program=program, mentee=actor.person, mentor=mentor, message=payload.message)
     return Status(201, m)
-
-
-@router.get("/programs/{program_id}/mentorships", response=list[MentorshipOut],
-            summary="Pairs of a program (managers: all; participants: their own)")
-def program_mentorships(request: HttpRequest, program_id: int, status: str = ""):
-    actor, program = program_or_404(request, program_id)
-    sees_all = authz.can_manage_program(actor, program)
-    return choose.program_mentorships(program=program, person=None if sees_all else actor.person, status=status)
-
-
-def _mine(request: HttpRequest, mentorship_id: int) -> tuple[authz.Actor, Mentorship]:
-    actor = authz.actor_for(request.user)
-    m = Mentorship.objects.select_related("mentor", "mentee").filter(pk=mentorship_id).first()
-    if m is None or not authz.can_act_on_mentorship(actor, m):
-        raise NotFound()
-    return actor, m
-
-
-@router.post("/mentorships/{mentorship_id}/accept", response=MentorshipOut, summary="Mentor accepts a request")
-def accept(request: HttpRequest, mentorship_id: int, payload: AcceptIn):
-    actor, m = _mine(request, mentorship_id)
-    authz.require(authz.can_answer_request(actor, m))
-    return choose.mentorship_accept(mentorship=m, mentor=actor.person, intro_at=payload.intro_at)
-
-
-@router.post("/mentorships/{mentorship_id}/decline", response=MentorshipOut, summary="Mentor declines a request")
-def decline(request: HttpRequest, mentorship_id: int, payload: DeclineIn):
-    actor, m = _mine(request, mentorship_id)
-    authz.require(authz.can_answer_request(actor, m))
-    return choose.mentorship_decline(mentorship=m, mentor=actor.person, reason=payload.reason)
-
-
-@router.post("/mentorships/{mentorship_id}/confirm", response=MentorshipOut,
-             summary="Confirm after the introductory meeting (both sides)")
-def confirm(request: HttpRequest, mentorship_id: int):
-    actor, m = _mine(request, mentorship_id)
-    return choose.mentorship_confirm(mentorship=m, person=actor.person)
-
-
-@router.post("/mentorships/{mentorship_id}/withdraw", response=MentorshipOut,
-             summary="Withdraw a request or an introductory stage")
-def withdraw(request: HttpRequest, mentorship_id: int):
-    actor, m = _mine(request, mentorship_id)
-    return choose.mentorship_withdraw(mentorship=m, person=actor.person)

@@ -36,14 +36,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tandem.core import authz, events
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
-from tandem.core.tasks import enqueue_on_commit
 from tandem.matching import adapter
 from tandem.matching.engine.assignment import optimal_assignment
 from tandem.matching.engine.scoring import score_matrix
 from tandem.matching.models import ConstraintKind, MatchConstraint, MatchRun, RunStatus
+from tandem.mentorships import services as mentorship_services
 from tandem.mentorships.models import OPEN_STATUSES, Mentorship, MentorshipOrigin, MentorshipStatus
-from tandem.notifications.tasks import send_pairing_emails
 from tandem.people.models import Competency, Language, Person, Topic
 from tandem.programs.models import (
     Enrolment,
@@ -447,13 +447,9 @@ def bulk_commit(*, run: MatchRun, user: Any) -> int:
         if (p["mentee"], p["mentor"]) in excluded:
             raise _stale(_("%(mentee)s and %(mentor)s may no longer be paired.") % {
                 "mentee": names.get(p["mentee"]), "mentor": names.get(p["mentor"])})
-    today = timezone.localdate()
-    created = Mentorship.objects.bulk_create([
-        Mentorship(program=program, mentor_id=p["mentor"], mentee_id=p["mentee"], status=COMMIT_STATUS,
-                   origin=MentorshipOrigin.BULK, score=p["score"], started_on=today)
-        for p in run.pairs
-    ])
-    enqueue_on_commit(send_pairing_emails, [m.pk for m in created])
+    mentorship_services.mentorships_create_paired(program=program, pairs=run.pairs, origin=MentorshipOrigin.BULK,
+                                                  actor=authz.actor_for(user) if user is not None else None)
+    events.emit("bulk.committed", program_id=program.pk, run_id=run.pk)
     run.status = RunStatus.COMMITTED
     run.committed_at = timezone.now()
     run.save(update_fields=["status", "committed_at", "updated_at"])

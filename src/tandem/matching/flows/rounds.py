@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tandem.core import events
 from tandem.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
 from tandem.core.tasks import enqueue_on_commit
 from tandem.matching.engine.stable import blocking_pairs, explain_applicant, stable_match
@@ -35,7 +36,6 @@ from tandem.matching.models import (
     RoundStatus,
     SelectionRound,
 )
-from tandem.notifications.tasks import send_round_results
 from tandem.people.models import Department, Person
 from tandem.programs.models import EnrolmentRole, EnrolmentStatus, MatchingMode, Program
 
@@ -247,7 +247,7 @@ def round_close_and_publish(*, round: SelectionRound, user: Any = None, force: b
     selection_round.status = RoundStatus.PUBLISHED
     selection_round.published_at = now
     selection_round.save(update_fields=["status", "published_at", "updated_at"])
-    enqueue_on_commit(send_round_results, selection_round.pk)
+    events.emit("round.published", round_id=selection_round.pk)
     round.status, round.published_at = selection_round.status, selection_round.published_at
     return selection_round
 

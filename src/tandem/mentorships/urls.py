@@ -1,0 +1,15 @@
+from django.urls import path
+
+from tandem.mentorships import views
+
+urlpatterns = [
+    path("mentorships/", views.mentorship_list, name="mentorship_list"),
+    path("mentorships/<int:mentorship_id>/", views.mentorship_detail, name="mentorship_detail"),
+    path("mentorships/<int:mentorship_id>/agreement/", views.agreement, name="mentorship_agreement"),
+    path("mentorships/<int:mentorship_id>/agreement/sign/", views.agreement_sign, name="mentorship_agreement_sign"),
+    path("mentorships/<int:mentorship_id>/agreement/print/", views.agreement_print, name="mentorship_agreement_print"),
+    path("mentorships/<int:mentorship_id>/agreement/versions/<int:version>/", views.agreement_version,
+         name="mentorship_agreement_version"),
+    path("mentorships/<int:mentorship_id>/<str:action>/", views.mentorship_action, name="mentorship_action"),
+    path("programs/<int:program_id>/pairs/", views.program_pairs, name="program_pairs"),
+]
