@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from tandem.mentorships import views
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("mentorships/<int:mentorship_id>/agreement/print/", views.agreement_print, name="mentorship_agreement_print"),
     path("mentorships/<int:mentorship_id>/agreement/versions/<int:version>/", views.agreement_version,
          name="mentorship_agreement_version"),
+    path("", include("tandem.mentorships.plan_urls")),  # the plan: needs, goals, milestones, comments
     path("mentorships/<int:mentorship_id>/<str:action>/", views.mentorship_action, name="mentorship_action"),
     path("programs/<int:program_id>/pairs/", views.program_pairs, name="program_pairs"),
 ]
