@@ -444,3 +444,16 @@ def can_comment_plan(actor: Actor, mentorship: Any) -> bool:
 def can_tick_milestone(actor: Actor, mentorship: Any) -> bool:
     """The mentee's milestones are the mentee's: the mentor may not edit or tick them (source 002)."""
     return "mentee" in mentorship_roles(actor, mentorship)
+
+
+# -- audit trail and data protection (tandem.audit) ----------------------------------------
+
+
+def can_view_audit(actor: Actor) -> bool:
+    """The audit trail (browse, filter, export) is for HR only; nobody can edit it."""
+    return actor.is_hr
+
+
+def can_handle_personal_data(actor: Actor, person: Person | None = None) -> bool:
+    """Data-protection requests: export everything held on a person, anonymise a leaver (HR)."""
+    return actor.is_hr
