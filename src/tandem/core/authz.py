@@ -427,23 +427,35 @@ def agreement_parties_of(actor: Actor, mentorship: Any) -> set[str]:
     return out
 
 
+def plan_writable(mentorship: Any) -> bool:
+    """The plan is written once both sides have said yes: while the agreement is being signed or
+    while the mentorship is active; not at the request or introduction, not after it ended."""
+    return mentorship.status in ("agreement", "active")
+
+
 def can_submit_needs(actor: Actor, mentorship: Any) -> bool:
     """Only the mentee fills their needs form."""
-    return "mentee" in mentorship_roles(actor, mentorship)
+    return "mentee" in mentorship_roles(actor, mentorship) and plan_writable(mentorship)
 
 
 def can_draft_plan(actor: Actor, mentorship: Any) -> bool:
     """The mentor drafts and revises the plan (the mentee comments and confirms)."""
-    return "mentor" in mentorship_roles(actor, mentorship)
+    return "mentor" in mentorship_roles(actor, mentorship) and plan_writable(mentorship)
 
 
 def can_comment_plan(actor: Actor, mentorship: Any) -> bool:
-    return can_view_mentorship_private(actor, mentorship)
+    return can_view_mentorship_private(actor, mentorship) and plan_writable(mentorship)
+
+
+def can_confirm_plan(actor: Actor, mentorship: Any) -> bool:
+    """Each side of the pair confirms for themselves; nobody confirms for the other."""
+    return can_comment_plan(actor, mentorship)
 
 
 def can_tick_milestone(actor: Actor, mentorship: Any) -> bool:
-    """The mentee's milestones are the mentee's: the mentor may not edit or tick them (source 002)."""
-    return "mentee" in mentorship_roles(actor, mentorship)
+    """The mentee's milestones are the mentee's: the mentor may not edit or tick them (source 002).
+    Progress is made while the mentorship is active."""
+    return "mentee" in mentorship_roles(actor, mentorship) and mentorship.status == "active"
 
 
 # -- audit trail and data protection (tandem.audit) ----------------------------------------
