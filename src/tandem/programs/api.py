@@ -1,30 +1,46 @@
-"""Programs and enrolment endpoints."""
+"""Programs, enrolment, templates, the timeline and the cadence policy."""
 
 from datetime import date
 
+from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from tandem.core import authz
 from tandem.core.errors import NotFound, ValidationFailed
-from tandem.core.schemas import SaneDate, SingleLine, StrictDbInt
+from tandem.core.schemas import MultiLine, SaneDate, SingleLine, StrictDbInt
 from tandem.people.selectors import people_by_employee_ids
 from tandem.programs import selectors, services
-from tandem.programs.models import Program
+from tandem.programs.blueprints import all_blueprints, text_in, translations_of
+from tandem.programs.models import (
+    MAX_DAY,
+    AgreementParty,
+    Concerns,
+    DutyRequirement,
+    MatchingMode,
+    MilestoneKind,
+    Program,
+    ProgramType,
+)
 
 router = Router(tags=["programs"])
 
 
 class ProgramIn(Schema):
-    name: SingleLine
-    description: str = ""
-    program_type: str = Field(..., description="classic, reverse, mutual or cohort")
-    matching_mode: str = Field(..., description="choose, bulk or mutual_selection")
+    name: SingleLine = Field(..., min_length=1, max_length=160, description="1–160 characters, one line.")
+    description: MultiLine = Field("", max_length=4000)
+    program_type: ProgramType = Field(..., description="classic, reverse, mutual or cohort")
+    matching_mode: MatchingMode = Field(..., description="choose, bulk or mutual_selection")
     starts_on: SaneDate
-    ends_on: SaneDate
-    default_mentor_capacity: StrictDbInt = 2
+    ends_on: SaneDate = Field(..., description="On or after starts_on.")
+    default_mentor_capacity: StrictDbInt = Field(2, ge=1, le=20)
+    agreement_required: bool = True
+    agreement_signers: list[AgreementParty] = Field(
+        default_factory=list, max_length=3,
+        description="Who signs besides mentor and mentee: line_manager, department_head, program_team.")
 
 
 class ProgramOut(Schema):
@@ -38,6 +54,9 @@ class ProgramOut(Schema):
     ends_on: date
     owner: str = Field(..., alias="owner.employee_id")
     default_mentor_capacity: int
+    template_code: str
+    agreement_required: bool
+    agreement_signers: list[str]
 
 
 class EnrolIn(Schema):
@@ -71,7 +90,7 @@ def program_create(request: HttpRequest, payload: ProgramIn):
     return Status(201, services.program_create(owner=actor.person, **payload.dict()))
 
 
-@router.get("/programs/{program_id}", response=ProgramOut)
+@router.get("/programs/{int:program_id}", response=ProgramOut)  # int: leaves /programs/from-template free
 def program_detail(request: HttpRequest, program_id: int):
     return program_or_404(request, program_id)[1]
 
@@ -87,3 +106,182 @@ def program_enrol(request: HttpRequest, program_id: int, payload: EnrolIn):
     added, kept = services.enrolment_add(program=program, people=people, role=payload.role,
                                          capacity=payload.capacity)
     return EnrolOut(added=added, already_enrolled=kept)
+
+
+# -- templates, timeline, cadence ------------------------------------------------------------
+
+class TemplatePhaseOut(Schema):
+    name: str
+    description: str
+    start_day: int
+    end_day: int
+    milestones: list[dict]
+
+
+class TemplateOut(Schema):
+    code: str
+    source: str = Field(..., description="The source document the template follows (000–003).")
+    name: str
+    description: str
+    translations: dict[str, dict[str, str]] = Field(..., description="Name and description per language.")
+    program_type: str
+    matching_mode: str
+    default_mentor_capacity: int
+    length_days: int
+    agreement_required: bool
+    agreement_signers: list[str]
+    phases: list[TemplatePhaseOut]
+    duties: list[dict]
+
+
+class FromTemplateIn(Schema):
+    template_code: str = Field(..., max_length=40, description="One of the codes from GET /api/program-templates.")
+    name: SingleLine = Field(..., min_length=1, max_length=160, description="1–160 characters, one line.")
+    starts_on: SaneDate
+    ends_on: SaneDate | None = Field(None, description="Default: when the template's timeline ends. Must leave "
+                                                        "room for every phase.")
+    description: MultiLine | None = Field(None, max_length=4000,
+                                          description="Default: the template's description in the request's language.")
+    matching_mode: MatchingMode | None = Field(None, description="Override the template's matching mode.")
+    default_mentor_capacity: StrictDbInt | None = Field(None, ge=1, le=20)
+
+
+class MilestoneIn(Schema):
+    name: SingleLine = Field(..., min_length=1, max_length=160)
+    kind: MilestoneKind
+    due_day: StrictDbInt = Field(..., ge=1, le=MAX_DAY,
+                                 description="Day of the program (day 1 = its start), inside the phase.")
+    concerns: Concerns = Concerns.PAIR
+    description: MultiLine = Field("", max_length=2000)
+
+
+class PhaseIn(Schema):
+    name: SingleLine = Field(..., min_length=1, max_length=120)
+    description: MultiLine = Field("", max_length=2000)
+    start_day: StrictDbInt = Field(..., ge=1, le=MAX_DAY, description="Day 1 is the program's start.")
+    end_day: StrictDbInt = Field(..., ge=1, le=MAX_DAY,
+                                 description="On or after start_day, and by the program's last day.")
+    order: StrictDbInt | None = Field(None, ge=0, le=1000)
+    milestones: list[MilestoneIn] = Field(default_factory=list, max_length=100,
+                                          description="Each due inside the phase.")
+
+
+class MilestoneOut(Schema):
+    id: int
+    name: str
+    kind: str
+    due_day: int
+    due_date: date
+    concerns: str
+    description: str
+    status: str = Field(..., description="done, overdue, due (within 14 days) or upcoming.")
+    translations: dict
+
+
+class PhaseOut(Schema):
+    id: int
+    order: int
+    name: str
+    description: str
+    start_day: int
+    end_day: int
+    start_date: date
+    end_date: date
+    translations: dict
+    milestones: list[MilestoneOut]
+
+
+class DutyOut(Schema):
+    id: int
+    code: str
+    name: str
+    description: str
+    required: bool
+    period: str = Field(..., description="weekly, monthly, quarterly, yearly or once")
+    requirement: str = Field(..., description="What satisfies it: " + ", ".join(DutyRequirement.values))
+    params: dict = Field(..., description="min_count (per period, default 1), min_minutes (sessions)")
+    concerns: str
+    translations: dict
+
+
+def _template_out(bp) -> dict:
+    def ms(m):
+        return {"name": m.name["en"], "kind": m.kind, "due_day": m.due_day, "concerns": m.concerns,
+                "translations": translations_of(name=m.name, description=m.description)}
+
+    return {
+        "code": bp.code, "source": bp.source, "name": text_in(bp.name), "description": text_in(bp.description),
+        "translations": translations_of(name=bp.name, description=bp.description),
+        "program_type": bp.program_type, "matching_mode": bp.matching_mode,
+        "default_mentor_capacity": bp.default_mentor_capacity, "length_days": bp.length_days,
+        "agreement_required": bp.agreement_required, "agreement_signers": list(bp.agreement_signers),
+        "phases": [{"name": text_in(p.name), "description": text_in(p.description), "start_day": p.start_day,
+                    "end_day": p.end_day, "milestones": [ms(m) for m in p.milestones]} for p in bp.phases],
+        "duties": [{"code": d.code, "name": text_in(d.name), "required": d.required, "period": d.period,
+                    "requirement": d.requirement, "params": dict(d.params), "concerns": d.concerns}
+                   for d in bp.duties],
+    }
+
+
+def _phase_out(program: Program, phase, today) -> dict:
+    return {
+        "id": phase.pk, "order": phase.order, "name": phase.name, "description": phase.description,
+        "start_day": phase.start_day, "end_day": phase.end_day, "start_date": program.day_date(phase.start_day),
+        "end_date": program.day_date(phase.end_day), "translations": phase.translations,
+        "milestones": [{
+            "id": m.pk, "name": m.name, "kind": m.kind, "due_day": m.due_day, "due_date": program.day_date(m.due_day),
+            "concerns": m.concerns, "description": m.description, "translations": m.translations,
+            "status": selectors.milestone_status(milestone=m, program=program, today=today),
+        } for m in phase.milestones.all()],
+    }
+
+
+@router.get("/program-templates", response=list[TemplateOut], summary="Ready-made program templates")
+def template_list(request: HttpRequest):
+    actor = authz.actor_for(request.user)
+    authz.require(authz.can_create_program(actor))
+    return [_template_out(bp) for bp in all_blueprints()]
+
+
+@router.post("/programs/from-template", response={201: ProgramOut},
+             summary="Create a program from a template (HR, program managers)")
+def program_from_template(request: HttpRequest, payload: FromTemplateIn):
+    actor = authz.actor_for(request.user)
+    authz.require(authz.can_create_program(actor) and actor.person is not None)
+    program = services.program_create_from_template(owner=actor.person, actor=actor, **payload.dict())
+    return Status(201, program)
+
+
+@router.get("/programs/{program_id}/phases", response=list[PhaseOut], summary="The timeline: phases and milestones")
+def phase_list(request: HttpRequest, program_id: int):
+    _actor, program = program_or_404(request, program_id)
+    today = timezone.localdate()
+    return [_phase_out(program, p, today) for p in selectors.phases_of(program=program)]
+
+
+@router.post("/programs/{program_id}/phases", response={201: PhaseOut},
+             summary="Add a phase with its milestones (the program's manager or HR)")
+@transaction.atomic
+def phase_create(request: HttpRequest, program_id: int, payload: PhaseIn):
+    actor, program = program_or_404(request, program_id)
+    authz.require(authz.can_manage_program(actor, program))
+    data = payload.dict()
+    milestones = data.pop("milestones")
+    phase = services.phase_create(program=program, **data)
+    errors: dict[str, list[str]] = {}
+    for i, m in enumerate(milestones):
+        try:
+            services.milestone_create(phase=phase, **m)
+        except ValidationFailed as exc:
+            for field_name, msgs in exc.errors.items():
+                errors[f"milestones.{i}.{field_name}"] = msgs
+    if errors:
+        raise ValidationFailed(errors)  # rolls back the phase and every milestone
+    phase = next(p for p in selectors.phases_of(program=program) if p.pk == phase.pk)
+    return Status(201, _phase_out(program, phase, timezone.localdate()))
+
+
+@router.get("/programs/{program_id}/cadence", response=list[DutyOut],
+            summary="The cadence policy: the duties each pair owes, how often, and what satisfies them")
+def duty_list(request: HttpRequest, program_id: int):
+    return selectors.duties_of(program=program_or_404(request, program_id)[1])

@@ -1,10 +1,22 @@
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from tandem.mentorships.models import OPEN_STATUSES
-from tandem.people.models import Person
-from tandem.programs.models import EnrolmentRole, EnrolmentStatus, Program, ProgramStatus
+from tandem.people.models import Department, Person
+from tandem.programs.models import (
+    CadenceDuty,
+    EnrolmentRole,
+    EnrolmentStatus,
+    Phase,
+    Program,
+    ProgramMilestone,
+    ProgramStatus,
+)
 
 
 def program_overview(*, owner: Person | None) -> QuerySet[Program]:
@@ -68,3 +80,193 @@ def my_programs(*, person: Person) -> list[tuple[Program, list[str]]]:
     for e in rows:
         out.setdefault(e.program_id, (e.program, []))[1].append(e.role)
     return list(out.values())
+
+
+# -- the timeline ----------------------------------------------------------------------------
+
+
+#: A milestone is "due" from this many days before its date; before that it is "upcoming".
+DUE_SOON_DAYS = 14
+
+
+class MilestoneState:
+    DONE = "done"
+    OVERDUE = "overdue"
+    DUE = "due"
+    UPCOMING = "upcoming"
+
+
+def milestone_status(*, milestone: ProgramMilestone, program: Program, today: datetime.date,
+                     done: bool | None = None) -> str:
+    """Where a milestone stands for the program as a whole, honestly from what Tandem knows today:
+
+    - ``done`` when the program team ticked it (``done_at``), or when ``done`` is passed as True;
+    - otherwise by date: ``overdue`` after its due date, ``due`` within ``DUE_SOON_DAYS`` of it,
+      ``upcoming`` before that.
+
+    Hook: milestones whose kind the pairs complete (session, agreement, plan, competency review,
+    survey, teach-back) get their per-pair facts from the mentorships app later; it passes
+    ``done`` (e.g. every active pair has a signed agreement) rather than this module reading
+    mentorship tables."""
+    if done or (done is None and milestone.done_at is not None):
+        return MilestoneState.DONE
+    due = program.day_date(milestone.due_day)
+    if due < today:
+        return MilestoneState.OVERDUE
+    if (due - today).days <= DUE_SOON_DAYS:
+        return MilestoneState.DUE
+    return MilestoneState.UPCOMING
+
+
+def phases_of(*, program: Program) -> list[Phase]:
+    """The program's phases in order, each with its milestones (two queries)."""
+    return list(
+        Phase.objects.filter(program=program)
+        .prefetch_related(Prefetch("milestones", queryset=ProgramMilestone.objects.order_by("due_day", "id")))
+        .order_by("order", "start_day", "id")
+    )
+
+
+def duties_of(*, program: Program) -> list[CadenceDuty]:
+    return list(CadenceDuty.objects.filter(program=program).order_by("-required", "order", "id"))
+
+
+@dataclass
+class Mark:
+    """A milestone on the bar: its state and its position in % of the program."""
+
+    item: object
+    label: str
+    day: int
+    state: str
+    left: float
+    date: datetime.date | None = None
+
+
+@dataclass
+class Bar:
+    """One phase on the horizontal bar: position and width in % of the program, and its lane."""
+
+    item: object
+    start_day: int
+    end_day: int
+    label: str = ""
+    left: float = 0.0
+    width: float = 0.0
+    lane: int = 0
+    current: bool = False
+    start_date: datetime.date | None = None
+    end_date: datetime.date | None = None
+    milestones: list[Mark] = field(default_factory=list)
+
+
+@dataclass
+class Timeline:
+    length_days: int
+    bars: list[Bar]
+    lanes: int
+    today_left: float | None  # % of the bar where today is; None when today is outside the program
+    today: datetime.date | None = None
+    today_day: int | None = None
+
+
+def _percent(day: float, length: int) -> float:
+    return round(100.0 * (day - 1) / max(length, 1), 3)
+
+
+def bar_layout(spans: list[tuple[object, int, int]], length_days: int) -> tuple[list[Bar], int]:
+    """Place (item, start_day, end_day) spans on lanes so overlapping phases never cover each other."""
+    bars, lane_ends = [], []
+    for item, start, end in spans:
+        lane = next((i for i, last in enumerate(lane_ends) if last < start), len(lane_ends))
+        if lane == len(lane_ends):
+            lane_ends.append(end)
+        else:
+            lane_ends[lane] = end
+        bars.append(Bar(item=item, start_day=start, end_day=end, left=_percent(start, length_days),
+                        width=round(100.0 * (end - start + 1) / max(length_days, 1), 3), lane=lane))
+    return bars, max(len(lane_ends), 1)
+
+
+def program_timeline(*, program: Program, today: datetime.date | None = None,
+                     phases: list[Phase] | None = None) -> Timeline:
+    """The program page's timeline: phases as bars, today marked, each milestone with its state."""
+    today = today or timezone.localdate()
+    phases = phases if phases is not None else phases_of(program=program)
+    length = program.length_days
+    bars, lanes = bar_layout([(p, p.start_day, p.end_day) for p in phases], length)
+    today_day = program.day_of(today)
+    for bar in bars:
+        bar.label, bar.current = str(bar.item), bar.start_day <= today_day <= bar.end_day
+        bar.start_date, bar.end_date = program.day_date(bar.start_day), program.day_date(bar.end_day)
+        bar.milestones = [
+            Mark(item=m, label=str(m), day=m.due_day, state=milestone_status(milestone=m, program=program, today=today),
+                 left=_percent(m.due_day, length), date=program.day_date(m.due_day))
+            for m in bar.item.milestones.all()
+        ]
+    inside = 1 <= today_day <= length
+    return Timeline(length_days=length, bars=bars, lanes=lanes,
+                    today_left=_percent(today_day, length) if inside else None, today=today,
+                    today_day=today_day if inside else None)
+
+
+def blueprint_timeline(blueprint) -> Timeline:
+    """A template's timeline for its preview card (no dates: days only)."""
+    bars, lanes = bar_layout([(p, p.start_day, p.end_day) for p in blueprint.phases], blueprint.length_days)
+    from tandem.programs.blueprints import text_in
+
+    for bar in bars:
+        bar.label = text_in(bar.item.name)
+        bar.milestones = [Mark(item=m, label=text_in(m.name), day=m.due_day, state=MilestoneState.UPCOMING,
+                               left=_percent(m.due_day, blueprint.length_days)) for m in bar.item.milestones]
+    return Timeline(length_days=blueprint.length_days, bars=bars, lanes=lanes, today_left=None)
+
+
+# -- eligibility -----------------------------------------------------------------------------
+
+
+def eligible_people(*, program: Program, exclude_enrolled_as: str | None = None) -> QuerySet[Person]:
+    """Active people who meet every eligibility rule the program sets (departments count with their
+    sub-departments; a person matches a language rule by speaking any of the languages)."""
+    qs = Person.objects.filter(is_active=True).select_related("department", "job_profile")
+    paths = list(Department.objects.filter(pk__in=program.eligible_departments.values("pk"))
+                 .values_list("path", flat=True))
+    if paths:
+        cond = Q()
+        for path in paths:
+            cond |= Q(department__path__startswith=path)
+        qs = qs.filter(cond)
+    job_ids = list(program.eligible_job_profiles.values_list("pk", flat=True))
+    if job_ids:
+        qs = qs.filter(job_profile_id__in=job_ids)
+    if program.eligible_hired_from:
+        qs = qs.filter(hire_date__gte=program.eligible_hired_from)
+    if program.eligible_hired_to:
+        qs = qs.filter(hire_date__lte=program.eligible_hired_to)
+    lang_ids = list(program.eligible_languages.values_list("pk", flat=True))
+    if lang_ids:
+        speaks = Person.languages.through.objects.filter(person_id=OuterRef("pk"), language_id__in=lang_ids)
+        qs = qs.filter(Exists(speaks))
+    if exclude_enrolled_as:
+        from tandem.programs.models import Enrolment
+
+        enrolled = Enrolment.objects.filter(program=program, person_id=OuterRef("pk"), role=exclude_enrolled_as,
+                                            status=EnrolmentStatus.ACTIVE)
+        qs = qs.filter(~Exists(enrolled))
+    return qs.order_by("full_name", "id")
+
+
+# -- one object of a program (None when it is not this program's) ----------------------------
+
+
+def phase_in(*, program: Program, phase_id: int) -> Phase | None:
+    return Phase.objects.select_related("program").filter(program=program, pk=phase_id).first()
+
+
+def milestone_in(*, program: Program, milestone_id: int) -> ProgramMilestone | None:
+    return (ProgramMilestone.objects.select_related("phase__program")
+            .filter(phase__program=program, pk=milestone_id).first())
+
+
+def duty_in(*, program: Program, duty_id: int) -> CadenceDuty | None:
+    return CadenceDuty.objects.select_related("program").filter(program=program, pk=duty_id).first()
