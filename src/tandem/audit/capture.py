@@ -282,7 +282,7 @@ def _record_objects(spec: Spec, objs: list[models.Model], *, action: str,
         pairs.append((
             _entry(action=action, object_type=spec.object_type, object_id=obj.pk, label=_label_of(spec, obj),
                    changes=diff, ctx=ctx),
-            _persons_of(spec, obj, before, after),
+            _persons_of(spec, obj, before, after, _values(spec, obj)),
         ))
     return _save_entries(pairs)
 

@@ -90,6 +90,7 @@ def server_error(request: HttpRequest, exc: Exception):
 
 
 from tandem.accounts.api import router as accounts_router  # noqa: E402
+from tandem.audit.api import router as audit_router  # noqa: E402
 from tandem.matching.api.bulk import router as bulk_router  # noqa: E402
 from tandem.matching.api.choose import router as choose_router  # noqa: E402
 from tandem.matching.api.rounds import router as rounds_router  # noqa: E402
@@ -106,3 +107,4 @@ api.add_router("/", choose_router)
 api.add_router("/", mentorships_router)
 api.add_router("/", bulk_router)
 api.add_router("/", rounds_router)
+api.add_router("/", audit_router)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("tandem.programs.urls")),
     path("", include("tandem.mentorships.urls")),
     path("programs/<int:program_id>/", include("tandem.matching.urls")),
+    path("", include("tandem.audit.urls")),
     path("", include("tandem.web.urls")),
 ]
 

@@ -17,6 +17,7 @@ def navigation(request: HttpRequest) -> dict:
         "LANGUAGE_CHOICES": settings.LANGUAGES,
         "nav": {
             "import": authz.can_import(actor),
+            "audit": authz.can_view_audit(actor),
             "admin": authz.can_use_admin(actor),
             "programs": True,
         },
