@@ -48,6 +48,14 @@ class MentorshipDetailOut(MentorshipOut):
     next_statuses: list[str]
     history: list[TransitionOut]
 
+    @staticmethod
+    def resolve_next_statuses(obj: Mentorship) -> list[str]:
+        return lifecycle.next_statuses(obj.status)
+
+    @staticmethod
+    def resolve_history(obj: Mentorship) -> list:
+        return list(selectors.history(mentorship=obj))
+
 
 class TransitionIn(Schema):
     to: StatusName  # type: ignore[valid-type]
@@ -110,14 +118,8 @@ class PageQuery(Schema):
     offset: int = Field(0, ge=0, le=1_000_000)
 
 
-def _detail(m: Mentorship) -> dict:
-    return {**MentorshipOut.from_orm(m).model_dump(), "mentor_name": m.mentor.full_name,
-            "mentee_name": m.mentee.full_name, "next_statuses": lifecycle.next_statuses(m.status),
-            "history": list(selectors.history(mentorship=m))}
-
-
-def _fresh(actor: authz.Actor, m: Mentorship) -> dict:
-    return _detail(selectors.mentorship_for(actor, m.pk))
+def _fresh(actor: authz.Actor, m: Mentorship) -> Mentorship:
+    return selectors.mentorship_for(actor, m.pk)
 
 
 @router.get("/mentorships", response=list[MentorshipOut], summary="My mentorships (as mentor or mentee)")
@@ -145,7 +147,7 @@ def program_mentorships(request: HttpRequest, program_id: int, q: Query[PageQuer
             summary="A mentorship: status, parties, history")
 def mentorship_detail(request: HttpRequest, mentorship_id: int):
     actor = authz.actor_for(request.user)
-    return _detail(selectors.mentorship_for(actor, mentorship_id))
+    return selectors.mentorship_for(actor, mentorship_id)
 
 
 @router.post("/mentorships/{mentorship_id}/transitions", response=MentorshipDetailOut,

@@ -10,6 +10,7 @@ the same loop. Ticking a milestone done is progress, not content: it never needs
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.models import TimeStampedModel
@@ -20,6 +21,15 @@ class PlanStatus(models.TextChoices):
     DRAFTING = "drafting", _("The mentor drafts the plan")
     REVIEW = "review", _("Under comment by the mentee")
     CONFIRMED = "confirmed", _("Confirmed by both")
+
+
+class MentoringStyle(TextChoices):
+    """How the mentee would like to be mentored (the needs form's "preferred style")."""
+
+    QUESTIONS = "questions", _("Ask me questions so I find my own answers")
+    ADVICE = "advice", _("Give me direct advice from your experience")
+    HANDS_ON = "hands_on", _("Work through real tasks with me")
+    MIX = "mix", _("A mix, depending on the topic")
 
 
 class Plan(TimeStampedModel):
