@@ -1,38 +1,67 @@
 from __future__ import annotations
 
+import math
+
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from tandem.accounts import services
+from tandem.accounts.models import TokenScope
+
+client_ip = services.client_ip
 
 
-def client_ip(request) -> str:
-    return (request.META.get("REMOTE_ADDR") or "unknown")[:45] if request else "unknown"
-
-
-class ThrottledLoginForm(AuthenticationForm):
-    """Django's login form, locked for a while after too many failures for a name and address."""
-
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "locked": _("Too many failed sign-ins. Wait 15 minutes or reset your password."),
-    }
+class ThrottleMessageMixin:
+    """Say that the sign-in is locked, and for how long, before the password is checked. The lock
+    itself (and the counting of failures) is in ``accounts.backends.ThrottledModelBackend``."""
 
     def clean(self):
         username = (self.data.get("username") or "").strip()
-        ip = client_ip(self.request)
-        if username and services.login_is_locked(username=username, ip_address=ip):
-            raise forms.ValidationError(self.error_messages["locked"], code="locked")
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            if username:
-                services.login_failure_record(username=username, ip_address=ip)
-            raise
-        services.login_failures_clear(username=username, ip_address=ip)
-        return cleaned
+        wait = services.login_locked_for(username=username, ip_address=client_ip(self.request)) if username else 0
+        if wait:
+            minutes = max(1, math.ceil(wait / 60))
+            raise forms.ValidationError(
+                ngettext(
+                    "Too many failed sign-ins. Try again in %(minutes)d minute or reset your password.",
+                    "Too many failed sign-ins. Try again in %(minutes)d minutes or reset your password.",
+                    minutes,
+                ) % {"minutes": minutes},
+                code="locked",
+            )
+        return super().clean()
+
+
+class ThrottledLoginForm(ThrottleMessageMixin, AuthenticationForm):
+    """Django's login form, locked for a while after too many failures."""
+
+
+class ThrottledAdminLoginForm(ThrottleMessageMixin, AdminAuthenticationForm):
+    """The back office's login form, with the same throttle and message."""
+
+
+EXPIRY_CHOICES = [
+    ("", _("Never")),
+    ("7", _("In 7 days")),
+    ("30", _("In 30 days")),
+    ("90", _("In 90 days")),
+    ("365", _("In a year")),
+]
 
 
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=80, help_text=_("e.g. the HRIS sync"))
+    scope = forms.ChoiceField(
+        label=_("Access"), choices=TokenScope.choices, initial=TokenScope.READ_WRITE, required=False,
+        help_text=_("A read-only token can read through the API but never change anything."),
+    )
+    expires_in = forms.ChoiceField(label=_("Expires"), choices=EXPIRY_CHOICES, required=False)
+
+    def clean_scope(self):
+        return self.cleaned_data.get("scope") or TokenScope.READ_WRITE
+
+    def clean_expires_in(self):
+        value = self.cleaned_data.get("expires_in")
+        return int(value) if value else None

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,13 +27,21 @@ def tokens(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     new_secret = None
     if request.method == "POST" and form.is_valid():
+        days = form.cleaned_data["expires_in"]
         try:
-            _token, new_secret = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+            _token, new_secret = services.api_token_create(
+                user=request.user, name=form.cleaned_data["name"], scope=form.cleaned_data["scope"],
+                expires_at=timezone.now() + timedelta(days=days) if days else None,
+            )
             form = TokenForm()
         except ApplicationError as exc:
-            form.add_error("name", str(exc.message))
-    items = request.user.api_tokens.filter(revoked_at=None)
-    return render(request, "accounts/tokens.html", {"form": form, "tokens": items, "new_secret": new_secret})
+            for field, errs in getattr(exc, "errors", {"name": [exc.message]}).items():
+                for e in errs:
+                    form.add_error(field if field in form.fields else None, str(e))
+    items = services.api_tokens_of(user=request.user)
+    return render(request, "accounts/tokens.html", {
+        "form": form, "tokens": items, "new_secret": new_secret, "now": timezone.now(),
+    })
 
 
 @login_required

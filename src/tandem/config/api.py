@@ -13,7 +13,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
-from tandem.accounts.services import api_token_authenticate
+from tandem.accounts.auth import bearer_authenticate
 from tandem.core.errors import ApplicationError, NotFound
 
 logger = logging.getLogger("tandem.api")
@@ -21,10 +21,8 @@ logger = logging.getLogger("tandem.api")
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
-        user = api_token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
+        # Expired, revoked and read-only-on-write tokens are refused there (accounts/auth.py).
+        return bearer_authenticate(request, token)
 
 
 api = NinjaAPI(

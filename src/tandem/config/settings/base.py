@@ -105,9 +105,21 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Failed logins: this many within the window lock the username + address pair.
+# Every password sign-in (the app's and /admin/login/) passes the throttle in this backend.
+AUTHENTICATION_BACKENDS = ["tandem.accounts.backends.ThrottledModelBackend"]
+# Failed sign-ins: LOGIN_FAILURE_LIMIT failures of a username from one address lock that pair, and
+# LOGIN_FAILURE_USERNAME_LIMIT from any addresses lock the username; each lock lasts
+# LOGIN_LOCK_BASE_SECONDS, doubling with every further failure up to LOGIN_LOCK_MAX_SECONDS, and
+# failures are forgotten after LOGIN_FAILURE_WINDOW_SECONDS (a lock never lasts forever).
 LOGIN_FAILURE_LIMIT = 5
-LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+LOGIN_FAILURE_USERNAME_LIMIT = 20
+LOGIN_LOCK_BASE_SECONDS = 60
+LOGIN_LOCK_MAX_SECONDS = 60 * 60
+LOGIN_FAILURE_WINDOW_SECONDS = 24 * 60 * 60
+# Behind a reverse proxy: the header it puts the client's address in (e.g. X-Forwarded-For) and how
+# many trusted proxies append to it. Unset: REMOTE_ADDR (never a client-supplied header).
+TRUSTED_PROXY_HEADER = os.environ.get("TRUSTED_PROXY_HEADER", "")
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1") or 1)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese")), ("ru", _("Russian"))]

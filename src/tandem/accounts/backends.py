@@ -1,0 +1,29 @@
+"""The sign-in throttle, applied where every password sign-in passes: the authentication backend.
+The app's login page, the back office's (``/admin/login/``) and anything else that calls
+``django.contrib.auth.authenticate`` are throttled alike."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
+
+from tandem.accounts import services
+
+
+class ThrottledModelBackend(ModelBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None:
+            username = kwargs.get(get_user_model().USERNAME_FIELD)
+        if username is None or password is None:
+            return None
+        ip = services.client_ip(request)
+        if services.login_is_locked(username=username, ip_address=ip):
+            # Stops every backend: the password is not even checked while locked.
+            raise PermissionDenied
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is None:
+            services.login_failure_record(username=username, ip_address=ip)
+        else:
+            services.login_failures_clear(username=username, ip_address=ip)
+        return user
