@@ -256,7 +256,12 @@ def test_only_the_person_or_hr_replace_their_topics_and_only_the_person_self_ass
 def test_a_mentorship_that_is_not_active_gives_the_mentor_no_rights(client, org, status):
     # given a mentor whose only pairing with the subject is in this state (requested, intro, an
     # agreement still being signed, completed, cancelled ...)
-    from tandem.core.authz import actor_for, can_view_competencies, can_view_contact_details, rating_sources_allowed
+    from tandem.core.authz import (
+        actor_for,
+        can_view_competencies,
+        can_view_contact_details,
+        rating_sources_allowed,
+    )
 
     m = Mentorship.objects.get(mentor=org["people"]["mentor"], mentee=org["subject"])
     m.status = status

@@ -1,5 +1,8 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from tandem.core import authz
 from tandem.people.models import (
     Competency,
     CompetencyGroup,
@@ -81,15 +84,41 @@ class PersonAdmin(admin.ModelAdmin):
     inlines = [TopicInline]
 
 
+class RatingAdminForm(forms.ModelForm):
+    """The back office records a rating as the signed-in user, today, of a kind the rules let them
+    record (``authz.rating_sources_allowed``): never back-dated, never in another rater's name."""
+
+    class Meta:
+        model = CompetencyRating
+        fields = ["person", "competency", "level", "source", "note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        person, source = cleaned.get("person"), cleaned.get("source")
+        if person is not None and source:
+            allowed = authz.rating_sources_allowed(authz.actor_for(self.request_user), person)
+            if source not in allowed:
+                self.add_error("source", _("You cannot record a rating of this kind for this person."))
+        return cleaned
+
+
 @admin.register(CompetencyRating)
 class CompetencyRatingAdmin(admin.ModelAdmin):
-    """History is append-only: ratings can be added here but not edited or deleted."""
+    """History is append-only: ratings can be added here (as the signed-in user, dated today) but
+    not edited or deleted."""
 
-    list_display = ["person", "competency", "level", "source", "rated_on"]
+    form = RatingAdminForm
+    list_display = ["person", "competency", "level", "source", "rated_on", "rated_by"]
     list_filter = ["source", "competency"]
     search_fields = ["person__full_name", "person__employee_id"]
-    raw_id_fields = ["person", "rated_by"]
-    list_select_related = ["person", "competency"]
+    raw_id_fields = ["person"]
+    readonly_fields = ["rated_by", "rated_on"]
+    list_select_related = ["person", "competency", "rated_by"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.request_user = request.user
+        return form
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -100,16 +129,27 @@ class CompetencyRatingAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         from tandem.people.services import rating_record
 
-        rating_record(person=obj.person, competency=obj.competency, level=obj.level, source=obj.source,
-                      rated_by=obj.rated_by, rated_on=obj.rated_on, note=obj.note)
+        saved = rating_record(person=obj.person, competency=obj.competency, level=obj.level, source=obj.source,
+                              rated_by=authz.actor_for(request.user).person, rated_on=None, note=obj.note)
+        obj.pk, obj.rated_by, obj.rated_on = saved.pk, saved.rated_by, saved.rated_on
 
 
 @admin.register(SelfAssessment)
 class SelfAssessmentAdmin(admin.ModelAdmin):
+    """Read-only: only the person writes their self-assessment, and its history is kept."""
+
     list_display = ["person", "created_at"]
-    raw_id_fields = ["person"]
+    list_select_related = ["person"]
+    search_fields = ["person__full_name", "person__employee_id"]
+    readonly_fields = ["person", "strengths", "development_areas", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -10,8 +10,8 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from tandem.core import authz
-from tandem.core.schemas import MultiLine, PageNumberPagination, SaneDate, StrictDbInt
 from tandem.core.errors import Forbidden, NotFound, ValidationFailed
+from tandem.core.schemas import MultiLine, PageNumberPagination, SaneDate, StrictDbInt
 from tandem.people import selectors, services
 from tandem.people.models import Competency, Department, JobProfile, Person, Topic
 
