@@ -67,7 +67,7 @@ def _redact_trail(*, person, user, secrets: list[str], new_username: str) -> int
             for name in spec.redact:
                 if name in changes:
                     changes[name] = [REDACTED if v else v for v in changes[name]]
-        fields = {"label": scrub(entry.label), "changes": changes}
+        fields = {"label": scrub(entry.label), "changes": changes, "path": scrub(entry.path)}
         if user is not None and entry.actor_id == user.pk:
             fields["actor_username"] = new_username
         elif entry.actor_username:
@@ -102,7 +102,7 @@ def person_anonymise(*, person, by: Any, confirm: str):
     from tandem.mentorships.models import Mentorship
     from tandem.people.models import CompetencyRating, Person, SelfAssessment
 
-    person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+    person = Person.objects.select_for_update().get(pk=person.pk)
     if (confirm or "").strip() != person.employee_id:
         raise ValidationFailed({"confirm": [_("Type the person's employee ID to confirm.")]})
     if person.is_active:
@@ -153,6 +153,12 @@ def person_anonymise(*, person, by: Any, confirm: str):
             user.user_permissions.clear()
     redacted = _redact_trail(person=person, user=user, secrets=secrets, new_username=new_username)
     Anonymisation.objects.create(person_id=person.pk, by=by if getattr(by, "is_authenticated", False) else None)
+    with context.audit_context(path=_scrubber(secrets)(context.current().path)):
+        _record_anonymisation(person, user, new_values, new_employee_id, revoked, redacted)
+    return person
+
+
+def _record_anonymisation(person, user, new_values, new_employee_id, revoked, redacted) -> None:
     record(
         action=Action.ANONYMISE, obj=person, label=new_employee_id, persons=[person.pk],
         changes={
@@ -165,4 +171,3 @@ def person_anonymise(*, person, by: Any, confirm: str):
             "audit_entries_redacted": [None, redacted],
         },
     )
-    return person
