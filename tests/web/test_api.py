@@ -59,3 +59,37 @@ def test_unknown_topic_code_is_refused_and_the_old_topics_stay(client):
                           content_type="application/json")
     assert response.status_code == 400 and "nope" in str(response.json()["errors"])
     assert PersonTopic.objects.filter(person=me).count() == 1
+
+
+def _count_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response
+
+
+def test_contact_details_in_the_people_list_cost_no_query_per_row(client, make_person):
+    from tandem.mentorships.models import Mentorship, MentorshipOrigin, MentorshipStatus
+    from tandem.programs.models import MatchingMode, Program, ProgramType
+
+    # given a mentor with an active mentee and a manager with a report, among many colleagues
+    mentor = make_person(mentor_capacity=2)
+    mentee, report = PersonFactory(), PersonFactory(manager=mentor)
+    program = Program.objects.create(name="P", program_type=ProgramType.CLASSIC, matching_mode=MatchingMode.CHOOSE,
+                                     starts_on="2026-01-01", ends_on="2026-12-31", owner=PersonFactory())
+    Mentorship.objects.create(program=program, mentor=mentor, mentee=mentee, status=MentorshipStatus.ACTIVE,
+                              origin=MentorshipOrigin.REQUESTED)
+    client.force_login(mentor.user)
+    few, _ = _count_queries(client, "/api/people")
+    for _ in range(30):
+        PersonFactory()
+    many, response = _count_queries(client, "/api/people")
+    # then the query count does not grow with the rows, and each row shows email only where allowed
+    assert many == few
+    emails = {p["employee_id"]: p["email"] for p in response.json()["items"]}
+    assert emails[mentee.employee_id] == mentee.email and emails[report.employee_id] == report.email
+    assert emails[mentor.employee_id] == mentor.email
+    assert sum(1 for e in emails.values() if e) == 3
