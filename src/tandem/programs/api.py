@@ -1,6 +1,7 @@
 """Programs, enrolment, templates, the timeline and the cadence policy."""
 
 from datetime import date
+from typing import Annotated
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -8,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
+from pydantic import Strict
 
 from tandem.core import authz
 from tandem.core.errors import NotFound, ValidationFailed
@@ -28,6 +30,10 @@ from tandem.programs.models import (
 
 router = Router(tags=["programs"])
 
+#: A day of a program (day 1 is its start), as a strict JSON integer.
+ProgramDay = Annotated[int, Strict(), Field(ge=1, le=MAX_DAY)]
+Capacity = Annotated[int, Strict(), Field(ge=1, le=20)]
+
 
 class ProgramIn(Schema):
     name: SingleLine = Field(..., min_length=1, max_length=160, description="1–160 characters, one line.")
@@ -36,7 +42,7 @@ class ProgramIn(Schema):
     matching_mode: MatchingMode = Field(..., description="choose, bulk or mutual_selection")
     starts_on: SaneDate
     ends_on: SaneDate = Field(..., description="On or after starts_on.")
-    default_mentor_capacity: StrictDbInt = Field(2, ge=1, le=20)
+    default_mentor_capacity: Capacity = 2
     agreement_required: bool = True
     agreement_signers: list[AgreementParty] = Field(
         default_factory=list, max_length=3,
@@ -143,14 +149,13 @@ class FromTemplateIn(Schema):
     description: MultiLine | None = Field(None, max_length=4000,
                                           description="Default: the template's description in the request's language.")
     matching_mode: MatchingMode | None = Field(None, description="Override the template's matching mode.")
-    default_mentor_capacity: StrictDbInt | None = Field(None, ge=1, le=20)
+    default_mentor_capacity: Capacity | None = None
 
 
 class MilestoneIn(Schema):
     name: SingleLine = Field(..., min_length=1, max_length=160)
     kind: MilestoneKind
-    due_day: StrictDbInt = Field(..., ge=1, le=MAX_DAY,
-                                 description="Day of the program (day 1 = its start), inside the phase.")
+    due_day: ProgramDay = Field(..., description="Day of the program (day 1 = its start), inside the phase.")
     concerns: Concerns = Concerns.PAIR
     description: MultiLine = Field("", max_length=2000)
 
@@ -158,10 +163,9 @@ class MilestoneIn(Schema):
 class PhaseIn(Schema):
     name: SingleLine = Field(..., min_length=1, max_length=120)
     description: MultiLine = Field("", max_length=2000)
-    start_day: StrictDbInt = Field(..., ge=1, le=MAX_DAY, description="Day 1 is the program's start.")
-    end_day: StrictDbInt = Field(..., ge=1, le=MAX_DAY,
-                                 description="On or after start_day, and by the program's last day.")
-    order: StrictDbInt | None = Field(None, ge=0, le=1000)
+    start_day: ProgramDay = Field(..., description="Day 1 is the program's start.")
+    end_day: ProgramDay = Field(..., description="On or after start_day, and by the program's last day.")
+    order: Annotated[int, Strict(), Field(ge=0, le=1000)] | None = None
     milestones: list[MilestoneIn] = Field(default_factory=list, max_length=100,
                                           description="Each due inside the phase.")
 

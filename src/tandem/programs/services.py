@@ -544,7 +544,7 @@ def program_set_eligibility(
     """Who the program is for. Rules left empty do not filter; the others must all hold."""
     if hired_from and hired_to and hired_to < hired_from:
         raise ValidationFailed({"hired_to": [_("The hire-date window ends before it starts.")]})
-    program = Program.objects.select_for_update().get(pk=program.pk)
+    Program.objects.select_for_update().filter(pk=program.pk).first()
     program.eligible_hired_from, program.eligible_hired_to = hired_from, hired_to
     program.save(update_fields=["eligible_hired_from", "eligible_hired_to", "updated_at"])
     program.eligible_departments.set(list(departments))
