@@ -93,6 +93,7 @@ from tandem.matching.api.bulk import router as bulk_router  # noqa: E402
 from tandem.matching.api.choose import router as choose_router  # noqa: E402
 from tandem.matching.api.rounds import router as rounds_router  # noqa: E402
 from tandem.mentorships.api import router as mentorships_router  # noqa: E402
+from tandem.mentorships.plan_api import router as plans_router  # noqa: E402
 from tandem.people.api import router as people_router  # noqa: E402
 from tandem.people.api_import import router as import_router  # noqa: E402
 from tandem.programs.api import router as programs_router  # noqa: E402
@@ -103,6 +104,7 @@ api.add_router("/", import_router)
 api.add_router("/", programs_router)
 api.add_router("/", choose_router)
 api.add_router("/", mentorships_router)
+api.add_router("/", plans_router)
 api.add_router("/", bulk_router)
 api.add_router("/", rounds_router)
 api.add_router("/", audit_router)
