@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from tandem.core import authz
 from tandem.core.errors import NotFound
@@ -119,11 +120,11 @@ def open_load(person_ids: list[int] | None = None) -> dict[int, int]:
 
 
 def with_free_mentor_slots(qs: QuerySet[Person]) -> QuerySet[Person]:
-    """People who can take one more mentee anywhere: capacity above their open mentorships."""
-    return qs.annotate(
-        _open_load=Count("mentorships_as_mentor", filter=Q(mentorships_as_mentor__status__in=OPEN_STATUSES),
-                         distinct=True)
-    ).filter(mentor_capacity__gt=F("_open_load"))
+    """People who can take one more mentee anywhere: capacity above their open mentorships (one
+    correlated count, so it composes with any other filter)."""
+    load = (Mentorship.objects.filter(mentor=OuterRef("pk"), status__in=OPEN_STATUSES)
+            .values("mentor").annotate(n=Count("id")).values("n"))
+    return qs.annotate(_open_load=Coalesce(Subquery(load), 0)).filter(mentor_capacity__gt=F("_open_load"))
 
 
 def program_slots(program: Any, enrolments: list[Any]) -> dict[int, tuple[int, int]]:

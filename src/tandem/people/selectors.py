@@ -7,6 +7,7 @@ from datetime import date
 
 from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from tandem.mentorships import selectors as mentorship_selectors
 from tandem.mentorships.models import OPEN_STATUSES, Mentorship
 from tandem.people.models import (
     Competency,
@@ -68,7 +69,7 @@ def person_list(
             tags = tags.filter(interest=interest)
         qs = qs.filter(Exists(tags))
     if available_mentors:
-        qs = qs.filter(mentor_capacity__gt=0)
+        qs = mentorship_selectors.with_free_mentor_slots(qs)
     if without_mentor:
         qs = qs.filter(~Exists(Mentorship.objects.filter(mentee=OuterRef("pk"), status__in=OPEN_STATUSES)))
     return qs.order_by(SORTS.get(sort, "full_name"), "id")

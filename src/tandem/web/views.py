@@ -42,7 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "chart": {"labels": [d.name for d, _n in dept_counts], "values": [n for _d, n in dept_counts],
                       "label": _("People"), "horizontal": True},
             "without_mentor": selectors.people_without_mentor().count(),
-            "mentors_available": selectors.people_in().filter(mentor_capacity__gt=0).count(),
+            "mentors_available": mentorship_selectors.with_free_mentor_slots(selectors.people_in()).count(),
             "gaps": selectors.largest_gaps(),
         }
     if actor.is_department_head:
