@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
+from ninja.responses import Status
 from pydantic import Strict
 
 from tandem.core import authz
@@ -223,8 +224,8 @@ def comments_get(request: HttpRequest, mentorship_id: DbId):
 def comments_post(request: HttpRequest, mentorship_id: DbId, payload: CommentIn):
     actor = authz.actor_for(request.user)
     m = selectors.mentorship_for(actor, mentorship_id)
-    return 201, plan_services.plan_comment_add(mentorship=m, actor=actor, text=payload.text, goal_id=payload.goal_id,
-                                               milestone_id=payload.milestone_id)
+    return Status(201, plan_services.plan_comment_add(mentorship=m, actor=actor, text=payload.text,
+                                                      goal_id=payload.goal_id, milestone_id=payload.milestone_id))
 
 
 @router.post("/mentorships/{mentorship_id}/plan/confirm", response=PlanOut,
