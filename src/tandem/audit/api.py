@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
 from tandem.audit import selectors, services
+from tandem.audit.capture import object_types
 from tandem.audit.forms import AuditFilterForm
 from tandem.audit.views import person_export_response
 from tandem.core import authz
@@ -16,19 +17,23 @@ from tandem.core.errors import NotFound, ValidationFailed
 
 router = Router(tags=["audit"])
 
+#: The audited object types (the registry is filled in AuditConfig.ready, before URLs load).
+ObjectType = Literal[("", *object_types())]  # type: ignore[valid-type]
+
 MAX_PAGE = 1_000_000
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class AuditFilters(Schema):
     actor: str = Field("", max_length=150, description="User name (part of it)")
-    object_type: str = Field("", max_length=100, description="app_label.model, e.g. mentorships.mentorship")
+    object_type: ObjectType = Field("", description="app_label.model, e.g. mentorships.mentorship")
     object_id: str = Field("", max_length=64)
     person: str = Field("", max_length=40, description="Employee ID of a person the entries concern")
     action: str = Field("", max_length=40, pattern=r"^[a-z0-9_]*$",
                         description="create, update, delete, m2m_add, m2m_remove, m2m_clear, anonymise, …")
     via: Literal["", "page", "api", "admin", "command", "task"] = ""
-    date_from: date | None = Field(None, description="First day (inclusive), 2000-01-01 … 2999-12-31")
-    date_to: date | None = Field(None, description="Last day (inclusive), 2000-01-01 … 2999-12-31")
+    date_from: date | None = Field(None, description="First day (inclusive), in the caller's time zone")
+    date_to: date | None = Field(None, description="Last day (inclusive); before date_from → no entries")
     page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(50, ge=1, le=200)
 
@@ -105,7 +110,9 @@ def _person(request: HttpRequest, employee_id: str):
 
 @router.get("/people/{employee_id}/data-export", summary="Everything Tandem holds on one person (HR)",
             response={200: dict[str, Any]},
-            description="JSON by default; `format=xlsx` answers a spreadsheet with one sheet per section.")
+            description="JSON by default (sections named `app.model.field`, each a list of rows); "
+                        "`format=xlsx` answers a spreadsheet with one sheet per section.",
+            openapi_extra={"responses": {200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}}})
 def person_data_export(request: HttpRequest, employee_id: str, format: Literal["json", "xlsx"] = "json"):
     person = _person(request, employee_id)
     if format == "xlsx":

@@ -262,8 +262,17 @@ def record_many(
     return _record_objects(spec, list(objs), action=action, changes=changes)
 
 
+#: Objects turned into entries at a time (bounded memory for a 100,000-row bulk_create).
+CHUNK = 1000
+
+
 def _record_objects(spec: Spec, objs: list[models.Model], *, action: str,
                     changes: Callable[[models.Model], dict[str, Any]] | None = None) -> list[AuditEntry]:
+    if len(objs) > CHUNK:
+        written: list[AuditEntry] = []
+        for start in range(0, len(objs), CHUNK):
+            written += _record_objects(spec, objs[start:start + CHUNK], action=action, changes=changes)
+        return written
     ctx = context.current()
     pairs = []
     for obj in objs:

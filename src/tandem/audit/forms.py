@@ -37,13 +37,11 @@ class AuditFilterForm(forms.Form):
         return Action.choices
 
     def _clean_date(self, name: str) -> datetime.date | None:
+        """Dates far outside the trail's life are clamped (no overflow at the ends of the calendar)."""
         value = self.cleaned_data.get(name)
-        if value is not None and not EARLIEST <= value <= LATEST:
-            raise forms.ValidationError(
-                _("Choose a date between %(first)s and %(last)s.")
-                % {"first": EARLIEST.isoformat(), "last": LATEST.isoformat()}
-            )
-        return value
+        if value is None:
+            return None
+        return min(max(value, EARLIEST), LATEST)
 
     def clean_date_from(self):
         return self._clean_date("date_from")
@@ -53,9 +51,6 @@ class AuditFilterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("The end date is before the start date."))
         for name in ("actor", "object_id", "person"):
             if name in data:
                 data[name] = (data[name] or "").strip()
