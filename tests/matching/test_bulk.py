@@ -517,3 +517,97 @@ def test_preview_outside_a_test_transaction_works_as_in_a_real_request():
     w.mentor(5)
     run = w.preview()
     assert len(run.pairs) == 1
+
+
+# -- stale previews and races (the commit re-checks what the preview was computed under) ---------
+
+
+def test_commit_after_a_pin_was_added_is_refused_and_writes_nothing(world):
+    a = world.mentee(1, "Ann")
+    x, y = world.mentor(5, name="Xavier"), world.mentor(2, name="Yolanda")
+    run = world.preview()
+    assert pairs_of(run) == {(a.pk, x.pk)}
+    bulk.constraint_add(program=world.program, mentee=a, mentor=y, kind=ConstraintKind.PIN, user=world.owner.user)
+    with pytest.raises(Conflict) as exc:
+        bulk.bulk_commit(run=run, user=world.owner.user)
+    assert exc.value.code == "preview_outdated" and "pin or an exclusion was added" in str(exc.value.message)
+    assert not Mentorship.objects.filter(program=world.program).exists()
+
+
+def test_commit_after_an_exclusion_was_added_is_refused(world):
+    a = world.mentee(1)
+    x = world.mentor(5)
+    run = world.preview()
+    bulk.constraint_add(program=world.program, mentee=a, mentor=x, kind=ConstraintKind.EXCLUDE, user=world.owner.user)
+    with pytest.raises(Conflict):
+        bulk.bulk_commit(run=run, user=world.owner.user)
+    assert not Mentorship.objects.filter(program=world.program).exists()
+
+
+def test_commit_after_the_mentor_filled_up_in_another_program_is_refused(world):
+    world.mentee(1)
+    x = world.mentor(5, name="Xavier", mentor_capacity=1)
+    run = world.preview()
+    elsewhere = Program.objects.create(
+        name="Elsewhere", program_type=ProgramType.CLASSIC, matching_mode=MatchingMode.BULK, status=ProgramStatus.OPEN,
+        starts_on=world.program.starts_on, ends_on=world.program.ends_on, owner=world.owner)
+    Mentorship.objects.create(program=elsewhere, mentor=x, mentee=PersonFactory(), status=MentorshipStatus.ACTIVE,
+                              origin=MentorshipOrigin.MANUAL)
+    with pytest.raises(Conflict, match="Xavier has fewer free slots"):
+        bulk.bulk_commit(run=run, user=world.owner.user)
+    assert not Mentorship.objects.filter(program=world.program).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_preview_and_commit_racing_never_deadlock():
+    """Real concurrency on PostgreSQL: previews and commits of one program in parallel threads.
+    Each either succeeds or is refused with a clear conflict; none dies on a deadlock."""
+    if connection.vendor != "postgresql":
+        pytest.skip("lock ordering is exercised on PostgreSQL")
+    import threading
+
+    from django.db import connections
+
+    w = World()
+    for level in (1, 2, 3, 1, 2, 3):
+        w.mentee(level)
+    for level in (5, 4, 3):
+        w.mentor(level, capacity=2)
+    errors: list[str] = []
+    outcomes: list[str] = []
+
+    def preview():
+        try:
+            bulk.bulk_preview(program=w.program, user=w.owner.user)
+            outcomes.append("preview")
+        except Conflict:
+            outcomes.append("conflict")
+        except Exception as exc:  # noqa: BLE001 - a deadlock or any 500 is the failure we look for
+            errors.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    def commit():
+        try:
+            run = MatchRun.objects.filter(program=w.program, status=RunStatus.PREVIEW).order_by("-id").first()
+            if run is not None:
+                bulk.bulk_commit(run=run, user=w.owner.user)
+            outcomes.append("commit")
+        except Conflict:
+            outcomes.append("conflict")
+        except Exception as exc:  # noqa: BLE001
+            errors.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    bulk.bulk_preview(program=w.program, user=w.owner.user)
+    for _round in range(6):
+        threads = [threading.Thread(target=f) for f in (preview, commit, preview, commit)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert errors == []
+    # nobody was paired twice
+    mentee_ids = list(Mentorship.objects.filter(program=w.program).values_list("mentee_id", flat=True))
+    assert len(mentee_ids) == len(set(mentee_ids))

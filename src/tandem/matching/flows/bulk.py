@@ -412,6 +412,11 @@ def _stale(message: str) -> Conflict:
 @transaction.atomic
 def bulk_commit(*, run: MatchRun, user: Any) -> int:
     """Create the run's pairs as mentorships (all or nothing). Returns how many were created."""
+    # Locks in one order everywhere (program, then run, then enrolments): the preview locks the
+    # program too, and inserting mentorships takes a key-share lock on it, so locking the run first
+    # deadlocked against a concurrent preview on PostgreSQL.
+    program_id = MatchRun.objects.values_list("program_id", flat=True).get(pk=run.pk)
+    Program.objects.select_for_update().get(pk=program_id)
     run = MatchRun.objects.select_for_update().select_related("program").get(pk=run.pk)
     if run.status == RunStatus.COMMITTED:
         raise Conflict(_("This preview has already been committed."), code="already_committed")
@@ -441,6 +446,13 @@ def bulk_commit(*, run: MatchRun, user: Any) -> int:
     for pid, k in sorted(wanted.items()):
         if slots.get(pid, 0) < k:
             raise _stale(_("%(name)s has fewer free slots than the preview assumed.") % {"name": names.get(pid, pid)})
+    if MatchConstraint.objects.filter(program=program, created_at__gte=run.created_at).exists():
+        raise _stale(_("A pin or an exclusion was added since the preview."))
+    pinned = dict(MatchConstraint.objects.filter(program=program, kind=ConstraintKind.PIN).values_list(
+        "mentee_id", "mentor_id"))
+    for p in run.pairs:
+        if pinned.get(p["mentee"], p["mentor"]) != p["mentor"]:
+            raise _stale(_("%(mentee)s is now pinned to another mentor.") % {"mentee": names.get(p["mentee"])})
     excluded = set(MatchConstraint.objects.filter(program=program, kind=ConstraintKind.EXCLUDE).values_list(
         "mentee_id", "mentor_id"))
     for p in run.pairs:
@@ -489,6 +501,7 @@ def constraint_add(*, program: Program, mentee: Person, mentor: Person, kind: st
             _("%(name)s is not a mentor in this program.") % {"name": mentor.full_name})
     if errors:
         raise ValidationFailed(errors)
+    Program.objects.select_for_update().get(pk=program.pk)  # the lock order of preview and commit
     list(Enrolment.objects.select_for_update().filter(program=program, person=mentor))  # serialise pins
     MatchConstraint.objects.filter(program=program, mentee=mentee, mentor=mentor).delete()
     if kind == ConstraintKind.PIN:
