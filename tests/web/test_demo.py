@@ -5,7 +5,9 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 
 from tandem.matching.models import RoundStatus, SelectionRound
-from tandem.mentorships.models import Mentorship, MentorshipStatus
+from django.utils import timezone
+
+from tandem.mentorships.models import GoalMilestone, Mentorship, MentorshipStatus, Plan, PlanStatus
 from tandem.people.models import CompetencyRating, Department, Person
 from tandem.programs.models import MatchingMode, Program, ProgramStatus
 
@@ -26,6 +28,16 @@ def test_the_demo_loads_a_realistic_organisation_with_the_six_logins(capsys):
     assert open_modes == set(MatchingMode.values)
     assert Mentorship.objects.filter(mentor__user__username="mentor", status=MentorshipStatus.REQUESTED).exists()
     assert SelectionRound.objects.filter(status=RoundStatus.OPEN).exists()
+    # pairs at every stage of their life, each with its history
+    statuses = set(Mentorship.objects.values_list("status", flat=True))
+    assert statuses >= {"requested", "intro", "agreement", "active", "completed", "ended_early"}
+    assert not Mentorship.objects.filter(transitions__isnull=True).exists()
+    waiting = Mentorship.objects.get(status="agreement").agreements.get()
+    assert waiting.signatures.count() < len(waiting.parties)  # waiting for a signature
+    assert Plan.objects.filter(status=PlanStatus.REVIEW, comments__isnull=False).exists()  # plan under comment
+    demo_pair = Mentorship.objects.get(mentor__user__username="mentor", mentee__user__username="mentee")
+    assert demo_pair.status == "active" and (timezone.localdate() - demo_pair.started_on).days >= 85
+    assert GoalMilestone.objects.filter(goal__plan__mentorship=demo_pair, done_at__isnull=False).exists()
 
 
 def test_loading_the_demo_twice_adds_nothing(capsys):

@@ -45,7 +45,7 @@ def seed_demo_programs(users: dict[str, Person], today: datetime.date | None = N
     owner = users["manager"]
     make = services.program_create_from_template
     classic = _open(make(
-        template_code="classic_12m", name="Engineering mentoring 2026", starts_on=today - datetime.timedelta(days=30),
+        template_code="classic_12m", name="Engineering mentoring 2026", starts_on=today - datetime.timedelta(days=120),
         owner=owner, actor=owner.user,
         description="Senior engineers guide engineers in their first years. Mentees choose from three recommendations.",
     ))
@@ -68,7 +68,7 @@ def seed_demo_programs(users: dict[str, Person], today: datetime.date | None = N
                                      job_profiles=JobProfile.objects.filter(code__in=["SE", "GT", "DA"]))
     services.program_set_eligibility(program=cohort, job_profiles=JobProfile.objects.filter(code="GT"))
     services.program_set_eligibility(program=new_managers, job_profiles=JobProfile.objects.filter(code__in=["EM", "CSL"]),
-                                     hired_from=today - datetime.timedelta(days=3 * 365))
+                                     hired_from=today - datetime.timedelta(days=8 * 365))
     engineers = Person.objects.filter(department__path__startswith=eng.path)
     mentors = list(engineers.filter(mentor_capacity__gt=0).exclude(pk=users["mentee"].pk))
     mentees = list(engineers.filter(mentor_capacity=0, job_profile__code__in=["SE", "GT", "DA"]))

@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 
 from tandem.core.authz import HR_ADMIN, PROGRAM_MANAGER
-from tandem.mentorships.models import Mentorship, MentorshipOrigin, MentorshipStatus
+from tandem.mentorships.demo import seed_demo_mentorships
 from tandem.people.models import (
     CommunicationStyle,
     Competency,
@@ -326,24 +326,8 @@ def seed_demo_users() -> dict[str, Person]:
 def seed_programs(rng: random.Random, users: dict[str, Person]) -> None:
     # The programs (from the ready-made templates) and their enrolment: programs/demo.py.
     demo_programs = seed_demo_programs(users, today=TODAY)
-    classic, start = demo_programs.classic, demo_programs.classic.starts_on
-    mentors, mentees = demo_programs.classic_mentors, demo_programs.classic_mentees
-    Mentorship.objects.create(program=classic, mentor=users["mentor"], mentee=users["mentee"],
-                              status=MentorshipStatus.ACTIVE, origin=MentorshipOrigin.REQUESTED, started_on=start)
-    # A request waiting for the demo mentor's answer.
-    asker = next(p for p in mentees if p.pk != users["mentee"].pk and p.manager_id != users["mentor"].manager_id)
-    Mentorship.objects.create(program=classic, mentor=users["mentor"], mentee=asker, status=MentorshipStatus.REQUESTED,
-                              origin=MentorshipOrigin.REQUESTED,
-                              message="I'd like help with system design reviews and planning my first project.")
-    pairs = 0
-    for mentee in mentees:
-        if mentee.pk in (users["mentee"].pk, asker.pk) or pairs >= 12:
-            continue
-        mentor = rng.choice(mentors)
-        if mentor.pk != mentee.pk and mentor.manager_id != mentee.manager_id:
-            Mentorship.objects.create(program=classic, mentor=mentor, mentee=mentee, status=MentorshipStatus.ACTIVE,
-                                      origin=MentorshipOrigin.REQUESTED, started_on=start)
-            pairs += 1
+    # Pairs at every stage of their life, through the mentorship services: mentorships/demo.py.
+    seed_demo_mentorships(rng, users, demo_programs)
 
 
 def seed_graduate_login(rng: random.Random, users: dict[str, Person]) -> None:
