@@ -15,7 +15,7 @@ from tandem.accounts.models import ApiToken
 from tandem.accounts.services import api_token_create
 from tandem.audit.models import AuditEntry
 from tandem.matching.models import ApplicantChoice, Placement, SelectionRound
-from tandem.mentorships.models import Mentorship
+from tandem.mentorships.models import Mentorship, NeedsForm, Plan, Transition
 from tandem.people.models import CompetencyRating, CurrentLevel, Person, PersonTopic, SelfAssessment
 from tandem.people.services import rating_record, self_assessment_add
 from tandem.programs.models import Enrolment, Program
@@ -55,6 +55,12 @@ def world(hr_person):
     ApplicantChoice.objects.create(round=rnd, applicant=person, department=person.department, rank=1)
     Placement.objects.create(round=rnd, applicant=person, department=person.department, applicant_rank=1)
     api_token_create(user=person.user, name="My laptop")
+    plan = Plan.objects.create(mentorship=as_mentee)
+    NeedsForm.objects.create(plan=plan, text="I want to stop being shy in meetings")
+    Transition.objects.create(mentorship=as_mentee, from_status="", to_status="requested", actor=person,
+                              at=timezone.now(), reason="I picked Mona")
+    Plan.objects.create(mentorship=theirs)
+    NeedsForm.objects.create(plan=theirs.plan, text="Olga's own needs")
     return {"person": person, "other": other, "boss": boss, "mentor": mentor, "mentee": mentee,
             "pairs": (as_mentee, as_mentor, theirs), "ratings": (r1, r2, r3), "program": program}
 
@@ -89,8 +95,12 @@ def test_the_export_holds_the_persons_ratings_and_mentorships_and_nobody_elses(h
     assert ("mentorships.mentorship", str(as_mentee.pk)) in about
     assert ("mentorships.mentorship", str(theirs.pk)) not in about
 
+    # rows that cascade from their mentorships come with them (found by introspection)
+    assert [n["text"] for n in data["mentorships.needsform.plan"]] == ["I want to stop being shy in meetings"]
+    assert [t["reason"] for t in data["mentorships.transition.mentorship"]] == ["I picked Mona"]
+
     text = json.dumps(data)
-    for foreign in ("Olga Otherperson", "olga@example.com", "Mona Mentorwoman", "Bertha Bossington"):
+    for foreign in ("Olga Otherperson", "olga@example.com", "Mona Mentorwoman", "Bertha Bossington", "Olga's own needs"):
         assert foreign not in text
     assert r3.pk not in [r["id"] for rows in data.values() for r in rows if isinstance(r, dict) and "level" in r]
     # the export itself is on the record
@@ -127,6 +137,8 @@ def _everything_as_text():
     rows += list(Mentorship.objects.values_list("message", "decline_reason"))
     rows += list(CompetencyRating.objects.values_list("note", flat=True))
     rows += list(SelfAssessment.objects.values_list("strengths", "development_areas"))
+    rows += list(NeedsForm.objects.values_list("text", flat=True))
+    rows += list(Transition.objects.values_list("reason", flat=True))
     return json.dumps(rows, default=str)
 
 
@@ -163,7 +175,7 @@ def test_anonymising_a_leaver_keeps_the_figures_and_removes_the_name_everywhere(
     }
     everything = _everything_as_text()
     for secret in (NAME, EMAIL, "EZQ1", USERNAME, "zq@login.example", "I love sailing", "Patient listener",
-                   "Too busy this quarter"):
+                   "Too busy this quarter", "stop being shy", "I picked Mona"):
         assert secret not in everything, (secret, everything[max(0, everything.find(secret) - 300):everything.find(secret) + 100])
     exported = json.dumps(export_json(hr_client, person.employee_id))
     assert NAME not in exported and EMAIL not in exported and f"Former employee {person.pk}" in exported
@@ -177,6 +189,7 @@ def test_anonymising_a_leaver_keeps_the_figures_and_removes_the_name_everywhere(
     assert entry.via == "page" and entry.actor_username == hr_client.get("/api/me").json()["username"]
     assert entry.changes["full_name"] == ["[redacted]", f"Former employee {person.pk}"]
     # other people's records are untouched
+    assert NeedsForm.objects.get(plan__mentorship=world["pairs"][2]).text == "Olga's own needs"
     assert Person.objects.get(pk=world["other"].pk).full_name == "Olga Otherperson"
     assert Mentorship.objects.get(pk=world["pairs"][2].pk).mentee_id == world["other"].pk
 

@@ -54,20 +54,44 @@ class AuditConfig(AppConfig):
             RoundSeat,
             SelectionRound,
         )
-        from tandem.mentorships.models import Mentorship
+        from tandem.mentorships.models import (
+            Agreement,
+            AgreementSignature,
+            Goal,
+            GoalMilestone,
+            Mentorship,
+            NeedsForm,
+            Plan,
+            PlanComment,
+            PlanVersion,
+            Transition,
+        )
         from tandem.people.models import CompetencyRating, Person, SelfAssessment
         from tandem.programs.models import Enrolment, Program
 
         def person_of_user(user_id):
             return list(Person.objects.filter(user_id=user_id).values_list("pk", flat=True)) if user_id else []
 
+        def pair(**where):
+            """The mentor and mentee of the mentorship matching ``where``."""
+            return list(Mentorship.objects.filter(**where).values_list("mentor_id", "mentee_id").first() or ())
+
         User = get_user_model()
 
         # programs
         register(Program, label=lambda p: p.name)
         register(Enrolment, fields=("program", "person", "role", "status", "capacity"))
-        # pairings
-        register(Mentorship, redact=("message", "decline_reason"))
+        # pairings: the pair, its history, agreement versions and signatures, the plan
+        register(Mentorship, redact=("message", "decline_reason"), owned=True)
+        register(Transition, persons=lambda t: pair(pk=t.mentorship_id), redact=("reason",))
+        register(Agreement, persons=lambda a: pair(pk=a.mentorship_id), m2m=("competencies",))
+        register(AgreementSignature, persons=lambda s: pair(agreements=s.agreement_id))
+        register(Plan, persons=lambda p: pair(pk=p.mentorship_id))
+        register(NeedsForm, persons=lambda n: pair(plan=n.plan_id), redact=("text",))
+        register(Goal, persons=lambda g: pair(plan=g.plan_id))
+        register(GoalMilestone, persons=lambda m: pair(plan__goals=m.goal_id), redact=("note",))
+        register(PlanComment, persons=lambda c: pair(plan=c.plan_id), redact=("text",))
+        register(PlanVersion, fields=("plan", "number", "confirmed_at"), persons=lambda v: pair(plan=v.plan_id))
         # matching: bulk runs, pins and exclusions, rounds, rankings, placements
         register(MatchRun, fields=("program", "created_by", "status", "total_score", "committed_at"))
         register(MatchConstraint, fields=("program", "mentee", "mentor", "kind", "created_by"))

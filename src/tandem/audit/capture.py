@@ -39,8 +39,11 @@ class Spec:
     persons: PersonsFn | None = None
     label: LabelFn | None = None
     m2m: tuple[str, ...] = ()
-    #: Free text a person wrote: blanked in the trail too when they are anonymised.
+    #: Free text a person wrote: blanked (rows and trail) when they are anonymised.
     redact: tuple[str, ...] = ()
+    #: Rows belong to the people they reference: their cascade children (a mentorship's agreement,
+    #: plan, goals…) go into those people's data export and are blanked with them.
+    owned: bool = False
     _attnames: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -75,6 +78,7 @@ def register(
     label: LabelFn | None = None,
     m2m: Sequence[str] = (),
     redact: Sequence[str] = (),
+    owned: bool = False,
 ) -> Spec:
     """Audit every create / update / delete of ``model`` (and changes of its ``m2m`` fields).
 
@@ -83,6 +87,9 @@ def register(
     ``persons(obj)``: the people (``Person`` objects or IDs) the change concerns; foreign keys to
     ``Person`` among the tracked fields are added by themselves, before and after.
     ``label(obj)``: a short human label (default: none, the page shows type and ID).
+    ``redact``: free-text fields blanked when a person they reference is anonymised.
+    ``owned``: the rows belong to the people they reference; rows that cascade from them are part
+    of those people's data (export, anonymisation).
     """
     meta = model._meta
     if fields is None:
@@ -91,7 +98,7 @@ def register(
         names = list(fields)
     names = [n for n in names if n not in NEVER]
     spec = Spec(model=model, fields=tuple(names), persons=persons, label=label, m2m=tuple(m2m),
-                redact=tuple(redact))
+                redact=tuple(redact), owned=owned)
     for name in names:
         spec._attnames[name] = meta.get_field(name).attname
     _registry[model] = spec

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from tandem.audit.capture import NEVER, jsonable
+from tandem.audit.capture import NEVER, jsonable, spec_for
 from tandem.audit.models import AuditEntry, AuditPerson
 
 
@@ -133,6 +133,39 @@ def _reverse_relations(model: type[models.Model]):
             yield f
 
 
+def person_fk_names(model: type[models.Model]) -> list[str]:
+    """The model's foreign keys (and one-to-ones) to ``Person``."""
+    from tandem.people.models import Person
+
+    return [f.name for f in model._meta.concrete_fields
+            if (f.many_to_one or f.one_to_one) and f.related_model is Person]
+
+
+def cascade_children(model: type[models.Model], pks: list[Any], *, depth: int = 4):
+    """Yield ``(relation, child model, child pks)`` for rows that cascade from ``model``'s rows
+    ``pks`` (a mentorship's transitions, agreement versions and their signatures, plan, goals…),
+    recursively, ``depth`` levels down. People are never children."""
+    from tandem.people.models import Person
+
+    if depth <= 0 or not pks:
+        return
+    for rel in _reverse_relations(model):
+        if rel.many_to_many or rel.related_model is Person:
+            continue
+        if getattr(rel, "on_delete", None) is not models.CASCADE:
+            continue
+        child = rel.related_model
+        if child in (AuditEntry, AuditPerson):
+            continue
+        child_pks = []
+        for start in range(0, len(pks), 500):
+            child_pks += list(child._base_manager.filter(**{f"{rel.field.name}__in": pks[start:start + 500]})
+                              .order_by("pk").values_list("pk", flat=True))
+        if child_pks:
+            yield rel, child, child_pks
+            yield from cascade_children(child, child_pks, depth=depth - 1)
+
+
 def _section_name(rel) -> str:
     model = rel.related_model._meta
     return f"{model.label_lower}.{rel.field.name}"
@@ -168,9 +201,18 @@ def person_data(*, person) -> dict[str, Any]:
                 if ids:
                     data[name] = [{"id": pk} for pk in ids]
                 continue
-            rows = [_row(o) for o in qs.order_by("pk")]
-            if rows:
-                data[name] = rows
+            objs = list(qs.order_by("pk"))
+            if objs:
+                data[name] = [_row(o) for o in objs]
+                spec = spec_for(related)
+                if spec is not None and spec.owned:
+                    for child_rel, child, child_pks in cascade_children(related, [o.pk for o in objs]):
+                        section = data.setdefault(_section_name(child_rel), [])
+                        seen = {r.get("id") for r in section}
+                        for start in range(0, len(child_pks), 500):
+                            for o in child._base_manager.filter(pk__in=child_pks[start:start + 500]).order_by("pk"):
+                                if o.pk not in seen:
+                                    section.append(_row(o))
 
     from tandem.audit.models import Anonymisation
 

@@ -78,6 +78,35 @@ def _redact_trail(*, person, user, secrets: list[str], new_username: str) -> int
     return count
 
 
+def _blank_free_text(person) -> None:
+    """Blank every registered ``redact`` field on the rows that reference the person (their
+    self-assessments, rating notes by or about them, mentorship messages, comments they wrote…)
+    and on the rows that cascade from their ``owned`` rows (a mentorship's needs form, notes…)."""
+    from tandem.audit.capture import registry
+    from tandem.audit.selectors import cascade_children, person_fk_names
+    from tandem.people.models import Person
+
+    def blank(model, qs) -> None:
+        spec = spec_for(model)
+        if spec is not None and spec.redact:
+            qs.update(**{name: "" for name in spec.redact})
+
+    for model, spec in registry().items():
+        fks = person_fk_names(model)
+        if model is Person or not fks:
+            continue
+        mine = Q()
+        for name in fks:
+            mine |= Q(**{name: person})
+        qs = model._base_manager.filter(mine)
+        blank(model, qs)
+        if spec.owned:
+            pks = list(qs.values_list("pk", flat=True))
+            for _rel, child, child_pks in cascade_children(model, pks):
+                for start in range(0, len(child_pks), 500):
+                    blank(child, child._base_manager.filter(pk__in=child_pks[start:start + 500]))
+
+
 def _model_for(object_type: str):
     from django.apps import apps
 
@@ -99,8 +128,7 @@ def person_anonymise(*, person, by: Any, confirm: str):
     ``anonymise``). ``confirm`` must repeat the employee ID.
     """
     from tandem.accounts.models import ApiToken, LoginFailure
-    from tandem.mentorships.models import Mentorship
-    from tandem.people.models import CompetencyRating, Person, SelfAssessment
+    from tandem.people.models import Person
 
     person = Person.objects.select_for_update().get(pk=person.pk)
     if (confirm or "").strip() != person.employee_id:
@@ -134,9 +162,7 @@ def person_anonymise(*, person, by: Any, confirm: str):
             setattr(person, name, value)
         person.save(update_fields=[*new_values, "updated_at"])
         person.languages.clear()
-        SelfAssessment.objects.filter(person=person).update(strengths="", development_areas="")
-        Mentorship.objects.filter(Q(mentor=person) | Q(mentee=person)).update(message="", decline_reason="")
-        CompetencyRating.objects.filter(Q(person=person) | Q(rated_by=person)).update(note="")
+        _blank_free_text(person)
         if user is not None:
             secrets.append(user.get_username())
             secrets.append(user.email)
