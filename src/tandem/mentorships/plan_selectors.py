@@ -163,6 +163,13 @@ def plan_version(*, mentorship: Mentorship, number: int) -> PlanVersion:
     return version
 
 
+def version_goals(*, version: PlanVersion) -> list[dict[str, Any]]:
+    """A confirmed version's goals with each competency's name in the current language."""
+    goals = version.content.get("goals", [])
+    names = {c.code: c.tr("name") for c in Competency.objects.filter(code__in={g["competency"] for g in goals})}
+    return [{**g, "competency_name": names.get(g["competency"], g["competency"])} for g in goals]
+
+
 def milestone_for(actor: authz.Actor, milestone_id: int) -> GoalMilestone:
     """A milestone, if its mentorship is visible to ``actor`` (through the one access helper);
     otherwise not found."""
