@@ -11,7 +11,6 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from tandem.accounts.models import ApiToken
 from tandem.accounts.services import api_token_create
 from tandem.audit import audit_context, record_many
 from tandem.audit.models import AppendOnly, AuditEntry, AuditPerson
@@ -249,7 +248,7 @@ def trail(hr_person):
 
 
 def test_the_page_filters_by_person_action_type_channel_and_date(hr_client, trail):
-    a, b, c, d = trail["people"]
+    a, _b, c, d = trail["people"]
     m1, m2 = trail["pairs"]
     page = hr_client.get("/audit/", {"person": a.employee_id})
     assert page.status_code == 200
@@ -287,7 +286,7 @@ def test_the_api_pages_newest_first(hr_client, trail):
 
 
 def test_the_csv_and_xlsx_exports_hold_the_filtered_set(hr_client, trail):
-    a, b, c, d = trail["people"]
+    _a, b, _c, _d = trail["people"]
     m1, _m2 = trail["pairs"]
     response = hr_client.get("/audit/export.csv", {"person": b.employee_id})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
@@ -332,3 +331,43 @@ def test_dates_at_the_ends_of_the_calendar_are_answered(hr_client, trail, params
 
 def test_an_end_before_the_start_finds_nothing(hr_client, trail):
     assert hr_client.get("/api/audit", {"date_from": "2026-02-01", "date_to": "2026-01-01"}).json()["count"] == 0
+
+
+def test_a_change_in_the_back_office_is_recorded_as_such(client):
+    boss = User.objects.create_superuser("boss", "boss@example.com", "pw")
+    token, _raw = api_token_create(user=boss, name="old name")
+    client.force_login(boss)
+    response = client.post(f"/admin/accounts/apitoken/{token.pk}/change/",
+                           {"name": "new name", "revoked_at_0": "", "revoked_at_1": ""})
+    assert response.status_code == 302, response.content
+    [entry] = entries(object_type="accounts.apitoken", action="update")
+    assert entry.via == "admin" and entry.actor == boss and entry.method == "POST"
+    assert entry.changes == {"name": ["old name", "new name"]}
+
+
+def test_a_management_command_is_recorded_as_a_command(make_person):
+    from django.core.management import call_command
+
+    person = make_person()
+    call_command("issue_api_token", person.user.username, stdout=io.StringIO())
+    [entry] = entries(object_type="accounts.apitoken", action="create")
+    assert entry.via == "command" and entry.actor is None
+    assert [p.person_id for p in entry.persons.all()] == [person.pk]
+
+
+def test_the_trail_page_costs_the_same_queries_for_few_or_many_entries(hr_client, hr_person):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert hr_client.get("/audit/").status_code == 200
+        return len(ctx)
+
+    owner = PersonFactory()
+    make_program(owner)
+    few = queries()
+    for i in range(25):
+        Mentorship.objects.create(program=make_program(owner, name=f"P{i}"), mentor=PersonFactory(),
+                                  mentee=PersonFactory(), origin="manual")
+    assert queries() == few

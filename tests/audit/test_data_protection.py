@@ -72,7 +72,7 @@ def export_json(client, employee_id):
 
 
 def test_the_export_holds_the_persons_ratings_and_mentorships_and_nobody_elses(hr_client, world):
-    person, other = world["person"], world["other"]
+    person, _other = world["person"], world["other"]
     as_mentee, as_mentor, theirs = world["pairs"]
     r1, r2, r3 = world["ratings"]
 

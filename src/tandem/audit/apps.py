@@ -109,5 +109,5 @@ class AuditConfig(AppConfig):
         # permission-relevant settings
         register(User, fields=("username", "is_active", "is_staff", "is_superuser"), m2m=("groups",),
                  persons=lambda u: person_of_user(u.pk), label=lambda u: u.get_username())
-        register(ApiToken, fields=("user", "name", "prefix", "revoked_at"),
+        register(ApiToken, fields=("user", "name", "prefix", "scope", "expires_at", "revoked_at"),
                  persons=lambda t: person_of_user(t.user_id), label=lambda t: f"{t.name} ({t.prefix}…)")

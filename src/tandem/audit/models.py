@@ -39,14 +39,14 @@ class AppendOnly(Exception):
 
 
 class AuditQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # noqa: D102
+    def update(self, **kwargs):
         # The one update allowed: deleting a user sets ``actor`` to NULL (``on_delete=SET_NULL``);
         # ``actor_username`` keeps who it was.
         if kwargs.keys() == {"actor"} and kwargs["actor"] is None:
             return super().update(**kwargs)
         raise AppendOnly("audit entries cannot be changed")
 
-    def delete(self):  # noqa: D102
+    def delete(self):
         raise AppendOnly("audit entries cannot be deleted")
 
     update.queryset_only = True
