@@ -316,3 +316,31 @@ def test_creating_a_program_and_enrolling_emit_their_events(django_capture_on_co
         events._subscribers["enrolment.changed"].remove(changed)
     assert seen == [("created", {"program_id": program.pk, "actor_user_id": manager.user.pk}),
                     ("changed", {"program_id": program.pk, "person_ids": [p.pk for p in people]})]
+
+
+def test_the_manager_sets_who_signs_the_agreement_on_the_edit_page(client, manager):
+    program = services.program_create_from_template(template_code="reverse_6m", name="Reverse", owner=manager,
+                                                    starts_on=D(2027, 1, 1))
+    client.force_login(manager.user)
+    form = client.get(f"/programs/{program.pk}/edit/").content.decode()
+    assert 'name="agreement_signers"' in form and 'value="line_manager"' in form
+    client.post(f"/programs/{program.pk}/edit/", {
+        "name": "Reverse", "program_type": "reverse", "matching_mode": "choose", "starts_on": "2027-01-01",
+        "ends_on": "2027-07-01", "default_mentor_capacity": 1, "agreement_required": "on",
+        "agreement_signers": ["line_manager"]})
+    program.refresh_from_db()
+    assert program.signer_parties == ["mentor", "mentee", "line_manager"] and program.agreement_required
+    assert "Mentee&#x27;s line manager" in client.get(f"/programs/{program.pk}/").content.decode()
+
+
+def test_the_enrol_api_states_and_enforces_its_bounds(client, manager, program):
+    client.force_login(manager.user)
+    person = PersonFactory()
+    for payload in ({"role": "boss", "employee_ids": [person.employee_id]},
+                    {"role": "mentor", "employee_ids": [person.employee_id], "capacity": 21},
+                    {"role": "mentor", "employee_ids": ["x" * 41]}):
+        response = client.post(f"/api/programs/{program.pk}/enrolments", payload, content_type="application/json")
+        assert response.status_code == 422, payload
+    schema = client.get("/api/openapi.json").json()["components"]["schemas"]["EnrolIn"]["properties"]
+    assert schema["employee_ids"]["items"]["maxLength"] == 40
+    assert not program.enrolments.exists()

@@ -13,7 +13,7 @@ from pydantic import Strict
 
 from tandem.core import authz
 from tandem.core.errors import NotFound, ValidationFailed
-from tandem.core.schemas import MultiLine, SaneDate, SingleLine, StrictDbInt
+from tandem.core.schemas import MultiLine, SaneDate, SingleLine
 from tandem.people.selectors import people_by_employee_ids
 from tandem.programs import selectors, services
 from tandem.programs.blueprints import all_blueprints, text_in, translations_of
@@ -22,6 +22,7 @@ from tandem.programs.models import (
     AgreementParty,
     Concerns,
     DutyRequirement,
+    EnrolmentRole,
     MatchingMode,
     MilestoneKind,
     Program,
@@ -66,9 +67,9 @@ class ProgramOut(Schema):
 
 
 class EnrolIn(Schema):
-    role: str = Field(..., description="mentor or mentee")
-    employee_ids: list[str]
-    capacity: StrictDbInt | None = None
+    role: EnrolmentRole = Field(..., description="mentor or mentee")
+    employee_ids: list[Annotated[SingleLine, Field(min_length=1, max_length=40)]] = Field(..., max_length=10000)
+    capacity: Capacity | None = Field(None, description="Mentors only: mentees they take in this program.")
 
 
 class EnrolOut(Schema):
