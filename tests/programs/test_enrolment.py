@@ -217,3 +217,82 @@ def test_a_phase_of_another_program_is_not_found(client, manager, program, phase
                                     starts_on=D(2027, 1, 1), ends_on=D(2027, 3, 1), owner=manager)
     client.force_login(manager.user)
     assert client.get(f"/programs/{other.pk}/phases/{phase.pk}/edit/").status_code == 404
+
+
+# -- the API ---------------------------------------------------------------------------------
+
+
+def test_the_api_sets_eligibility_previews_and_enrols(client, manager, program, org):
+    client.force_login(manager.user)
+    response = client.put(f"/api/programs/{program.pk}/eligibility", {
+        "department_codes": ["ENG"], "job_profile_codes": ["GT"], "hired_from": "2026-06-01"},
+        content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert response.json()["eligible_not_enrolled"] == {"mentor": 2, "mentee": 2}
+    response = client.post(f"/api/programs/{program.pk}/enrolments/eligible", {"role": "mentee"},
+                           content_type="application/json")
+    assert response.json() == {"added": 2, "already_enrolled": 0}
+    assert client.get(f"/api/programs/{program.pk}/eligibility").json()["eligible_not_enrolled"]["mentee"] == 0
+
+
+def test_the_api_refuses_unknown_codes_and_a_reversed_window(client, manager, program, org):
+    client.force_login(manager.user)
+    response = client.put(f"/api/programs/{program.pk}/eligibility", {"department_codes": ["NOPE"]},
+                          content_type="application/json")
+    assert response.status_code == 400 and "NOPE" in str(response.json()["errors"])
+    response = client.put(f"/api/programs/{program.pk}/eligibility",
+                          {"hired_from": "2027-01-01", "hired_to": "2026-01-01"}, content_type="application/json")
+    assert response.status_code == 400
+    program.refresh_from_db()
+    assert program.eligible_hired_from is None and not program.eligible_departments.exists()
+
+
+def test_the_api_import_reports_rows_and_enrols_nobody_on_error(client, manager, program, org):
+    client.force_login(manager.user)
+    bad = _csv(f"employee_id,role\n{org['eng_grad'].employee_id},mentee\nNOBODY,mentee\n")
+    response = client.post(f"/api/programs/{program.pk}/enrolments/import", {"file": bad})
+    assert response.status_code == 400
+    assert response.json()["errors"] == [{"row": 3, "column": "employee_id", "value": "NOBODY",
+                                          "message": "No active person has this employee ID."}]
+    assert not Enrolment.objects.exists()
+    good = _csv(f"employee_id,role\n{org['eng_grad'].employee_id},mentee\n")
+    response = client.post(f"/api/programs/{program.pk}/enrolments/import", {"file": good})
+    assert response.json() == {"added": 1, "already_enrolled": 0}
+
+
+def test_the_api_adds_a_duty_and_ticks_a_milestone(client, manager, program, phase):
+    client.force_login(manager.user)
+    response = client.post(f"/api/programs/{program.pk}/cadence", {
+        "code": "weekly", "name": "Weekly session", "period": "weekly", "requirement": "session",
+        "concerns": "pair", "params": {"min_count": 1, "min_minutes": 90}}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["params"] == {"min_count": 1, "min_minutes": 90}
+    for bad in ({"code": "Bad Code", "name": "X", "period": "weekly", "requirement": "session"},
+                {"code": "x", "name": "X", "period": "daily", "requirement": "session"},
+                {"code": "x", "name": "X", "period": "weekly", "requirement": "session", "params": {"min_count": 99}},
+                {"code": "x", "name": "X", "period": "weekly", "requirement": "shared_case",
+                 "params": {"min_minutes": 30}},
+                {"code": "weekly", "name": "Again", "period": "weekly", "requirement": "session"}):
+        response = client.post(f"/api/programs/{program.pk}/cadence", bad, content_type="application/json")
+        assert 400 <= response.status_code < 500, bad
+    assert program.cadence_duties.count() == 1
+    milestone = services.milestone_create(phase=phase, name="Launch", kind="checkpoint", due_day=2)
+    response = client.patch(f"/api/programs/{program.pk}/milestones/{milestone.pk}", {"done": True},
+                            content_type="application/json")
+    assert response.status_code == 200 and response.json()["status"] == "done"
+
+
+def test_a_mentee_cannot_change_eligibility_or_tick_through_the_api(client, make_person, program, phase):
+    mentee = make_person()
+    services.enrolment_add(program=program, people=[mentee], role="mentee")
+    milestone = services.milestone_create(phase=phase, name="Launch", kind="checkpoint", due_day=2)
+    client.force_login(mentee.user)
+    assert client.put(f"/api/programs/{program.pk}/eligibility", {"hired_from": "2026-01-01"},
+                      content_type="application/json").status_code == 403
+    assert client.patch(f"/api/programs/{program.pk}/milestones/{milestone.pk}", {"done": True},
+                        content_type="application/json").status_code == 403
+    assert client.post(f"/api/programs/{program.pk}/cadence", {"code": "x", "name": "X", "period": "weekly",
+                                                               "requirement": "session"},
+                       content_type="application/json").status_code == 403
+    milestone.refresh_from_db()
+    assert milestone.done_at is None and not program.cadence_duties.exists()

@@ -7,13 +7,14 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, File, Router, Schema, UploadedFile
 from ninja.responses import Status
 from pydantic import Strict
 
 from tandem.core import authz
 from tandem.core.errors import NotFound, ValidationFailed
-from tandem.core.schemas import MultiLine, SaneDate, SingleLine
+from tandem.core.schemas import DbId, MultiLine, SaneDate, SingleLine
+from tandem.people.models import Department, JobProfile, Language
 from tandem.people.selectors import people_by_employee_ids
 from tandem.programs import selectors, services
 from tandem.programs.blueprints import all_blueprints, text_in, translations_of
@@ -21,6 +22,8 @@ from tandem.programs.models import (
     MAX_DAY,
     AgreementParty,
     Concerns,
+    DUTY_PARAMS,
+    DutyPeriod,
     DutyRequirement,
     EnrolmentRole,
     MatchingMode,
@@ -290,3 +293,137 @@ def phase_create(request: HttpRequest, program_id: int, payload: PhaseIn):
             summary="The cadence policy: the duties each pair owes, how often, and what satisfies them")
 def duty_list(request: HttpRequest, program_id: int):
     return selectors.duties_of(program=program_or_404(request, program_id)[1])
+
+
+class DutyParams(Schema):
+    min_count: Annotated[int, Strict(), Field(ge=DUTY_PARAMS["min_count"][0], le=DUTY_PARAMS["min_count"][1])] | None = (
+        Field(None, description="How many in each period (default 1)."))
+    min_minutes: Annotated[int, Strict(), Field(ge=DUTY_PARAMS["min_minutes"][0],
+                                                le=DUTY_PARAMS["min_minutes"][1])] | None = (
+        Field(None, description="Sessions only: how long each must last."))
+
+
+class DutyIn(Schema):
+    code: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")] = Field(
+        ..., description="1–40 lower-case letters, digits, - or _; unique in the program.")
+    name: SingleLine = Field(..., min_length=1, max_length=160)
+    description: MultiLine = Field("", max_length=2000)
+    required: bool = True
+    period: DutyPeriod
+    requirement: DutyRequirement
+    concerns: Concerns = Concerns.MENTOR
+    params: DutyParams = Field(default_factory=lambda: DutyParams())
+
+
+@router.post("/programs/{program_id}/cadence", response={201: DutyOut},
+             summary="Add a duty to the cadence policy (the program's manager or HR)")
+def duty_create(request: HttpRequest, program_id: int, payload: DutyIn):
+    actor, program = program_or_404(request, program_id)
+    authz.require(authz.can_manage_program(actor, program))
+    data = payload.dict()
+    data["params"] = {k: v for k, v in data["params"].items() if v is not None}
+    return Status(201, services.duty_create(program=program, **data))
+
+
+class MilestoneDoneIn(Schema):
+    done: bool = Field(..., description="True: the program team marks it done for the program; false: not done.")
+
+
+@router.patch("/programs/{program_id}/milestones/{milestone_id}", response=MilestoneOut,
+              summary="Mark a program milestone done or not done (the program's manager or HR)")
+def milestone_done(request: HttpRequest, program_id: int, milestone_id: DbId, payload: MilestoneDoneIn):
+    actor, program = program_or_404(request, program_id)
+    authz.require(authz.can_manage_program(actor, program))
+    milestone = selectors.milestone_in(program=program, milestone_id=milestone_id)
+    if milestone is None:
+        raise NotFound()
+    m = services.milestone_set_done(milestone=milestone, done=payload.done, by=actor.person)
+    return {"id": m.pk, "name": m.name, "kind": m.kind, "due_day": m.due_day, "due_date": program.day_date(m.due_day),
+            "concerns": m.concerns, "description": m.description, "translations": m.translations,
+            "status": selectors.milestone_status(milestone=m, program=program, today=timezone.localdate())}
+
+
+# -- eligibility and enrolment ---------------------------------------------------------------
+
+
+class EligibilityIn(Schema):
+    department_codes: list[Annotated[SingleLine, Field(max_length=40)]] = Field(
+        default_factory=list, max_length=500, description="Departments, each with its sub-departments.")
+    job_profile_codes: list[Annotated[SingleLine, Field(max_length=40)]] = Field(default_factory=list, max_length=500)
+    language_codes: list[Annotated[SingleLine, Field(max_length=12)]] = Field(
+        default_factory=list, max_length=100, description="The person speaks at least one of them.")
+    hired_from: SaneDate | None = None
+    hired_to: SaneDate | None = Field(None, description="On or after hired_from.")
+
+
+class EligibilityOut(Schema):
+    department_codes: list[str]
+    job_profile_codes: list[str]
+    language_codes: list[str]
+    hired_from: date | None
+    hired_to: date | None
+    eligible_not_enrolled: dict[str, int] = Field(
+        ..., description="Per role: how many people meet the rules and are not enrolled in it (0 without rules).")
+
+
+def _eligibility_out(program: Program) -> dict:
+    has_rules = services.program_has_rules(program)
+    return {
+        "department_codes": list(program.eligible_departments.values_list("code", flat=True)),
+        "job_profile_codes": list(program.eligible_job_profiles.values_list("code", flat=True)),
+        "language_codes": list(program.eligible_languages.values_list("code", flat=True)),
+        "hired_from": program.eligible_hired_from, "hired_to": program.eligible_hired_to,
+        "eligible_not_enrolled": {
+            role: selectors.eligible_people(program=program, exclude_enrolled_as=role).count() if has_rules else 0
+            for role in EnrolmentRole.values},
+    }
+
+
+@router.get("/programs/{program_id}/eligibility", response=EligibilityOut,
+            summary="The eligibility rules and how many people they select (the program's manager or HR)")
+def eligibility_get(request: HttpRequest, program_id: int):
+    actor, program = program_or_404(request, program_id)
+    authz.require(authz.can_manage_program(actor, program))
+    return _eligibility_out(program)
+
+
+@router.put("/programs/{program_id}/eligibility", response=EligibilityOut, summary="Replace the eligibility rules")
+def eligibility_put(request: HttpRequest, program_id: int, payload: EligibilityIn):
+    actor, program = program_or_404(request, program_id)
+    authz.require(authz.can_manage_program(actor, program))
+    departments, unknown_d = selectors.by_codes(Department, payload.department_codes)
+    job_profiles, unknown_j = selectors.by_codes(JobProfile, payload.job_profile_codes)
+    languages, unknown_l = selectors.by_codes(Language, payload.language_codes)
+    errors = {f: [_("Unknown codes: %(codes)s.") % {"codes": ", ".join(u[:20])}]
+              for f, u in (("department_codes", unknown_d), ("job_profile_codes", unknown_j),
+                           ("language_codes", unknown_l)) if u}
+    if errors:
+        raise ValidationFailed(errors)
+    services.program_set_eligibility(program=program, departments=departments, job_profiles=job_profiles,
+                                     languages=languages, hired_from=payload.hired_from, hired_to=payload.hired_to)
+    return _eligibility_out(program)
+
+
+class EnrolEligibleIn(Schema):
+    role: EnrolmentRole
+    capacity: Capacity | None = Field(None, description="Mentors only.")
+
+
+@router.post("/programs/{program_id}/enrolments/eligible", response=EnrolOut,
+             summary="Enrol everyone the eligibility rules select")
+def enrol_eligible(request: HttpRequest, program_id: int, payload: EnrolEligibleIn):
+    actor, program = program_or_404(request, program_id)
+    authz.require(authz.can_manage_program(actor, program))
+    added, kept = services.enrolment_add_eligible(program=program, role=payload.role, capacity=payload.capacity)
+    return EnrolOut(added=added, already_enrolled=kept)
+
+
+@router.post("/programs/{program_id}/enrolments/import", response=EnrolOut,
+             summary="Enrol from a CSV or XLSX file (employee_id, role, capacity); all rows or none",
+             description="Errors come as a 400 with `errors`: `[{row, column, value, message}]`, rows numbered as "
+                         "in the spreadsheet (the header is row 1). Nobody is enrolled unless every row is valid.")
+def enrol_import(request: HttpRequest, program_id: int, file: File[UploadedFile]):
+    actor, program = program_or_404(request, program_id)
+    authz.require(authz.can_manage_program(actor, program))
+    result = services.enrolment_import(program=program, data=file.read(), file_name=file.name or "")
+    return EnrolOut(**result)

@@ -270,3 +270,10 @@ def milestone_in(*, program: Program, milestone_id: int) -> ProgramMilestone | N
 
 def duty_in(*, program: Program, duty_id: int) -> CadenceDuty | None:
     return CadenceDuty.objects.select_related("program").filter(program=program, pk=duty_id).first()
+
+
+def by_codes(model, codes: list[str]) -> tuple[list, list[str]]:
+    """Rows of ``model`` with these ``code`` values, and the codes that match nothing (sorted)."""
+    wanted = list(dict.fromkeys(codes))
+    found = list(model.objects.filter(code__in=wanted))
+    return found, sorted(set(wanted) - {row.code for row in found})
