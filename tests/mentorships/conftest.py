@@ -29,6 +29,7 @@ from tandem.people import services as people_services
 from tandem.people.models import RatingSource
 from tandem.programs.models import Enrolment, MatchingMode, Program, ProgramStatus, ProgramType
 from tests.factories import DepartmentFactory, JobProfileFactory, RequirementFactory, actor_of
+from tests.mentorships.lifecycle_fixtures import world  # noqa: F401  (the lifecycle tests' program)
 
 AGREEMENT_STARTS = -30  # days from today
 AGREEMENT_ENDS = 150
@@ -48,7 +49,7 @@ def make_pair(db, make_person):
         reqs = [RequirementFactory(job_profile=profile, target_level=t) for t in (5, 4, 3, 3)]
         line_manager = make_person(department=team)
         mentee = make_person(department=team, manager=line_manager, job_profile=profile)
-        for req, level in zip(reqs, (2, 2, 2, 3)):
+        for req, level in zip(reqs, (2, 2, 2, 3), strict=True):
             people_services.rating_record(person=mentee, competency=req.competency, level=level,
                                           source=RatingSource.MANAGER, rated_by=line_manager, rated_on=day(-40))
         mentor = make_person(department=DepartmentFactory(), mentor_capacity=2)

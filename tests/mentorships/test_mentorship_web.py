@@ -7,7 +7,7 @@ import pytest
 from tandem.mentorships import services as ms
 from tandem.mentorships.models import Agreement, MentorshipStatus as S, Transition
 from tests.factories import PersonFactory, UserFactory, actor_of
-from tests.mentorships.test_lifecycle import sign_all, to_agreement_stage, world  # noqa: F401
+from tests.mentorships.lifecycle_fixtures import sign_all, to_agreement_stage
 
 pytestmark = pytest.mark.django_db
 
