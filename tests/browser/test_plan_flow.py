@@ -15,6 +15,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
+def pair(request):
+    return request.getfixturevalue("active_pair")
+
+
+@pytest.fixture
 def phone(browser, live_server):
     contexts = []
 
@@ -39,8 +44,8 @@ def no_horizontal_scroll(pg) -> bool:
     return pg.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
-def test_the_plan_loop_on_a_phone(phone, active_pair):
-    p = active_pair
+def test_the_plan_loop_on_a_phone(phone, pair):
+    p = pair
     plan_url = f"/mentorships/{p.mentorship.pk}/plan/"
     due = (timezone.localdate() + datetime.timedelta(days=14)).isoformat()
 

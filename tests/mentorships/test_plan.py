@@ -424,7 +424,13 @@ def test_each_step_announces_a_domain_event(active_pair, django_capture_on_commi
 
     seen = []
     names = ["needs.submitted", "plan.drafted", "plan.commented", "plan.confirmed", "milestone.updated"]
-    handlers = {n: (lambda n: lambda **kw: seen.append((n, kw)))(n) for n in names}
+
+    def recorder(name):
+        def record(**kw):
+            seen.append((name, kw))
+        return record
+
+    handlers = {n: recorder(n) for n in names}
     for n, h in handlers.items():
         events.subscribe(n, h)
     try:
