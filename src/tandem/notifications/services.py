@@ -1,4 +1,5 @@
-"""Emails about a mentorship's steps. Queued after the transaction commits; the task takes IDs."""
+"""Emails about a mentorship's steps and a round's results. Tasks take IDs and read through the other
+apps' selectors (notifications import no other app's models)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from tandem.matching import selectors as matching_selectors
 from tandem.mentorships import selectors as mentorship_selectors
 
 # event -> who hears about it
@@ -40,13 +42,10 @@ def mentorship_email_send(*, mentorship_id: int, event: str) -> int:
 
 def round_results_email_send(*, round_id: int) -> int:
     """After publication: each graduate hears their own placement, each head their department's."""
-    from tandem.matching.models import Placement, RoundStatus, SelectionRound
-
-    selection_round = SelectionRound.objects.select_related("program").filter(
-        pk=round_id, status=RoundStatus.PUBLISHED).first()
+    selection_round = matching_selectors.published_round(round_id)
     if selection_round is None:
         return 0
-    placements = list(Placement.objects.filter(round=selection_round).select_related("applicant", "department__head"))
+    placements = matching_selectors.round_placements(selection_round)
     sent = 0
     with translation.override(settings.LANGUAGE_CODE):
         by_department: dict[int, list] = {}
