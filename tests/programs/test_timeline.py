@@ -344,3 +344,20 @@ def test_the_enrol_api_states_and_enforces_its_bounds(client, manager, program):
     schema = client.get("/api/openapi.json").json()["components"]["schemas"]["EnrolIn"]["properties"]
     assert schema["employee_ids"]["items"]["maxLength"] == 40
     assert not program.enrolments.exists()
+
+
+def test_the_timeline_pages_take_a_constant_number_of_queries(client, manager, django_assert_max_num_queries):
+    program = services.program_create_from_template(template_code="graduate_cohort", name="Grads", owner=manager,
+                                                    starts_on=D(2027, 1, 1))
+    client.force_login(manager.user)
+    for url in (f"/programs/{program.pk}/", f"/programs/{program.pk}/timeline/", f"/api/programs/{program.pk}/phases"):
+        client.get(url)  # warm caches (session, actor)
+        with django_assert_max_num_queries(15):
+            assert client.get(url).status_code == 200
+
+
+def test_a_start_date_beyond_the_calendar_window_is_refused_not_a_500(client, manager):
+    client.force_login(manager.user)
+    response = client.post("/programs/templates/reverse_6m/", {"reverse_6m-name": "Far", "reverse_6m-starts_on":
+                                                               "9999-12-31"})
+    assert response.status_code == 400 and not manager.owned_programs.exists()

@@ -120,11 +120,14 @@ def milestone_status(*, milestone: ProgramMilestone, program: Program, today: da
 
 def phases_of(*, program: Program) -> list[Phase]:
     """The program's phases in order, each with its milestones (two queries)."""
-    return list(
+    phases = list(
         Phase.objects.filter(program=program)
         .prefetch_related(Prefetch("milestones", queryset=ProgramMilestone.objects.order_by("due_day", "id")))
         .order_by("order", "start_day", "id")
     )
+    for phase in phases:
+        phase.program = program  # dates are computed from it: no query per phase or milestone
+    return phases
 
 
 def duties_of(*, program: Program) -> list[CadenceDuty]:

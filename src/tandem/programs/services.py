@@ -256,6 +256,9 @@ def program_create_from_template(
     blueprint = get_blueprint(template_code)
     if blueprint is None:
         raise ValidationFailed({"template_code": [_("There is no template “%(code)s”.") % {"code": template_code[:40]}]})
+    problem = validators.date_problem(starts_on)
+    if problem:
+        raise ValidationFailed({"starts_on": [problem]})
     if starts_on is not None and ends_on is None:
         ends_on = starts_on + datetime.timedelta(days=blueprint.length_days - 1)
     needed = max(p.end_day for p in blueprint.phases)
