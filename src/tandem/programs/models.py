@@ -271,7 +271,14 @@ DUTY_PARAMS = {"min_count": (1, 31), "min_minutes": (5, 480)}
 
 
 class CadenceDuty(TimeStampedModel, Translatable):
-    """One line of a program's cadence policy: a duty each pair owes, how often, and what counts."""
+    """One line of a program's cadence policy: a duty each pair owes, how often, and what counts.
+
+    For the pair's checklist (next issue): periods run from the day the pair's agreement took
+    effect (``Mentorship.started_on``) — week 1, month 1, quarter 1 … — and ``once`` means once
+    during the pairing. A period is met when the pair's log holds at least ``min_count`` entries
+    satisfying ``requirement`` (each lasting ``min_minutes`` or more, for sessions) inside it.
+    ``concerns`` says whose duty it is (usually the mentor's, source 002); ``required`` False makes
+    it a suggestion that is never overdue."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="cadence_duties")
     code = models.SlugField(_("code"), max_length=40)
