@@ -449,3 +449,39 @@ def test_each_step_announces_a_domain_event(active_pair, django_capture_on_commi
                                     "plan.confirmed", "milestone.updated"]
     assert seen[3][1]["version"] is None and seen[4][1]["version"] == 1
     assert all(kw["mentorship_id"] == p.mentorship.pk for _, kw in seen)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_both_confirming_at_the_same_moment_make_exactly_one_version(make_pair):
+    """Real concurrency: two threads, two connections. Meaningful on PostgreSQL (row locks);
+    SQLite serialises writers anyway."""
+    import threading
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row-lock race is exercised on PostgreSQL")
+    p = make_pair(S.ACTIVE)
+    submit_needs(p)
+    draft(p)
+    barrier = threading.Barrier(2)
+    errors: list[Exception] = []
+
+    def confirm(person):
+        from django.db import connections
+
+        try:
+            barrier.wait()
+            ps.plan_confirm(mentorship=p.mentorship, actor=actor_of(person))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=confirm, args=(who,)) for who in (p.mentor, p.mentee)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    plan = ps.plan_for(p.mentorship)
+    assert plan.status == PlanStatus.CONFIRMED
+    assert list(PlanVersion.objects.filter(plan=plan).values_list("number", flat=True)) == [1]

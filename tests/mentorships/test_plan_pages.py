@@ -244,3 +244,23 @@ def test_bad_comment_and_needs_input_on_pages_saves_nothing(client, active_pair)
     r = c.post(url(p, "needs/"), {"text": "x" * 4001})
     assert r.status_code == 422
     assert state() == before
+
+
+def test_the_plan_page_reads_in_a_fixed_number_of_queries(client, active_pair):
+    p = active_pair
+    with_draft(p)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = as_(client, p.mentee)
+    c.get(url(p))
+    with CaptureQueriesContext(connection) as small:
+        c.get(url(p))
+    goals = [{"title": f"G{i}", "competency": p.competencies[i % 4].code, "target_level": 3,
+              "milestones": [{"title": f"S{j}", "due_on": day(j + 1)} for j in range(4)]} for i in range(6)]
+    ps.plan_draft_save(mentorship=p.mentorship, actor=actor_of(p.mentor), goals=goals)
+    for g in Goal.objects.all():
+        ps.plan_comment_add(mentorship=p.mentorship, actor=actor_of(p.mentor), text="ok", goal_id=g.pk)
+    with CaptureQueriesContext(connection) as large:
+        assert "G5" in c.get(url(p)).content.decode()
+    assert len(large) == len(small)
