@@ -196,3 +196,17 @@ def test_a_mentee_cannot_use_templates(client, make_person):
     response = client.post("/api/programs/from-template", {"template_code": "reverse_6m", "name": "X",
                                                            "starts_on": "2027-01-01"}, content_type="application/json")
     assert response.status_code == 403 and not Program.objects.exists()
+
+
+def test_the_api_creates_a_program_with_its_agreement_settings(client, make_person):
+    client.force_login(make_person(groups=["program_manager"]).user)
+    response = client.post("/api/programs", {"name": "Classic", "program_type": "classic", "matching_mode": "choose",
+                                             "starts_on": "2027-01-01", "ends_on": "2027-12-31",
+                                             "agreement_signers": ["program_team", "line_manager"]},
+                           content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["agreement_signers"] == ["line_manager", "program_team"]
+    response = client.post("/api/programs", {"name": "Classic", "program_type": "classic", "matching_mode": "choose",
+                                             "starts_on": "2027-01-01", "ends_on": "2027-12-31",
+                                             "agreement_signers": ["ceo"]}, content_type="application/json")
+    assert response.status_code == 422 and Program.objects.count() == 1

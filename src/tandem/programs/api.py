@@ -97,7 +97,7 @@ def program_list(request: HttpRequest):
 def program_create(request: HttpRequest, payload: ProgramIn):
     actor = authz.actor_for(request.user)
     authz.require(authz.can_create_program(actor) and actor.person is not None)
-    return Status(201, services.program_create(owner=actor.person, **payload.dict()))
+    return Status(201, services.program_create(owner=actor.person, actor=actor, **payload.dict()))
 
 
 @router.get("/programs/{int:program_id}", response=ProgramOut)  # int: leaves /programs/from-template free
