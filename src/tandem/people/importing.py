@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator
@@ -43,6 +44,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tandem.core.validators import multi_line_problem, single_line_problem
 from tandem.people.models import (
     CommunicationStyle,
     Competency,
@@ -63,11 +65,14 @@ try:  # optional, much faster XLSX reading; openpyxl is the fallback
 except ImportError:  # pragma: no cover - depends on the installation
     CalamineWorkbook = None
 
+logger = logging.getLogger(__name__)
+
 MAX_STORED_ERRORS = 1000
 BATCH_SIZE = 1000
 IN_CHUNK = 900  # ids per ``__in`` lookup: safe under SQLite's parameter limit on every version
 
 Progress = Callable[[int, int], None]
+MULTI_LINE_COLUMNS = frozenset({"description", "bio", "note"})  # line breaks allowed; names and codes: one line
 
 
 # -- column specs ----------------------------------------------------------------------------
@@ -235,11 +240,19 @@ def read_table(data: bytes, file_name: str) -> Table:
             while header and not header[-1]:
                 header.pop()
             header_row, width = number, len(header)
+            if width > MAX_COLUMNS:
+                raise _too_large(number, width)
             continue
         cells = list(cells[:width])
         if len(cells) < width:
             cells.extend([None] * (width - len(cells)))
+        if any(isinstance(c, str) and "\x00" in c for c in cells):
+            raise file_problem(_("This row contains a NUL character, which cannot be stored; remove it."),
+                               row=number)
         rows.append((number, cells))
+        if len(rows) > MAX_ROWS:
+            raise file_problem(_("The file has more than %(n)s data rows; split it into smaller files.")
+                               % {"n": f"{MAX_ROWS:,}"})
     if header is None:
         raise file_problem(_("The file is empty."))
     if not rows:
@@ -266,33 +279,282 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
         raise file_problem(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from None
 
 
+# Bounds of what one import reads. Real imports are narrow (the widest spec has 14 columns) and
+# at most a company's size tall; a reader fills the rectangle its cells span, so the rectangle,
+# not the file size, is what must be bounded (a 1.5 KB file with cells at A1 and XFD1048576 asks
+# calamine for 512 GiB and aborts the process; an 18 KB file one row wide across XFD takes 1.3 GB).
+MAX_ROWS = 200_000  # data rows, header not counted
+MAX_COLUMNS = 100
+MAX_CELLS = 5_000_000  # rows x columns of the rectangle a reader fills
+MAX_PART_BYTES = 1024 * 2**20  # one decompressed part of the workbook (sheet XML, shared strings)
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + (ch - 64)
+    return number
+
+
+_XML_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c|dimension)(?=[\s/>])([^>]*)>")
+_REF_ATTR = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Z]*)(\d*)["']""")
+_DIMENSION_REF = re.compile(rb"""(?:^|\s)ref\s*=\s*["']([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?["']""")
+_DIMENSION_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s([^>]*)>")
+_CELL_REF = re.compile(rb'<c r="([A-Z]+)(\d+)"')  # as Excel, LibreOffice, openpyxl and others write it
+_SHEET_TAG = re.compile(rb"<(?:[\w.-]+:)?sheet\s[^>]*?(?:[\w.-]+:)?id\s*=\s*[\"']([^\"']+)[\"']")
+_RELATIONSHIP = re.compile(rb"<(?:[\w.-]+:)?Relationship\s[^>]*>")
+
+
+def _attribute(tag: bytes, name: bytes) -> str | None:
+    found = re.search(rb"(?:^|\s)" + name + rb"""\s*=\s*["']([^"']*)["']""", tag)
+    return found.group(1).decode("utf-8", "replace") if found else None
+
+
+def _first_sheet_part(workbook: Any) -> str:
+    """The zip member of the workbook's first sheet (the one the readers open)."""
+    names = set(workbook.namelist())
+    try:
+        book = workbook.read("xl/workbook.xml")
+        rels = workbook.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        raise file_problem(_("This is not a readable XLSX workbook.")) from None
+    first = _SHEET_TAG.search(book)
+    if first is None:
+        raise file_problem(_("The file is empty."))
+    rel_id = first.group(1).decode("utf-8", "replace")
+    for tag in _RELATIONSHIP.findall(rels):
+        if _attribute(tag, b"Id") == rel_id:
+            target = (_attribute(tag, b"Target") or "").replace("\\", "/")
+            part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            while "/../" in part:
+                part = re.sub(r"[^/]+/\.\./", "", part, count=1)
+            if part in names:
+                return part
+    raise file_problem(_("This is not a readable XLSX workbook."))
+
+
+def _too_large(rows: int, columns: int) -> FileProblems:
+    return file_problem(
+        _("The sheet is too large to import: it spans %(rows)s rows and %(columns)s columns. At most "
+          "%(max_rows)s rows and %(max_columns)s columns can be imported at once; delete the empty "
+          "rows and columns beyond your data (or split the file) and upload it again.")
+        % {"rows": f"{rows:,}", "columns": f"{columns:,}", "max_rows": f"{MAX_ROWS:,}",
+           "max_columns": MAX_COLUMNS}
+    )
+
+
+def _check_extent(rows: int, columns: int) -> None:
+    if rows > MAX_ROWS + 1 or columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
+        raise _too_large(rows, columns)
+
+
+def _sheet_chunks(workbook: Any, part: str) -> Iterator[bytes]:
+    """The sheet XML in pieces of about 1 MB, each ending after a ``>`` (no tag is cut)."""
+    seen = 0
+    tail = b""
+    with workbook.open(part) as stream:
+        while True:
+            chunk = stream.read(2**20)
+            seen += len(chunk)
+            if seen > MAX_PART_BYTES:
+                raise file_problem(_("The workbook unpacks to more than %(mb)s MB; it cannot be imported.")
+                                   % {"mb": MAX_PART_BYTES // 2**20})
+            buffer = tail + chunk
+            if not chunk:
+                if buffer:
+                    yield buffer
+                return
+            cut = buffer.rfind(b">") + 1
+            tail = buffer[cut:]
+            if len(tail) > 4 * 2**20:
+                raise file_problem(_("This is not a readable XLSX workbook."))
+            yield buffer[:cut]
+
+
+def _extent_from_references(workbook: Any, part: str) -> tuple[int, int] | None:
+    """(last row, last column) of the cells, when every cell names its position (``r="D7"``),
+    as every common writer does; ``None`` when some cell does not (then the precise scan runs).
+    Regular expressions over the raw XML: 100,000 rows in about a second."""
+    max_row = max_column = 0
+    widest = b""
+    for index, chunk in enumerate(_sheet_chunks(workbook, part)):
+        if index == 0:
+            dimension = _DIMENSION_TAG.search(chunk)
+            declared = _DIMENSION_REF.search(dimension.group(1)) if dimension else None
+            if declared is not None:
+                _check_extent(int(declared.group(4) or declared.group(2)),
+                              _column_number(declared.group(3) or declared.group(1)))
+        refs = _CELL_REF.findall(chunk)
+        cells = chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b"<c/>")
+        if len(refs) != cells or b":c " in chunk or b":c>" in chunk or b":c/" in chunk:
+            return None  # a cell without r="…" first, or a namespace prefix: walk it precisely
+        if refs:
+            letters = max({ref[0] for ref in refs}, key=lambda c: (len(c), c))
+            if (len(letters), letters) > (len(widest), widest):
+                widest = letters
+            max_row = max(max_row, max(map(int, (ref[1] for ref in refs))))
+            max_column = _column_number(widest)
+            if max_row > MAX_ROWS + 1 or max_column > MAX_COLUMNS:
+                break  # already too large: no need to read the rest
+    return max_row, max_column
+
+
+def _extent_by_walking(workbook: Any, part: str) -> tuple[int, int]:
+    """(last row, last column) counted cell by cell as the readers place them: a ``<row>`` or
+    ``<c>`` without ``r`` follows the previous one; cells without content (``<c .../>``) do not
+    count, the readers skip them too."""
+    max_row = max_column = 0
+    row = column = 0
+    for chunk in _sheet_chunks(workbook, part):
+        for match in _XML_TAG.finditer(chunk):
+            name, attributes = match.group(1), match.group(2)
+            if name == b"c":
+                ref = _REF_ATTR.search(attributes)
+                if ref is not None and ref.group(1):
+                    column = _column_number(ref.group(1))
+                    if ref.group(2):
+                        row = int(ref.group(2))
+                else:
+                    column += 1
+                if not attributes.endswith(b"/"):
+                    max_row, max_column = max(max_row, row), max(max_column, column)
+            elif name == b"row":
+                ref = _REF_ATTR.search(attributes)
+                row = int(ref.group(2)) if ref is not None and ref.group(2) else row + 1
+                column = 0
+            else:
+                declared = _DIMENSION_REF.search(attributes)
+                if declared is not None:
+                    _check_extent(int(declared.group(4) or declared.group(2)),
+                                  _column_number(declared.group(3) or declared.group(1)))
+        if max_row > MAX_ROWS + 1 or max_column > MAX_COLUMNS:
+            break
+    return max_row, max_column
+
+
+def check_xlsx_bounds(data: bytes) -> None:
+    """Refuse, before any reader allocates for it, a workbook whose first sheet spans more than
+    :data:`MAX_ROWS` x :data:`MAX_COLUMNS` (or :data:`MAX_CELLS`).
+
+    Reads the zip directly, in bounded memory (the sheet XML streams through in 1 MB pieces):
+    the sheet's declared ``<dimension>``, then the position of every cell. Parts that unpack to
+    more than :data:`MAX_PART_BYTES` are refused.
+    """
+    import zipfile
+
+    try:
+        workbook = zipfile.ZipFile(io.BytesIO(data))
+        part = _first_sheet_part(workbook)
+        for info in workbook.infolist():
+            if info.file_size > MAX_PART_BYTES:
+                raise file_problem(_("The workbook unpacks to more than %(mb)s MB; it cannot be imported.")
+                                   % {"mb": MAX_PART_BYTES // 2**20})
+        extent = _extent_from_references(workbook, part) or _extent_by_walking(workbook, part)
+        _check_extent(*extent)
+    except FileProblems:
+        raise
+    except Exception:  # zipfile and zlib raise many types for a broken file
+        raise file_problem(_("This is not a readable XLSX workbook.")) from None
+
+
+# The reader runs in a child process with an address-space limit: whatever a broken or hostile
+# workbook makes the Rust or Python reader do (allocate without bound, abort), it happens there,
+# and the worker only sees a failed read. The child gets the bytes on stdin and pickles back
+# (status, first_row_number, rows) with each row's trailing empty cells trimmed.
+_READER_PROGRAM = r"""
+import io, pickle, resource, sys
+reader, limit, seconds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+if limit:
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+if seconds:
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 5))
+data = sys.stdin.buffer.read()
+out = sys.stdout.buffer
+
+def trimmed(values):
+    values = list(values)
+    while values and (values[-1] is None or values[-1] == ""):
+        values.pop()
+    return values
+
+try:
+    if reader == "calamine":
+        from python_calamine import CalamineWorkbook
+    else:
+        import openpyxl
+except BaseException:  # cannot even start under the limit
+    sys.exit(3)
+try:
+    if reader == "calamine":
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        if not book.sheet_names:
+            result = ("empty", 1, [])
+        else:
+            # iter_rows starts at A1 (like to_python(skip_empty_area=False)): numbers as in the sheet
+            result = ("ok", 1, [trimmed(r) for r in book.get_sheet_by_index(0).iter_rows()])
+    else:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        if not book.worksheets:
+            result = ("empty", 1, [])
+        else:
+            result = ("ok", 1, [trimmed(r) for r in book.worksheets[0].iter_rows(values_only=True)])
+except MemoryError:
+    result = ("memory", 1, [])
+except Exception:
+    result = ("unreadable", 1, [])
+pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
+"""
+
+
+def _read_xlsx_in_child(data: bytes) -> tuple[int, list[list[Any]]]:
+    import pickle
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    reader = "calamine" if CalamineWorkbook is not None else "openpyxl"
+    limit = int(getattr(settings, "IMPORT_READER_MEMORY_MB", 2048)) * 2**20
+    timeout = int(getattr(settings, "IMPORT_READER_TIMEOUT_SECONDS", 600))
+    try:
+        done = subprocess.run(
+            [sys.executable, "-I", "-c", _READER_PROGRAM, reader, str(limit), str(timeout)],
+            input=data, capture_output=True, timeout=timeout, check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise file_problem(_("Reading the workbook took longer than %(n)s seconds; it cannot be imported.")
+                           % {"n": timeout}) from None
+    status = "crashed"
+    rows: list[list[Any]] = []
+    first_row = 1
+    if done.returncode == 0:
+        try:
+            status, first_row, rows = pickle.loads(done.stdout)
+        except Exception:
+            status = "crashed"
+    if status in ("memory", "crashed"):
+        logger.warning("XLSX reader stopped (exit %s): %s", done.returncode, done.stderr[-2000:].decode("utf-8", "replace"))
+        raise file_problem(_("The workbook could not be read within the memory an import may use. "
+                             "Delete the empty rows and columns beyond your data, or save it as CSV, "
+                             "and upload it again."))
+    if status == "unreadable":
+        raise file_problem(_("This is not a readable XLSX workbook."))
+    if status == "empty":
+        raise file_problem(_("The file is empty."))
+    return first_row, rows
+
+
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
     """The first sheet's rows. python-calamine (Rust) when installed: 100,000 rows in about 1 s
-    against 14 s for openpyxl's read-only mode (bench/results/import.md); openpyxl otherwise."""
-    if CalamineWorkbook is not None:
-        try:
-            workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False) if workbook.sheet_names else []
-        except Exception:  # a broken or foreign file; calamine's error types vary by cause
-            raise file_problem(_("This is not a readable XLSX workbook.")) from None
-        for number, values in enumerate(rows, start=1):
-            yield number, list(values)
-        return
+    against 14 s for openpyxl's read-only mode (bench/results/import.md); openpyxl otherwise.
 
-    import openpyxl  # heavy; only XLSX imports pay for it
-
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many types for a broken or foreign file
-        raise file_problem(_("This is not a readable XLSX workbook.")) from None
-    try:
-        if not workbook.worksheets:
-            raise file_problem(_("The file is empty."))
-        sheet = workbook.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, list(values)
-    finally:
-        workbook.close()
+    Bounded twice: :func:`check_xlsx_bounds` refuses a sheet spanning more than the limits before
+    any reader runs, and the reader itself runs in a memory-limited child process, so no file can
+    take the worker down with it."""
+    check_xlsx_bounds(data)
+    first_row, rows = _read_xlsx_in_child(data)
+    for number, values in enumerate(rows, start=first_row):
+        yield number, values
 
 
 # -- cell conversion -------------------------------------------------------------------------
@@ -499,6 +761,8 @@ class Importer:
             self.error(number, name, raw, _("This value is required."))
         elif len(value) > max_length:
             self.error(number, name, raw, _("At most %(n)s characters.") % {"n": max_length})
+        elif problem := single_line_problem(value):
+            self.error(number, name, raw, problem)
         return value
 
     def optional_text(self, number: int, cells: list[Any], at: dict[str, int], name: str, max_length: int) -> str | None:
@@ -509,6 +773,8 @@ class Importer:
         value = text(raw)
         if len(value) > max_length:
             self.error(number, name, raw, _("At most %(n)s characters.") % {"n": max_length})
+        elif problem := (multi_line_problem if name in MULTI_LINE_COLUMNS else single_line_problem)(value):
+            self.error(number, name, raw, problem)
         return value
 
 
