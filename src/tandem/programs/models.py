@@ -8,6 +8,7 @@ import datetime
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tandem.core.models import TimeStampedModel
 from tandem.people.models import Translatable
@@ -186,7 +187,7 @@ class Phase(TimeStampedModel, Translatable):
 class MilestoneKind(models.TextChoices):
     SESSION = "session", _("Session")
     AGREEMENT = "agreement", _("Agreement")
-    PLAN = "plan", _("Plan")
+    PLAN = "plan", pgettext_lazy("milestone kind", "Plan")  # "Plan" alone is a verb elsewhere
     COMPETENCY_REVIEW = "competency_review", _("Competency review")
     SURVEY = "survey", _("Survey")
     TEACH_BACK = "teach_back", _("Teach-back")
