@@ -18,7 +18,8 @@ def test_directory_search_matches_name_email_and_employee_id():
     a = PersonFactory(full_name="Ольга Петрова", email="olga@x.com")
     PersonFactory(full_name="James Smith")
     assert list(selectors.person_list(q="Ольга")) == [a]
-    assert list(selectors.person_list(q="olga@")) == [a]
+    assert list(selectors.person_list(q="olga@", search_email=True)) == [a]
+    assert list(selectors.person_list(q="olga@")) == []  # only for those who see e-mail addresses
     assert list(selectors.person_list(q=a.employee_id)) == [a]
 
 
@@ -119,3 +120,16 @@ def test_headcount_within_a_department_counts_its_direct_members_too():
     PersonFactory(department=root), PersonFactory(department=team), PersonFactory(department=team)
     counts = {d.pk: n for d, n in selectors.headcount_by_department(within=root)}
     assert counts == {team.pk: 2, root.pk: 1}
+
+
+def test_searching_by_email_finds_people_only_for_those_who_see_emails(client, make_person):
+    target = make_person(email="secret.address@example.com", full_name="Quiet Person")
+    colleague = make_person()
+    client.force_login(colleague.user)
+    assert "Quiet Person" not in client.get("/people/?q=secret.address").content.decode()
+    assert client.get("/api/people?q=secret.address").json()["count"] == 0
+    hr = make_person(groups=["hr_admin"])
+    client.force_login(hr.user)
+    assert "Quiet Person" in client.get("/people/?q=secret.address").content.decode()
+    assert [p["employee_id"] for p in client.get("/api/people?q=secret.address").json()["items"]] == [
+        target.employee_id]

@@ -147,7 +147,8 @@ def people_list(request: HttpRequest, filters: Query[PeopleFilter]):
     if (filters.department and dep is None) or (filters.job_profile and jp is None):
         return Person.objects.none()
     return selectors.person_list(
-        q=filters.q, department=dep, job_profile=jp, language=filters.language, sort=filters.sort
+        q=filters.q, department=dep, job_profile=jp, language=filters.language, sort=filters.sort,
+        search_email=authz.can_view_all_contact_details(actor),
     )
 
 

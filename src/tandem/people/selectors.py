@@ -48,13 +48,16 @@ def person_list(
     available_mentors: bool = False,
     without_mentor: bool = False,
     sort: str = "name",
+    search_email: bool = False,
 ) -> QuerySet[Person]:
+    """``search_email``: also match ``q`` in e-mail addresses — only for those who see everyone's
+    contact details, or a search would confirm an address it does not show."""
     qs = Person.objects.filter(is_active=True).select_related("department", "job_profile", "location")
     if q:
-        qs = qs.filter(
-            Q(full_name__icontains=q) | Q(email__icontains=q) | Q(employee_id__iexact=q)
-            | Q(job_profile__title__icontains=q)
-        )
+        match = Q(full_name__icontains=q) | Q(employee_id__iexact=q) | Q(job_profile__title__icontains=q)
+        if search_email:
+            match |= Q(email__icontains=q)
+        qs = qs.filter(match)
     if department is not None:
         qs = qs.filter(department__path__startswith=department.path)
     if job_profile is not None:

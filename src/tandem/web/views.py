@@ -91,7 +91,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         q=g.get("q", "").strip()[:100], department=dep, job_profile=jp, language=g.get("language", ""),
         style=g.get("style", "") if g.get("style") in CommunicationStyle.values else "",
         topic=topic, interest=interest, available_mentors=g.get("mentors") == "1",
-        without_mentor=g.get("no_mentor") == "1", sort=sort,
+        without_mentor=g.get("no_mentor") == "1", sort=sort, search_email=sees_hr_fields,
     )
     page = Paginator(qs, 25).get_page(g.get("page"))
     query = g.copy()
