@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -81,7 +83,7 @@ def person_export_response(*, person, fmt: str) -> HttpResponse:
     data = selectors.person_data(person=person)
     record(action=Action.DATA_EXPORT, obj=person, label=person.employee_id, persons=[person.pk],
            changes={"format": [None, fmt]})
-    name = f"tandem-{person.employee_id}"
+    name = "tandem-" + re.sub(r"[^A-Za-z0-9_.-]", "_", person.employee_id)
     if fmt == "xlsx":
         response = HttpResponse(
             exports.person_xlsx(data),
@@ -97,8 +99,8 @@ def person_export_response(*, person, fmt: str) -> HttpResponse:
 @login_required
 def person_data(request: HttpRequest, employee_id: str) -> HttpResponse:
     actor = authz.actor_for(request.user)
+    authz.require(authz.can_handle_personal_data(actor))
     person = person_for_request(employee_id)
-    authz.require(authz.can_handle_personal_data(actor, person))
     fmt = request.GET.get("format", "")
     if fmt in ("json", "xlsx"):
         return person_export_response(person=person, fmt=fmt)
@@ -115,8 +117,8 @@ def person_data(request: HttpRequest, employee_id: str) -> HttpResponse:
 @login_required
 def person_anonymise(request: HttpRequest, employee_id: str) -> HttpResponse:
     actor = authz.actor_for(request.user)
+    authz.require(authz.can_handle_personal_data(actor))
     person = person_for_request(employee_id)
-    authz.require(authz.can_handle_personal_data(actor, person))
     if request.method != "POST":
         return redirect("audit_person_data", employee_id=person.employee_id)
     try:
