@@ -204,3 +204,17 @@ def test_a_mentors_capacity_holds_across_programs(world):
     assert world["mentor"] not in [r.mentor for r in choose.recommendations_for(program=second, mentee=newcomer)]
     with pytest.raises(Conflict):
         choose.mentorship_request(program=second, mentee=newcomer, mentor=world["mentor"])
+
+
+def test_the_program_manager_closing_the_program_from_its_page_completes_its_pairs(client, world,
+                                                                                  django_capture_on_commit_callbacks):
+    m = sign_all(world, to_agreement_stage(world))
+    client.force_login(world["owner"].user)
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(f"/programs/{world['program'].pk}/status/", {"status": "closed"})
+    assert r.status_code == 302
+    m.refresh_from_db()
+    assert m.status == S.COMPLETED and m.ended_on == timezone.localdate()
+    last = Transition.objects.filter(mentorship=m).last()
+    assert (last.actor_role, last.reason) == ("system", "The program was closed.")
+    assert last.actor_id == world["owner"].pk
