@@ -154,6 +154,7 @@ def test_a_reverse_mentoring_pair_from_template_to_signed_agreement_and_plan(pag
 
     # 6. The mentor edits the agreement: a second version, which every party signs again.
     page.goto(f"/mentorships/{m.pk}/agreement/")
+    page.click("summary:has-text('Propose a change')")
     page.fill("input[name=meeting_minutes]", "90")
     page.click("form.form button[type=submit]")
     page.wait_for_selector("text=Agreement · version 2")

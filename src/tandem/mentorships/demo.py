@@ -80,7 +80,9 @@ def _active(program: Any, mentor: Person, mentee: Person, *, days_ago: int, goal
     m = _to_agreement(program, mentor, mentee)
     if m.status == "agreement":
         start = max(program.starts_on, timezone.localdate() - datetime.timedelta(days=days_ago))
-        data: dict[str, Any] = {"starts_on": start, "meeting_frequency": "monthly", "meeting_minutes": 60}
+        gaps = sorted((r for r in person_competencies(person=mentee) if r.gap), key=lambda r: -(r.gap or 0))
+        data: dict[str, Any] = {"starts_on": start, "meeting_frequency": "monthly", "meeting_minutes": 60,
+                                "competencies": [r.competency.code for r in gaps[:2]]}
         if goals:
             data["goals"] = goals
         services.agreement_save(mentorship=m, actor=_actor(mentee), data=data)
