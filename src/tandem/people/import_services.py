@@ -8,13 +8,17 @@ transaction. Parsing, the column specs and the bulk writes live in :mod:`tandem.
 from __future__ import annotations
 
 import logging
+import threading
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
-from django.db.models import QuerySet
+from django.core.mail import send_mail
+from django.db import DatabaseError, connections, router, transaction
+from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -73,37 +77,82 @@ def import_job_create(*, user: Any, kind: str, uploaded_file: UploadedFile, lang
     return job
 
 
+class JobAbandoned(Exception):
+    """The job is no longer running (marked failed as stale while this worker was slow): stop,
+    and roll back whatever this run was about to write."""
+
+
 def _set(job_id: int, **fields: Any) -> None:
-    """An autonomous progress update, outside the write transaction, so a polling page sees it."""
-    ImportJob.objects.filter(pk=job_id).update(updated_at=timezone.now(), **fields)
+    """An autonomous progress update, outside the write transaction, so a polling page sees it.
+    Only while the job runs: a job marked failed meanwhile is never brought back."""
+    now = timezone.now()
+    moved = ImportJob.objects.filter(pk=job_id, status__in=RUNNING).update(
+        updated_at=now, heartbeat_at=now, **fields
+    )
+    if not moved:
+        raise JobAbandoned(job_id)
 
 
 def _fail(job_id: int, errors: list[dict[str, Any]]) -> None:
-    _set(
-        job_id,
+    ImportJob.objects.filter(pk=job_id, status__in=RUNNING).update(
         status=ImportStatus.FAILED,
         errors=errors[: importing.MAX_STORED_ERRORS],
         error_count=len(errors),
         finished_at=timezone.now(),
+        updated_at=timezone.now(),
     )
+
+
+class Heartbeat:
+    """Keeps ``ImportJob.heartbeat_at`` fresh from a thread (with its own database connection)
+    while the job's own thread is busy: reading in the child process, or inside the one write
+    transaction, whose updates nobody else can see before it commits."""
+
+    def __init__(self, job_id: int) -> None:
+        self.job_id = job_id
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"import-{job_id}-heartbeat", daemon=True)
+
+    def __enter__(self) -> Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join(timeout=30)
+
+    def _beat(self) -> None:
+        try:
+            while not self.stop.wait(settings.IMPORT_HEARTBEAT_SECONDS):
+                try:
+                    ImportJob.objects.filter(pk=self.job_id, status__in=RUNNING).update(heartbeat_at=timezone.now())
+                except DatabaseError:  # SQLite busy with the import's own write: beat again later
+                    logger.info("import job %s: heartbeat skipped (database busy)", self.job_id)
+        finally:
+            connections.close_all()  # this thread's connections
 
 
 def import_job_run(*, job_id: int, language: str | None = None) -> None:
     """Validate every row, then write all of it in one transaction, or nothing.
 
     Not atomic as a whole on purpose: status and progress are committed as they move so the
-    status page can show them; only the writing phase is one transaction. A job that is no
-    longer queued (already run, or picked up twice) is left alone.
+    status page can show them; only the writing phase is one transaction, and the job becomes
+    DONE inside it (so data and status commit together: a worker killed at any moment leaves
+    either both or neither). A job that is no longer queued (already run, or picked up twice)
+    is left alone. While it runs, the job's heartbeat is kept fresh (:class:`Heartbeat`).
     """
+    now = timezone.now()
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
-        status=ImportStatus.VALIDATING, processed_rows=0, updated_at=timezone.now()
+        status=ImportStatus.VALIDATING, processed_rows=0, updated_at=now, heartbeat_at=now
     )
     if not claimed:
         return
     job = ImportJob.objects.get(pk=job_id)
-    with translation.override(language or settings.LANGUAGE_CODE):
+    with translation.override(language or settings.LANGUAGE_CODE), Heartbeat(job_id):
         try:
             _run(job)
+        except JobAbandoned:
+            logger.warning("import job %s was marked failed while running; its run stopped", job_id)
         except Exception:
             logger.exception("import job %s stopped", job_id)
             _fail(job_id, [importing.error_entry(
@@ -123,6 +172,26 @@ def _run(job: ImportJob) -> None:
         return
     total = len(table.rows)
     _set(job.pk, total_rows=total)
+    if job.kind in GRAPH_KINDS:
+        # Validate against committed data, then again under the lock against what is committed
+        # once we hold it: two imports running at once never both pass on a stale picture.
+        errors = importer.validate(progress=lambda done, _total: _set(job.pk, processed_rows=done))
+        if errors:
+            _set(job.pk, processed_rows=total)
+            _fail(job.pk, errors)
+            return
+        _set(job.pk, status=ImportStatus.WRITING, processed_rows=total)
+        with transaction.atomic():
+            organisation_lock()
+            importer = importing.importer_for(job.kind, table)
+            errors = importer.validate()
+            if errors:
+                transaction.set_rollback(True)
+            else:
+                _write_and_finish(job.pk, importer)
+        if errors:
+            _fail(job.pk, errors)
+        return
     errors = importer.validate(progress=lambda done, _total: _set(job.pk, processed_rows=done))
     if errors:
         _set(job.pk, processed_rows=total)
@@ -130,27 +199,129 @@ def _run(job: ImportJob) -> None:
         return
     _set(job.pk, status=ImportStatus.WRITING, processed_rows=total)
     with transaction.atomic():
-        created, updated = importer.write()
-    _set(
-        job.pk,
+        _write_and_finish(job.pk, importer)
+
+
+def _write_and_finish(job_id: int, importer: importing.Importer) -> None:
+    """Inside the write transaction: write, and mark the job DONE in the same transaction. If the
+    job is no longer WRITING (marked failed as stale meanwhile), everything rolls back."""
+    created, updated = importer.write()
+    now = timezone.now()
+    finished = ImportJob.objects.filter(pk=job_id, status=ImportStatus.WRITING).update(
         status=ImportStatus.DONE,
         created_count=created,
         updated_count=updated,
         errors=[],
         error_count=0,
-        finished_at=timezone.now(),
+        finished_at=now,
+        updated_at=now,
+        heartbeat_at=now,
     )
+    if not finished:
+        raise JobAbandoned(job_id)
+
+
+# Imports that change the organisation's graphs (the department tree, the manager chain): two of
+# them at once could each pass the cycle check against committed data and together commit a
+# cycle. They validate and write under one lock.
+GRAPH_KINDS = frozenset({ImportKind.DEPARTMENTS, ImportKind.PEOPLE})
+_ORGANISATION_LOCK_KEY = 0x7A4D_0001  # pg_advisory_xact_lock key: "the organisation's graphs"
+
+
+def organisation_lock() -> None:
+    """Hold, until the surrounding transaction ends, the one lock under which the organisation's
+    graphs are validated and written. PostgreSQL: a transaction-level advisory lock. SQLite: the
+    database's write lock, taken now (an immediate write) rather than at the first insert, so the
+    re-validation that follows already sees every committed import."""
+    connection = connections[router.db_for_write(ImportJob)]
+    if not connection.in_atomic_block:
+        raise RuntimeError("organisation_lock() needs a transaction")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ORGANISATION_LOCK_KEY])
+        else:
+            # any write takes SQLite's single write lock, held until the transaction ends
+            cursor.execute(
+                "UPDATE {t} SET {c} = {c} WHERE 1 = 0".format(
+                    t=connection.ops.quote_name(ImportJob._meta.db_table),
+                    c=connection.ops.quote_name("id"),
+                )
+            )
+
+
+# -- stale jobs ------------------------------------------------------------------------------
+
+
+def import_jobs_fail_stale(*, now: Any = None) -> int:
+    """Mark failed every running job whose worker stopped giving signs of life (killed, out of
+    memory, machine restarted) and tell the person who started it. Returns how many.
+
+    Called when an import's page or API is read, and by the worker when it starts. Cheap when
+    nothing is stale (one indexed read, no write). A job so marked that was in fact still alive
+    cannot commit afterwards: its final step only moves a WRITING job to DONE, in the same
+    transaction as its data."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.IMPORT_STALE_AFTER_SECONDS)
+    running = ImportJob.objects.filter(status__in=(ImportStatus.VALIDATING, ImportStatus.WRITING))
+    stale = running.filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, updated_at__lt=cutoff))
+    candidates = list(stale.select_related("uploaded_by").only(
+        "pk", "status", "file_name", "kind", "heartbeat_at", "updated_at", "uploaded_by__email",
+        "uploaded_by__username", "uploaded_by__first_name",
+    ))
+    failed = 0
+    for job in candidates:
+        last = job.heartbeat_at or job.updated_at
+        minutes = max(1, round((now - last).total_seconds() / 60))
+        message = _(
+            "The import stopped: the worker running it stopped responding (no sign of life for "
+            "%(minutes)s minutes, while %(phase)s). Nothing was written. Upload the file again."
+        ) % {"minutes": minutes, "phase": ImportStatus(job.status).label.lower()}
+        try:
+            moved = stale.filter(pk=job.pk).update(
+                status=ImportStatus.FAILED,
+                errors=[importing.error_entry(None, "", "", message)],
+                error_count=1,
+                finished_at=now,
+                updated_at=now,
+            )
+        except DatabaseError:  # SQLite: the import's own write holds the lock, so it is alive
+            logger.info("import job %s: stale check skipped (database busy)", job.pk)
+            continue
+        if moved:
+            failed += 1
+            logger.warning("import job %s marked failed: no heartbeat since %s", job.pk, last)
+            _tell_uploader(job, message)
+    return failed
+
+
+def _tell_uploader(job: ImportJob, message: str) -> None:
+    user = job.uploaded_by
+    if user is None or not user.email:
+        return
+    link = settings.BASE_URL + reverse("import_detail", args=[job.pk])
+    try:
+        send_mail(
+            _("Your import of “%(name)s” stopped") % {"name": job.file_name},
+            _("Hello,\n\n%(message)s\n\nThe import: %(link)s\n\n— Tandem") % {"message": message, "link": link},
+            settings.DEFAULT_FROM_EMAIL,
+            [user.email],
+        )
+    except Exception:  # the job is already marked failed and the page says so; mail is a courtesy
+        logger.exception("import job %s: could not e-mail %s", job.pk, user.email)
 
 
 # -- reads -----------------------------------------------------------------------------------
 
 
 def import_jobs_recent() -> QuerySet[ImportJob]:
-    """Past imports, newest first, without the stored errors (they can be large)."""
+    """Past imports, newest first, without the stored errors (they can be large). Jobs whose
+    worker died are marked failed first, so the list never shows one as running forever."""
+    import_jobs_fail_stale()
     return ImportJob.objects.select_related("uploaded_by").defer("errors").order_by("-created_at", "-id")
 
 
 def import_job_get(*, job_id: int) -> ImportJob:
+    import_jobs_fail_stale()
     job = ImportJob.objects.select_related("uploaded_by").filter(pk=job_id).first()
     if job is None:
         raise NotFound(_("No such import."))

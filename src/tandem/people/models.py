@@ -323,13 +323,19 @@ class ImportJob(TimeStampedModel):
     # How many problems were found in all; ``errors`` keeps only the first IMPORT_MAX_ERRORS.
     error_count = models.PositiveIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # A sign of life from the worker running the job, every few seconds while it reads,
+    # validates or writes. A running job whose heartbeat is older than
+    # settings.IMPORT_STALE_AFTER_SECONDS lost its worker and is marked failed.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="importjob_status_heartbeat")]
 
     @property
     def percent(self) -> int:
-        if self.status == ImportStatus.DONE:
+        """How far the job got; 100 once it ended, done or failed (a failed job never shows 99)."""
+        if self.status in (ImportStatus.DONE, ImportStatus.FAILED):
             return 100
         if not self.total_rows:
             return 0

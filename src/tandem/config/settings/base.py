@@ -138,6 +138,13 @@ MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 IMPORT_MAX_BYTES = 50 * 1024 * 1024
+# Imports: the spreadsheet reader's own process is limited to this much memory and time; a running
+# import gives a sign of life every IMPORT_HEARTBEAT_SECONDS and is marked failed when none came for
+# IMPORT_STALE_AFTER_SECONDS (its worker died).
+IMPORT_READER_MEMORY_MB = int(os.environ.get("IMPORT_READER_MEMORY_MB", "2048"))
+IMPORT_READER_TIMEOUT_SECONDS = 600
+IMPORT_HEARTBEAT_SECONDS = 15
+IMPORT_STALE_AFTER_SECONDS = int(os.environ.get("IMPORT_STALE_AFTER_SECONDS", "300"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tandem@localhost")
