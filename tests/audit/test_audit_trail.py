@@ -240,10 +240,14 @@ def trail(hr_person):
     p2 = make_program(owner, name="Two")
     m2 = Mentorship.objects.create(program=p2, mentor=c, mentee=d, origin="manual")
     old = AuditEntry.objects.get(object_type="programs.program", object_id=str(p2.pk))
-    # put one entry on a past day (through the base queryset: the app itself cannot)
+    # put one entry on a past day (the base queryset, with the database unlocked: the app cannot)
     from django.db.models import QuerySet
 
+    from tandem.audit.models import AuditUnlock
+
+    unlock = AuditUnlock.objects.create()
     QuerySet.update(AuditEntry.objects.filter(pk=old.pk), at=timezone.now() - datetime.timedelta(days=30))
+    unlock.delete()
     return {"people": (a, b, c, d), "pairs": (m1, m2), "programs": (p1, p2), "hr": hr_person}
 
 
@@ -371,3 +375,17 @@ def test_the_trail_page_costs_the_same_queries_for_few_or_many_entries(hr_client
         Mentorship.objects.create(program=make_program(owner, name=f"P{i}"), mentor=PersonFactory(),
                                   mentee=PersonFactory(), origin="manual")
     assert queries() == few
+
+
+def test_the_database_itself_refuses_to_rewrite_an_entry(hr_person):
+    from django.db import DatabaseError, connection, transaction
+
+    make_program(hr_person)
+    entry = AuditEntry.objects.first()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditentry SET label = %s WHERE id = %s", ["forged", entry.pk])
+    if connection.vendor == "postgresql":
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [entry.pk])
+    entry.refresh_from_db()
+    assert entry.label == "Mentoring"

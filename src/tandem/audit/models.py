@@ -120,3 +120,11 @@ class Anonymisation(models.Model):
 
     class Meta:
         ordering = ["-at"]
+
+
+class AuditUnlock(models.Model):
+    """While a row exists here (inside the anonymising transaction only, so nobody else sees it),
+    the database lets entries be rewritten. Everywhere else a trigger refuses any UPDATE that does
+    more than null a deleted actor, and on PostgreSQL any DELETE (migration 0002)."""
+
+    at = models.DateTimeField(auto_now_add=True)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from tandem.audit import context
 from tandem.audit.capture import record, spec_for
-from tandem.audit.models import Action, Anonymisation, AuditEntry, AuditPerson
+from tandem.audit.models import Action, Anonymisation, AuditEntry, AuditPerson, AuditUnlock
 from tandem.core.errors import Conflict, ValidationFailed
 
 REDACTED = "[redacted]"
@@ -177,7 +177,9 @@ def person_anonymise(*, person, by: Any, confirm: str):
             user.save()
             user.groups.clear()
             user.user_permissions.clear()
+    unlock = AuditUnlock.objects.create()  # seen by this transaction only; gone before it commits
     redacted = _redact_trail(person=person, user=user, secrets=secrets, new_username=new_username)
+    unlock.delete()
     Anonymisation.objects.create(person_id=person.pk, by=by if getattr(by, "is_authenticated", False) else None)
     with context.audit_context(path=_scrubber(secrets)(context.current().path)):
         _record_anonymisation(person, user, new_values, new_employee_id, revoked, redacted)
