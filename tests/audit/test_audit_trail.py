@@ -257,7 +257,7 @@ def test_the_page_filters_by_person_action_type_channel_and_date(hr_client, trai
     page = hr_client.get("/audit/", {"person": a.employee_id})
     assert page.status_code == 200
     body = page.content.decode()
-    assert f"mentorships.mentorship #{m1.pk}" in body and f"mentorships.mentorship #{m2.pk}" not in body
+    assert f"(mentorships.mentorship) #{m1.pk}" in body and f"(mentorships.mentorship) #{m2.pk}" not in body
 
     api = hr_client.get("/api/audit", {"via": "api"}).json()
     assert sorted(r["object_type"] for r in api["results"]) == ["mentorships.mentorship", "programs.program"]

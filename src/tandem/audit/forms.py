@@ -11,6 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from tandem.audit.capture import object_types
 from tandem.audit.models import Action, Via
 
+def type_label(object_type: str) -> str:
+    """``people.person`` → "person (people.person)", in the reader's language."""
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return object_type
+    return f"{model._meta.verbose_name} ({object_type})"
+
+
 EARLIEST = datetime.date(2000, 1, 1)
 LATEST = datetime.date(2999, 12, 31)
 
@@ -30,7 +41,7 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["object_type"].choices = [("", _("Any")), *[(t, t) for t in object_types()]]
+        self.fields["object_type"].choices = [("", _("Any")), *[(t, type_label(t)) for t in object_types()]]
 
     @staticmethod
     def action_choices():

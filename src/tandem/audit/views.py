@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from tandem.audit import exports, selectors, services
 from tandem.audit.capture import record
-from tandem.audit.forms import AuditFilterForm
+from tandem.audit.forms import AuditFilterForm, type_label
 from tandem.audit.models import Action, Via
 from tandem.core import authz
 from tandem.core.errors import ApplicationError
@@ -38,7 +38,11 @@ def audit_list(request: HttpRequest) -> HttpResponse:
                                                    "vias": Via.choices}, status=400)
     filters = form.filters() if request.GET else {}
     page = Paginator(selectors.entry_list(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(selectors.entry_rows(page.object_list))
+    actions, vias = dict(Action.choices), dict(Via.choices)
+    rows = [row | {"type_display": type_label(row["object_type"]),
+                   "action_display": actions.get(row["action"], row["action"]),
+                   "via_display": vias.get(row["via"], row["via"])}
+            for row in selectors.entry_rows(page.object_list)]
     return render(request, "audit/list.html", {
         "form": form, "page": page, "rows": rows, "actions": Action.choices, "vias": Via.choices,
         "query": form.query_string() if request.GET else "",
