@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from tandem.audit.capture import object_types
 from tandem.audit.models import Action, Via
 
+
 def type_label(object_type: str) -> str:
     """``people.person`` → "person (people.person)", in the reader's language."""
     from django.apps import apps
