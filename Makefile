@@ -36,7 +36,7 @@ demo: install
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py seed_demo
 	@echo "Tandem is at http://127.0.0.1:$(PORT)/  (API docs: http://127.0.0.1:$(PORT)/api/docs)"
-	$(BIN)/python manage.py db_worker & worker=$$!; \
+	$(BIN)/python manage.py tandem_worker & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload
 
