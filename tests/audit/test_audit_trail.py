@@ -389,3 +389,20 @@ def test_the_database_itself_refuses_to_rewrite_an_entry(hr_person):
             cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [entry.pk])
     entry.refresh_from_db()
     assert entry.label == "Mentoring"
+
+
+def test_adding_people_to_a_group_from_the_group_side_is_recorded_per_user():
+    group = Group.objects.create(name="hr_admin")
+    ann, bob = User.objects.create_user("ann"), User.objects.create_user("bob")
+    bob.groups.add(Group.objects.create(name="program_manager"))
+    group.user_set.add(ann, bob)
+    group.user_set.clear()
+    added = entries(object_type="auth.user", action="m2m_add")
+    cleared = entries(object_type="auth.user", action="m2m_clear")
+    assert {e.object_id for e in added} == {str(ann.pk), str(bob.pk)}
+    by_user = {e.object_id: e.changes["groups"] for e in added}
+    assert by_user[str(ann.pk)] == [[], ["hr_admin"]]
+    assert by_user[str(bob.pk)] == [["program_manager"], ["hr_admin", "program_manager"]]
+    by_user = {e.object_id: e.changes["groups"] for e in cleared}
+    assert by_user[str(ann.pk)] == [["hr_admin"], []]
+    assert by_user[str(bob.pk)] == [["hr_admin", "program_manager"], ["program_manager"]]

@@ -386,7 +386,7 @@ def _m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
         elif action == "post_remove":
             before = sorted(set(after) | set(labels))
         else:  # pre_clear: nothing removed yet
-            before, after = after, []
+            before, after = after, sorted(set(after) - set(labels))
         entry = _entry(action=_M2M_ACTIONS[action], object_type=spec.object_type, object_id=owner.pk,
                        label=_label_of(spec, owner), changes={name: [before, after]}, ctx=ctx)
         pairs.append((entry, _persons_of(spec, owner)))
