@@ -135,6 +135,9 @@ def outage(db):
         proxy.down()
     except Exception:
         pass
+    with connection.cursor() as cursor:  # the killed worker's session, if the server still holds it
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")
 
 
 def done(job: ImportJob) -> bool:
@@ -194,3 +197,41 @@ def test_the_worker_fails_imports_whose_worker_died_when_it_starts(hr_person):
 
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED and "stopped responding" in job.errors[0]["message"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_whose_worker_is_killed_is_failed_not_hung(outage, hr_person, hr_client, settings):
+    import signal
+
+    proxy, workers = outage
+    # given: a worker busy with a large import (30,000 rows)
+    rows = "".join(f"K{i},Killed {i},k{i}@example.com,WRK\n" for i in range(30_000))
+    job = ImportJob.objects.create(kind="people", file_name="big.csv", uploaded_by=hr_person.user)
+    job.file.save("big.csv", ContentFile(("employee_id,full_name,email,department_code\n" + rows).encode()))
+    from django_tasks_db.backend import DatabaseBackend
+
+    DatabaseBackend("default", {"QUEUES": ["default"]}).enqueue(tasks.run_import, (job.pk, "en"), {})
+    worker = start_worker("tandem_worker", proxy.port)
+    workers.append(worker)
+
+    def running() -> bool:
+        job.refresh_from_db()
+        return job.status in (ImportStatus.VALIDATING, ImportStatus.WRITING)
+
+    assert wait_for(running, 60), job.status
+
+    # when: the worker is killed mid-job
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(10)
+    job.refresh_from_db()
+    assert job.status in (ImportStatus.VALIDATING, ImportStatus.WRITING, ImportStatus.DONE)
+    if job.status == ImportStatus.DONE:
+        pytest.skip("the import finished before the kill landed")
+
+    # then: once its heartbeat is stale, reading the job fails it with a clear message
+    settings.IMPORT_STALE_AFTER_SECONDS = 1
+    time.sleep(2)
+    body = hr_client.get(f"/api/imports/{job.pk}").json()
+    assert body["status"] == "failed" and body["percent"] == 100
+    assert "stopped responding" in body["errors"][0]["message"]
+    assert not Person.objects.filter(employee_id__startswith="K").exists()
