@@ -6,7 +6,7 @@ import itertools
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
@@ -316,3 +316,155 @@ def test_empty():
 def test_bad_input(scores, caps, allowed, message):
     with pytest.raises(ValueError, match=message):
         optimal_assignment(np.asarray(scores), caps, allowed)
+
+
+# ----------------------------------------------------------------------------
+# The auction path (taken when the shortest-path solver's candidates keep failing
+# the certificate, as on structured scores with many near-ties)
+
+
+@pytest.fixture
+def auction_first(monkeypatch):
+    """Solve with the epsilon-scaling auction straight away (dense coarse phases
+    included, whatever the size), with the successive-shortest-path solver only as
+    the fallback."""
+    from tandem.matching.engine import assignment as mod
+
+    monkeypatch.setattr(mod, "_AUCTION_FIRST", True)
+    monkeypatch.setattr(mod, "_DENSE_MIN", 0)
+    calls = {"auction": 0, "fallback": 0}
+    real = mod._solve_auction
+
+    def spy(*args, **kwargs):
+        res = real(*args, **kwargs)
+        calls["auction" if res is not None else "fallback"] += 1
+        return res
+
+    monkeypatch.setattr(mod, "_solve_auction", spy)
+    return calls
+
+
+def structured(rng, m, n, levels=4, noise=0.01, quantum=0.0):
+    """Scores shaped like real ones: mentee gaps x mentor strengths (small integers,
+    so many exact ties) plus a little noise, optionally quantised."""
+    G = rng.integers(0, levels, (m, 6)).astype(float)
+    H = rng.integers(0, levels + 1, (n, 6)).astype(float)
+    S = G @ H.T / (6 * levels) + noise * rng.random((m, n))
+    if quantum:
+        S = np.round(S / quantum) * quantum
+    return S
+
+
+def same_as_scipy(S, cap, A, res):
+    """Same cardinality and (to rounding) the same total score as SciPy's exact
+    solution of the capacity-expanded instance."""
+    k, t = reference(S, cap, A)
+    assert int((res >= 0).sum()) == k
+    assert total(res, S) == pytest.approx(t, rel=1e-9, abs=1e-9 * (1 + np.abs(S).max(initial=0)))
+
+
+@st.composite
+def near_tie_instance(draw):
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    m = draw(st.integers(1, 120))
+    n = draw(st.integers(1, 40))
+    kind = draw(st.sampled_from(["structured", "quantised", "equal", "two values", "tiny noise"]))
+    if kind == "structured":
+        S = structured(rng, m, n)
+    elif kind == "quantised":
+        S = structured(rng, m, n, noise=0.05, quantum=draw(st.sampled_from([0.01, 0.1, 0.25])))
+    elif kind == "equal":
+        S = np.full((m, n), draw(st.sampled_from([0.0, 1.0, -3.5])))
+    elif kind == "two values":
+        S = np.where(rng.random((m, n)) < 0.5, 1.0, 1.0 + 1e-9)
+    else:
+        S = 0.5 + 1e-12 * rng.random((m, n))
+    regime = draw(st.sampled_from(["seats scarce", "mentees scarce", "balanced"]))
+    if regime == "seats scarce":
+        cap = rng.integers(0, 4, n)
+    elif regime == "mentees scarce":
+        cap = rng.integers(0, 4, n) + int(np.ceil(2 * m / n))
+    else:
+        cap = np.full(n, max(1, m // n))
+    A = rng.random((m, n)) < draw(st.sampled_from([0.3, 0.9, 1.0]))
+    return S, cap, A
+
+
+@settings(max_examples=60, deadline=None)
+@given(near_tie_instance(), st.booleans())
+def test_near_ties_match_scipy(inst, use_mask):
+    """Many equal or nearly equal scores: same cardinality and total as SciPy."""
+    S, cap, A = inst
+    if not use_mask:
+        A = np.ones_like(A)
+    res = optimal_assignment(S, cap, A if use_mask else None)
+    check_valid(res, S, cap, A)
+    same_as_scipy(S, cap, A, res)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(near_tie_instance(), st.booleans())
+def test_auction_near_ties_match_scipy(auction_first, inst, use_mask):
+    S, cap, A = inst
+    if not use_mask:
+        A = np.ones_like(A)
+    res = optimal_assignment(S, cap, A if use_mask else None)
+    check_valid(res, S, cap, A)
+    same_as_scipy(S, cap, A, res)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(small_instance())
+def test_auction_matches_brute_force(auction_first, inst):
+    S, cap, A = inst
+    res = optimal_assignment(S, cap, A)
+    check_valid(res, S, cap, A)
+    k, t = brute_force(S, cap, A)
+    assert int((res >= 0).sum()) == k
+    assert total(res, S) == pytest.approx(t, rel=1e-9, abs=1e-9 * (1 + np.abs(S).max(initial=0)))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(medium_instance(), st.booleans())
+def test_auction_medium_matches_reference(auction_first, inst, use_mask):
+    S, cap, A = inst
+    if not use_mask:
+        A = np.ones_like(A)
+    res = optimal_assignment(S, cap, A if use_mask else None)
+    check_valid(res, S, cap, A)
+    k, t = reference(S, cap, A)
+    assert int((res >= 0).sum()) == k
+    assert total(res, S) == pytest.approx(t, rel=1e-9, abs=1e-9 * (1 + np.abs(S).max()))
+
+
+@pytest.mark.parametrize("caps", ["1-4", "4", "10"])
+def test_auction_solves_structured_scores_without_fallback(auction_first, caps):
+    """On unmasked structured scores the auction itself certifies the answer (the
+    slow fallback is not needed), in all three regimes, and agrees with SciPy."""
+    rng = np.random.default_rng(21)
+    m, n = 600, 150
+    S = structured(rng, m, n)
+    cap = {"1-4": rng.integers(1, 5, n), "4": np.full(n, 4), "10": np.full(n, 10)}[caps]
+    res = optimal_assignment(S, cap)
+    full = np.ones_like(S, bool)
+    check_valid(res, S, cap, full)
+    same_as_scipy(S, cap, full, res)
+    assert auction_first == {"auction": 1, "fallback": 0}
+
+
+def test_structured_scores_switch_to_the_auction(monkeypatch):
+    """Without forcing: structured scores make the shortest-path solver's certificate
+    fail repeatedly, and the auction takes over (and is exact)."""
+    from tandem.matching.engine import assignment as mod
+
+    used = []
+    real = mod._solve_auction
+    monkeypatch.setattr(mod, "_solve_auction", lambda *a: used.append(1) or real(*a))
+    rng = np.random.default_rng(4)
+    m, n = 2000, 500
+    S = structured(rng, m, n)
+    cap = rng.integers(1, 5, n)
+    res = optimal_assignment(S, cap)
+    same_as_scipy(S, cap, np.ones_like(S, bool), res)
+    assert used == [1]

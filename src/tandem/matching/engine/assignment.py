@@ -23,6 +23,8 @@ from typing import ParamSpec, Protocol, TypeVar, cast
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from tandem.matching.engine._auction import auction as _auction_kernel
+from tandem.matching.engine._auction import dense_auction as _dense_auction_kernel
 from tandem.matching.engine._validate import as_allowed, as_capacities, as_score_matrix
 
 _P = ParamSpec("_P")
@@ -81,6 +83,33 @@ _L_ADD = 8
 #: More violating mentees than this fraction of ``m``: solve again from scratch
 #: instead of repairing mentee by mentee.
 _REPAIR_MAX = 1 / 16
+#: Solve with the epsilon-scaling auction first (the successive-shortest-path
+#: solver is the fallback when the auction exceeds its bid budget).
+_USE_AUCTION = True
+#: Certificate rounds of the successive-shortest-path solver before the auction takes over.
+_SSP_ROUNDS = 3
+#: Run the auction straight away (tests use this to exercise it on small inputs).
+_AUCTION_FIRST = False
+#: First epsilon as a fraction of the score range, and the factor between phases.
+_EPS_START = 1 / 8
+_EPS_FACTOR = 8.0
+#: The auction gives up after this many bids per candidate pair and mentee.
+_BID_BUDGET = 40
+#: After a certificate round, epsilon restarts at this fraction of the largest violation.
+_EPS_RESTART = 0.5
+#: After the first auction, every mentee gets its best this many mentors at its prices.
+_L_PRICED = 0
+_AUC_COL_CAP = 0
+#: Coarse epsilon phases run on the dense matrix (mentees bidding) before the
+#: candidates are chosen by price, for inputs of at least ``_DENSE_MIN`` pairs.
+_DENSE_PHASES = 3
+_DENSE_MIN = 1 << 16
+#: Candidates per mentee chosen at the prices of the dense phases.
+_L_PRICED_DENSE = 12
+#: Mentors cached per mentee between full row scans in the dense phases.
+_DENSE_CACHE = 8
+#: ... and at most this fraction of the score range.
+_EPS_RESTART_MAX = 1e-3
 #: Entries of the dense matrix converted per chunk when the input is not a
 #: C-contiguous float64 array (bounds temporary memory).
 _CHUNK_ENTRIES = 1 << 21
@@ -234,6 +263,16 @@ def optimal_assignment(
     C = K * D + scale
     tol = 1024 * np.finfo(np.float64).eps * (C + scale)
 
+    # The successive-shortest-path solver is fastest when the first candidates are
+    # nearly right (e.g. independent scores); when the certificate keeps finding many
+    # missing pairs (structured scores with near-ties), switch to the auction.
+    auction_left = _USE_AUCTION
+    rounds = 0
+    if _AUCTION_FIRST:
+        auction_left = False
+        res = _solve_auction(S, A, colok, capm, rows, cols, smin, D, C, tol)
+        if res is not None:
+            return res
     st = _State(m, n, capm, seats_side=int(capm.sum()) <= m)
     g = _Graph(m, n, rows, cols, S[rows, cols].astype(np.float64) + (C - smin))
     st.solve(g)
@@ -251,6 +290,12 @@ def optimal_assignment(
         rows, cols = key // n, key % n
         g = _Graph(m, n, rows, cols, S[rows, cols].astype(np.float64) + (C - smin))
         bad_rows = np.unique(new_r)
+        rounds += 1
+        if auction_left and (bad_rows.size > _REPAIR_MAX * m + 16 or rounds > _SSP_ROUNDS):
+            auction_left = False
+            res = _solve_auction(S, A, colok, capm, rows, cols, smin, D, C, tol)
+            if res is not None:
+                return res
         if bad_rows.size > _REPAIR_MAX * m + 16:  # cheaper to start again
             st = _State(m, n, capm, seats_side=st.seats_side)
             st.solve(g)
@@ -268,6 +313,247 @@ def optimal_assignment(
         else:
             new_r, new_c = _violations(S, A, colok, alpha, v, tol, rr, cc)
     raise RuntimeError("optimal_assignment did not converge (internal error)")  # pragma: no cover
+
+
+# ----------------------------------------------------------------------------
+# auction path
+
+
+def _solve_auction(
+    S: NDArray[np.floating],
+    A: NDArray[np.bool_] | None,
+    colok: NDArray[np.bool_],
+    capm: NDArray[np.int64],
+    rows: NDArray[np.int64],
+    cols: NDArray[np.int64],
+    smin: float,
+    D: float,
+    C: float,
+    tol: float,
+) -> NDArray[np.int64] | None:
+    """Epsilon-scaling auction on the candidates + dense certificate rounds.
+
+    The problem is made square (a perfect matching exists): with
+    :math:`s = \\sum_j c_j \\le m` mentees bid for the seats and for the
+    :math:`m - s` seats of a dummy mentor ("unmatched", weight 0); with
+    :math:`s > m` the seats bid (a mentor's seats are identical bidders) for
+    the mentees and for :math:`s - m` dummy mentees ("empty seat").  Values
+    are :math:`w - C`, i.e. :math:`S_{ij} - \\min S` for real pairs and
+    :math:`-C` for dummy ones.  Returns the assignment, or ``None`` when the
+    auction needed more bids than its budget or its duals do not certify the
+    result (the caller then runs the successive-shortest-path solver).
+    """
+    m, n = S.shape
+    seats = int(capm.sum())
+    mentees_bid = seats <= m
+    rows, cols = _complete(S, A, colok, capm, rows, cols, smin)
+    sboff = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(capm, out=sboff[1:])
+    if mentees_bid:
+        n_pers, n_obj = m, n + (1 if seats < m else 0)
+        ocap = np.append(capm, m - seats) if seats < m else capm
+    else:
+        n_pers, n_obj = seats, m + 1
+        ocap = np.append(np.ones(m, dtype=np.int64), seats - m)
+        owner = np.repeat(np.arange(n, dtype=np.int64), capm)
+    boff = np.zeros(n_obj + 1, dtype=np.int64)
+    np.cumsum(ocap, out=boff[1:])
+    hp = np.zeros(int(boff[-1]))
+    dummy = n_obj - 1 if n_obj > (n if mentees_bid else m) else -1
+    if dummy >= 0:
+        hp[boff[dummy] :] = -C
+    hh = np.full(int(boff[-1]), -1, dtype=np.int64)
+    # cheapest seat per object; +inf (never chosen) for mentors without seats
+    rootp = np.where(ocap > 0, hp[np.minimum(boff[:-1], max(int(boff[-1]) - 1, 0))], np.inf)
+    spos = np.full(n_pers, -1, dtype=np.int64)
+    pmate = np.full(n_pers, -1, dtype=np.int64)
+    mval = np.zeros(n_pers)
+    pi = np.zeros(n_pers)
+    eps_f = max(tol / 64, 8 * np.finfo(np.float64).eps * max(D, 1e-300))
+    eps_list = [eps_f]
+    e = max(D, eps_f) * _EPS_START
+    while e > eps_f:
+        eps_list.append(e)
+        e /= _EPS_FACTOR
+    all_eps = np.array(sorted(eps_list, reverse=True))
+    eps = all_eps
+    jump = 4.0 * (C + D + 1.0)
+    first_round = True
+    direct = S.dtype == np.float64 and S.flags.c_contiguous and (A is None or A.flags.c_contiguous)
+    if mentees_bid and _DENSE_PHASES and direct and m * n >= _DENSE_MIN:
+        # coarse phases on all pairs; their prices choose each mentee's candidates
+        nd = min(_DENSE_PHASES, all_eps.size - 1)
+        mb = np.ones((1, 1), dtype=np.bool_) if A is None else A
+        Sd = cast("NDArray[np.float64]", S)
+        bids = _dense_auction_kernel(Sd, mb, A is not None, colok, smin, boff, hp, hh, spos,
+                                     pmate, pi, dummy, -C, all_eps[:nd],
+                                     _BID_BUDGET * (m + n) * 4 + 10_000, jump, rootp,
+                                     np.full((m, _DENSE_CACHE), -1, dtype=np.int64))  # fmt: skip
+        if bids < 0:
+            return None
+        vr = np.where(colok, hp[np.minimum(boff[:n], boff[-1] - 1)], np.inf)
+        pr_r, pr_c = _violations(S, A, colok, np.zeros(m), vr, -np.inf, top=_L_PRICED_DENSE)
+        held = np.flatnonzero((pmate >= 0) & (pmate < n))
+        key = np.unique(np.concatenate([rows * n + cols, pr_r * n + pr_c, held * n + pmate[held]]))
+        rows, cols = key // n, key % n
+        eps = all_eps[nd:]
+    for _ in range(10 * (m + n) + 10):
+        val = S[rows, cols].astype(np.float64) - smin
+        if mentees_bid:
+            pr, pc, pw = rows, cols, val
+            if dummy >= 0:
+                pr = np.concatenate([pr, np.arange(m, dtype=np.int64)])
+                pc = np.concatenate([pc, np.full(m, dummy, dtype=np.int64)])
+                pw = np.concatenate([pw, np.full(m, -C)])
+        else:  # every seat of mentor j lists j's candidate mentees
+            rep = capm[cols]
+            pidx = np.repeat(np.arange(cols.size, dtype=np.int64), rep)
+            first = np.repeat(np.cumsum(rep) - rep, rep)
+            unit = sboff[cols[pidx]] + (np.arange(pidx.size, dtype=np.int64) - first)
+            pr = np.concatenate([unit, np.arange(seats, dtype=np.int64)])
+            pc = np.concatenate([rows[pidx], np.full(seats, m, dtype=np.int64)])
+            pw = np.concatenate([val[pidx], np.full(seats, -C)])
+        order = np.lexsort((pc, pr))
+        g = _Graph(n_pers, n_obj, pr[order], pc[order], pw[order])
+        budget = _BID_BUDGET * (g.rc.size + n_pers) + 10_000
+        bids = _auction_kernel(g.rp, g.rc, g.rw, g.cp, g.ci, g.cw, boff, hp, hh, spos, pmate,
+                               mval, pi, -np.inf, -np.inf, eps, budget, jump,
+                               rootp)  # fmt: skip
+        if bids < 0 or (pmate < 0).any():
+            return None
+        # LP duals: v_j >= 0 per mentor (0 with a free seat), u_i tight on the assignment
+        if mentees_bid:
+            mate = np.where(pmate == dummy, -1, pmate) if dummy >= 0 else pmate.copy()
+            root = hp[np.minimum(boff[:n], int(boff[-1]) - 1)]
+            ok = capm > 0
+            base = hp[boff[dummy]] if dummy >= 0 else (root[ok].min() if ok.any() else 0.0)
+            v = np.where(ok, np.maximum(np.where(ok, root, 0.0) - base, 0.0), 0.0)
+            full = np.bincount(mate[mate >= 0], minlength=n) >= capm
+        else:
+            mate = np.full(m, -1, dtype=np.int64)
+            real = pmate < m
+            mate[pmate[real]] = owner[real]
+            base = C + hp[boff[m]]
+            best = np.full(n, -np.inf)
+            np.maximum.at(best, owner, pi)
+            full = np.bincount(owner[real], minlength=n) >= capm
+            v = np.where(full & (capm > 0), np.maximum(best + base, 0.0), 0.0)
+        v[~full] = 0.0
+        v[capm == 0] = np.inf
+        matched = mate >= 0
+        u = np.zeros(m)
+        mj = mate[matched]
+        u[matched] = (np.asarray(S[np.flatnonzero(matched), mj], dtype=np.float64) - smin + C) - v[mj]
+        if (u < -tol).any():
+            return None
+        alpha = u + (smin - C)
+        new_r, new_c = _violations(S, A, colok, alpha, v, tol)
+        if new_r.size:
+            fresh = ~np.isin(new_r * n + new_c, rows * n + cols)
+            if not fresh.all():  # a violated pair the auction saw: duals not exact enough
+                return None
+            if first_round and _L_PRICED:
+                # the first prices show where the candidates were poor: give every
+                # mentee its best mentors at these prices, violated or not
+                pr_r, pr_c = _violations(S, A, colok, alpha, v, -np.inf, top=_L_PRICED)
+                new_r = np.concatenate([new_r, pr_r])
+                new_c = np.concatenate([new_c, pr_c])
+            elif _AUC_COL_CAP:
+                new_r, new_c = _cap_per_column(S, alpha, v, new_r, new_c, capm)
+        first_round = False
+        if new_r.size == 0:
+            return mate
+        key = np.unique(np.concatenate([rows * n + cols, new_r * n + new_c]))
+        rows, cols = key // n, key % n
+        # scale again from the largest violation (a warm start at the final
+        # epsilon would let the released bidders bid each other up in tiny steps)
+        rmax = float((S[new_r, new_c] - alpha[new_r] - v[new_c]).max())
+        eps = all_eps[all_eps <= max(min(rmax * _EPS_RESTART, D * _EPS_RESTART_MAX), eps_f)]
+        if eps.size == 0 or eps[-1] > eps_f:
+            eps = np.append(eps, eps_f)
+    raise RuntimeError("optimal_assignment did not converge (internal error)")  # pragma: no cover
+
+
+def _complete(
+    S: NDArray[np.floating],
+    A: NDArray[np.bool_] | None,
+    colok: NDArray[np.bool_],
+    capm: NDArray[np.int64],
+    rows: NDArray[np.int64],
+    cols: NDArray[np.int64],
+    smin: float,
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Add pairs so that the candidates hold a matching as large as a greedy one on all pairs.
+
+    A greedy matching on the candidates leaves some mentees and seats free;
+    each free mentee (in order) gets the best allowed mentor that still has a
+    free seat, scanned on the dense matrix.  Without this, mentees that only
+    list popular mentors would bid prices up to the cardinality constant
+    before giving up (the auction is slow on infeasible problems).
+    """
+    m, n = S.shape
+    g = _Graph(m, n, rows, cols, S[rows, cols].astype(np.float64))
+    left = capm.copy()
+    mate = _greedy_kernel(g.rp, g.rc, g.rw, left)
+    free_i = np.flatnonzero(mate < 0)
+    if free_i.size == 0 or not (left > 0).any():
+        return rows, cols
+    add_r: list[NDArray[np.int64]] = []
+    add_c: list[NDArray[np.int64]] = []
+    step = max(1, _CHUNK_ENTRIES // max(n, 1))
+    for r0 in range(0, free_i.size, step):
+        if not (left > 0).any():
+            break
+        idx = free_i[r0 : r0 + step]
+        blk = np.ascontiguousarray(S[idx], dtype=np.float64)
+        mb = np.ones((1, 1), dtype=np.bool_) if A is None else np.ascontiguousarray(A[idx])
+        ar, ac = _fill_kernel(blk, mb, A is not None, idx, left)
+        add_r.append(ar)
+        add_c.append(ac)
+    if not add_r:
+        return rows, cols
+    key = np.unique(np.concatenate([rows * n + cols] + [r * n + c for r, c in zip(add_r, add_c)]))
+    return key // n, key % n
+
+
+@njit(cache=True)
+def _greedy_kernel(rp: _I64, rc: _I64, rw: _F64, left: _I64) -> _I64:  # pragma: no cover
+    m = rp.shape[0] - 1
+    mate = np.full(m, -1, dtype=np.int64)
+    for i in range(m):
+        best = -np.inf
+        bj = -1
+        for k in range(rp[i], rp[i + 1]):
+            j = rc[k]
+            if left[j] > 0 and rw[k] > best:
+                best = rw[k]
+                bj = j
+        if bj >= 0:
+            mate[i] = bj
+            left[bj] -= 1
+    return mate
+
+
+@njit(cache=True)
+def _fill_kernel(blk: _F64, mb: _Bool, has_mask: bool, ridx: _I64,
+                 left: _I64) -> tuple[_I64, _I64]:  # fmt: skip  # pragma: no cover
+    nr, n = blk.shape
+    out_r = np.empty(nr, dtype=np.int64)
+    out_c = np.empty(nr, dtype=np.int64)
+    k = 0
+    for a in range(nr):
+        best = -np.inf
+        bj = -1
+        for j in range(n):
+            if left[j] > 0 and blk[a, j] > best and (not has_mask or mb[a, j]):
+                best = blk[a, j]
+                bj = j
+        if bj >= 0:
+            out_r[k] = ridx[a]
+            out_c[k] = bj
+            k += 1
+            left[bj] -= 1
+    return out_r[:k].copy(), out_c[:k].copy()
 
 
 # ----------------------------------------------------------------------------
@@ -512,11 +798,14 @@ def _violations(
     tol: float,
     rows: NDArray[np.int64] | None = None,
     cols: NDArray[np.int64] | None = None,
+    top: int = 0,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Allowed pairs with ``S_ij - alpha_i - v_j > tol`` (the ``_L_ADD`` worst per row).
 
-    All pairs, or only those in the given ``rows`` and ``cols``.
+    All pairs, or only those in the given ``rows`` and ``cols``.  ``top``
+    overrides ``_L_ADD`` (with ``tol = -inf``: every row's best ``top`` pairs).
     """
+    L = top or _L_ADD
     out_r: list[NDArray[np.int64]] = []
     out_c: list[NDArray[np.int64]] = []
     if rows is None or cols is None:
@@ -526,7 +815,7 @@ def _violations(
         if rows.size:
             blk = np.ascontiguousarray(S[rows], dtype=np.float64)
             mb = np.ones((1, 1), dtype=np.bool_) if A is None else np.ascontiguousarray(A[rows])
-            vr, vc = _viol_kernel(blk, mb, A is not None, rows, colok, alpha, v, tol, _L_ADD)
+            vr, vc = _viol_kernel(blk, mb, A is not None, rows, colok, alpha, v, tol, L)
             out_r.append(vr)
             out_c.append(vc)
         if cols.size:
@@ -540,7 +829,7 @@ def _violations(
             out_c.append(cols[ci])
     for r0, blk, mb in parts:
         ridx = np.arange(r0, r0 + blk.shape[0], dtype=np.int64)
-        vr, vc = _viol_kernel(blk, mb, A is not None, ridx, colok, alpha, v, tol, _L_ADD)
+        vr, vc = _viol_kernel(blk, mb, A is not None, ridx, colok, alpha, v, tol, L)
         out_r.append(vr)
         out_c.append(vc)
     if not out_r:
