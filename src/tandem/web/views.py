@@ -130,6 +130,7 @@ def profile(request: HttpRequest, employee_id: str) -> HttpResponse:
     ctx["can_edit_own"] = authz.can_edit_own_entries(actor, person)
     ctx["can_self_assess"] = authz.can_add_self_assessment(actor, person)
     ctx["can_see_contact"] = authz.can_view_contact_details(actor, person)
+    ctx["can_handle_data"] = authz.can_handle_personal_data(actor, person)
     if ctx["can_see_competencies"]:
         rows = selectors.person_competencies(person=person)
         ctx["rows"] = rows
