@@ -117,6 +117,26 @@ def test_nul_byte_in_a_session_cookie_is_treated_as_signed_out(db):
     assert response.status_code in (302, 400)
 
 
+def test_nul_byte_in_a_bearer_token_is_a_400_not_a_500(db):
+    response = Client().get("/api/me", HTTP_AUTHORIZATION="Bearer tdm_abc\x00def")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_characters"
+
+
+def test_nul_byte_in_a_multipart_field_or_file_name_is_refused(hr):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tandem.people.models import ImportJob
+
+    client, _person = hr
+    csv = b"employee_id,full_name,email,department_code\n"
+    response = client.post("/api/imports", {"kind": "people\x00", "file": SimpleUploadedFile("p.csv", csv)})
+    assert response.status_code == 400 and response.json()["code"] == "invalid_characters"
+    response = client.post("/imports/", {"kind": "people", "file": SimpleUploadedFile("p\x00.csv", csv)})
+    assert response.status_code < 500  # Django's multipart parser drops a NUL from file names
+    assert not ImportJob.objects.filter(file_name__contains="\x00").exists()
+
+
 def test_text_without_nul_still_works(hr):
     client, _person = hr
     assert client.get("/people/?q=%E2%80%94ada").status_code == 200

@@ -105,13 +105,17 @@ def _contains_nul(value: Any) -> bool:
 
 
 def _has_nul(request: HttpRequest) -> bool:
-    """The path, the query string, form fields, uploaded file names and a JSON body.
+    """The path, headers (but cookies), the query string, form fields, uploaded file names and a
+    JSON body.
 
     Reading ``request.POST`` / ``request.body`` here raises Django's size errors
     (``RequestDataTooBig``, ``TooManyFieldsSent``) before any view runs; the caller answers them.
     """
     if NUL in request.path:
         return True
+    for key, value in request.META.items():  # headers (a Bearer token is looked up in the database)
+        if key.startswith("HTTP_") and key != "HTTP_COOKIE" and isinstance(value, str) and NUL in value:
+            return True
     for key, values in request.GET.lists():
         if NUL in key or any(NUL in v for v in values):
             return True
