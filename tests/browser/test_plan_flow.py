@@ -75,7 +75,6 @@ def test_the_plan_loop_on_a_phone(phone, pair):
     mentor.keyboard.press("Enter")
     mentor.wait_for_selector("text=Goal added.")
     assert no_horizontal_scroll(mentor)
-    mentor.screenshot(path="/tmp/plan-editor-390.png", full_page=True)
 
     # the mentee comments on the milestone; the mentor revises it
     ms = GoalMilestone.objects.get()
@@ -106,7 +105,6 @@ def test_the_plan_loop_on_a_phone(phone, pair):
     mentee.wait_for_selector("text=Saved.")
     assert "1 of 1 milestone done (100%)" in mentee.content()
     assert no_horizontal_scroll(mentee)
-    mentee.screenshot(path="/tmp/plan-mentee-390.png", full_page=True)
     mentor.goto(plan_url)
     assert "1 of 1 milestone done (100%)" in mentor.content()
     assert mentor.locator(f"#done-{ms.pk}").count() == 0  # the mentor has no checkbox
