@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import zoneinfo
 
 import pytest
 from django.utils import timezone
@@ -132,7 +133,7 @@ def test_milestone_status_is_due_overdue_or_done_by_date_and_tick(program, manag
 
 
 def test_the_program_page_shows_the_timeline_with_today_marked(client, manager):
-    today = timezone.localdate()
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(manager.time_zone))  # the page's today is the viewer's
     program = program_of(manager, starts_on=today - datetime.timedelta(days=9),
                          ends_on=today + datetime.timedelta(days=90))
     past = services.phase_create(program=program, name="Getting started", start_day=1, end_day=5)
