@@ -58,9 +58,9 @@ def cell(ref: str, value: str) -> str:
     return f'<c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c>'
 
 
-HEADER_ROW = '<row r="1">' + "".join(cell(f"{c}1", h) for c, h in zip("ABCD", HEADER)) + "</row>"
+HEADER_ROW = '<row r="1">' + "".join(cell(f"{c}1", h) for c, h in zip("ABCD", HEADER, strict=True)) + "</row>"
 DATA_ROW = '<row r="2">' + "".join(
-    cell(f"{c}2", v) for c, v in zip("ABCD", ["B1", "Bomb", "bomb@example.com", "ENG"])) + "</row>"
+    cell(f"{c}2", v) for c, v in zip("ABCD", ["B1", "Bomb", "bomb@example.com", "ENG"], strict=True)) + "</row>"
 
 # values at A1 and at the very last cell of the grid: the reader's rectangle is 2^34 cells
 CORNER_BOMB = sheet(HEADER_ROW + DATA_ROW + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',

@@ -845,7 +845,7 @@ class DepartmentImporter(Importer):
 
     def validate_across(self) -> None:
         # parents: in the file or already saved
-        for code, rec in self.records.items():
+        for rec in self.records.values():
             parent = rec["parent"]
             if parent and parent not in self.records and parent not in self.existing:
                 self.error(rec["row"], "parent_code", parent,
