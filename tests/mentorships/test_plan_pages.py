@@ -264,3 +264,21 @@ def test_the_plan_page_reads_in_a_fixed_number_of_queries(client, active_pair):
     with CaptureQueriesContext(connection) as large:
         assert "G5" in c.get(url(p)).content.decode()
     assert len(large) == len(small)
+
+
+def test_a_version_page_shows_what_changed_since_the_version_before(client, active_pair):
+    p = active_pair
+    with_draft(p)
+    for who in (p.mentor, p.mentee):
+        ps.plan_confirm(mentorship=p.mentorship, actor=actor_of(who))
+    goals = [{"title": "Lead the stand-up", "competency": p.competencies[0].code, "target_level": 4,
+              "milestones": [{"title": "Watch three stand-ups", "due_on": day(-2)},
+                             {"title": "Lead two stand-ups", "due_on": day(12)}]}]
+    ps.plan_draft_save(mentorship=p.mentorship, actor=actor_of(p.mentor), goals=goals)
+    for who in (p.mentor, p.mentee):
+        ps.plan_confirm(mentorship=p.mentorship, actor=actor_of(who))
+    page = as_(client, p.line_manager).get(url(p, "versions/2/")).content.decode()
+    assert "What changed since version 1" in page
+    assert '<span class="diff-removed">− ' in page and "Lead one stand-up" in page
+    assert '<span class="diff-added">+ ' in page and "Lead two stand-ups" in page
+    assert "What changed" not in client.get(url(p, "versions/1/")).content.decode()

@@ -9,11 +9,13 @@ a fixed number of queries, whatever its size.
 from __future__ import annotations
 
 import datetime
+import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tandem.core import authz
 from tandem.core.errors import NotFound
@@ -168,6 +170,26 @@ def version_goals(*, version: PlanVersion) -> list[dict[str, Any]]:
     goals = version.content.get("goals", [])
     names = {c.code: c.tr("name") for c in Competency.objects.filter(code__in={g["competency"] for g in goals})}
     return [{**g, "competency_name": names.get(g["competency"], g["competency"])} for g in goals]
+
+
+def version_changes(*, mentorship: Mentorship, version: PlanVersion) -> list[tuple[str, str]]:
+    """What changed from the version before (``("added" | "removed" | "same", line)``); empty for
+    the first version."""
+    before = plan_versions(mentorship=mentorship).filter(number=version.number - 1).first()
+    if before is None:
+        return []
+
+    def lines(v: PlanVersion) -> list[str]:
+        out = []
+        for g in version_goals(version=v):
+            out.append(_("Goal: %(title)s (%(competency)s, target level %(level)s)") % {
+                "title": g["title"], "competency": g["competency_name"], "level": g["target_level"]})
+            out.extend("    " + _("%(title)s, due %(due)s") % {"title": ms["title"], "due": ms["due_on"]}
+                       for ms in g["milestones"])
+        return out
+
+    return [({"+": "added", "-": "removed"}.get(line[0], "same"), line[2:])
+            for line in difflib.ndiff(lines(before), lines(version)) if not line.startswith("?")]
 
 
 def milestone_for(actor: authz.Actor, milestone_id: int) -> GoalMilestone:

@@ -195,7 +195,8 @@ def version(request: HttpRequest, mentorship_id: int, number: int) -> HttpRespon
         raise NotFound()
     v = plan_selectors.plan_version(mentorship=m, number=number)
     return render(request, "mentorships/plan_version.html", {
-        "m": m, "v": v, "goals": plan_selectors.version_goals(version=v)})
+        "m": m, "v": v, "goals": plan_selectors.version_goals(version=v),
+        "changes": plan_selectors.version_changes(mentorship=m, version=v)})
 
 
 # -- the mentor's draft editor ---------------------------------------------------------------
