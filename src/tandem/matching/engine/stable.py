@@ -12,7 +12,6 @@ Ranks in this module are 0-based positions in a list (0 = first choice).
 
 from __future__ import annotations
 
-import bisect
 import itertools
 from collections.abc import Sequence
 from typing import Any
@@ -20,16 +19,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from tandem.matching.engine import _stable_kernels as _kernels
 from tandem.matching.engine._validate import as_capacities
 
 __all__ = ["blocking_pairs", "explain_applicant", "stable_match", "stable_match_reviewer_optimal"]
 
 Prefs = Sequence[Sequence[int]]
 
-#: Reviewer blocks for the rank lookup table hold at most this many entries.
-_TABLE_ENTRIES = 1 << 23
-#: Below this many free applicants, deferred acceptance finishes sequentially.
-_SEQUENTIAL_TAIL = 64
 _LIST_TYPES = frozenset({list, tuple, np.ndarray})
 _DENSE_DUP_LIMIT = 1 << 24  # a bincount over lists x items up to 16M entries (128 MiB) beats a sort
 
@@ -47,11 +43,44 @@ class _Instance:
     def __init__(self, applicant_prefs: Prefs, reviewer_prefs: Prefs, capacities: ArrayLike):
         self.m = _count(applicant_prefs, "applicant_prefs")
         self.n = _count(reviewer_prefs, "reviewer_prefs")
-        self.a_ptr, self.a_flat = _as_prefs(applicant_prefs, "applicant_prefs", "reviewer", self.n)
-        self.r_ptr, self.r_flat = _as_prefs(reviewer_prefs, "reviewer_prefs", "applicant", self.m)
+        a = _fast_prefs(applicant_prefs, self.n)
+        if a is None:  # something odd: the exact checks name it (or accept it)
+            a = _as_prefs(applicant_prefs, "applicant_prefs", "reviewer", self.n)
+        self.a_ptr, self.a_flat = a
+        r = _fast_prefs(reviewer_prefs, self.m)
+        if r is None:
+            r = _as_prefs(reviewer_prefs, "reviewer_prefs", "applicant", self.m)
+        self.r_ptr, self.r_flat = r
         self.cap = as_capacities(capacities, self.n, "capacities", of="reviewers")
         self.a_owner = np.repeat(np.arange(self.m, dtype=np.int64), np.diff(self.a_ptr))
-        self.arank = _reviewer_ranks(self)
+        self.arank = _kernels.reviewer_ranks(self.a_ptr, self.a_flat, self.r_ptr, self.r_flat, self.m)
+
+
+_INT_TYPES = frozenset({int, np.int64, np.int32, np.int16, np.int8, np.uint8, np.uint16, np.uint32})
+
+
+def _fast_prefs(prefs: Any, n_other: int) -> tuple[NDArray[np.int64], NDArray[np.int64]] | None:
+    """CSR ``(ptr, flat)`` of well-formed lists (lists/tuples/arrays of in-range, distinct
+    integers), or ``None`` for anything else (the caller then runs :func:`_as_prefs`,
+    which raises the precise error)."""
+    if isinstance(prefs, (str, bytes, dict, set)) or not hasattr(prefs, "__len__"):
+        return None
+    if not set(map(type, prefs)) <= _LIST_TYPES:
+        return None
+    k_lists = len(prefs)
+    lens = np.fromiter(map(len, prefs), dtype=np.int64, count=k_lists)
+    ptr = np.zeros(k_lists + 1, dtype=np.int64)
+    np.cumsum(lens, out=ptr[1:])
+    flat_list = list(itertools.chain.from_iterable(prefs))
+    if not set(map(type, flat_list)) <= _INT_TYPES:
+        return None
+    try:
+        flat = np.array(flat_list, dtype=np.int64)
+    except OverflowError:
+        return None
+    if flat.shape != (int(ptr[-1]),) or _kernels.check_lists(ptr, flat, n_other) >= 0:
+        return None
+    return ptr, flat
 
 
 def _count(prefs: Any, name: str) -> int:
@@ -107,36 +136,6 @@ def _as_prefs(
     return ptr, flat
 
 
-def _reviewer_ranks(inst: _Instance) -> NDArray[np.int64]:
-    """For every applicant-list entry, the reviewer's rank of that applicant (-1: unlisted).
-
-    Reviewers are processed in blocks; each block gets a dense (reviewers x
-    applicants) int32 table that is filled from the reviewer lists, read at
-    the applicant entries, and cleared again.
-    """
-    m, n = inst.m, inst.n
-    arank = np.full(inst.a_flat.size, -1, dtype=np.int64)
-    if arank.size == 0 or m == 0:
-        return arank
-    rdt = np.uint16 if n <= 1 << 16 else np.int64
-    order = np.argsort(inst.a_flat.astype(rdt), kind="stable")
-    a_by_r = np.searchsorted(inst.a_flat[order], np.arange(n + 1))
-    r_lens = np.diff(inst.r_ptr)
-    r_pos = np.arange(inst.r_flat.size, dtype=np.int64) - np.repeat(inst.r_ptr[:-1], r_lens)
-    block = max(1, _TABLE_ENTRIES // m)
-    table = np.full(min(block, n) * m, -1, dtype=np.int32)
-    for r0 in range(0, n, block):
-        r1 = min(n, r0 + block)
-        lo, hi = inst.r_ptr[r0], inst.r_ptr[r1]
-        rr = np.repeat(np.arange(r0, r1, dtype=np.int64) - r0, r_lens[r0:r1])
-        idx = rr * m + inst.r_flat[lo:hi]
-        table[idx] = r_pos[lo:hi]
-        e = order[a_by_r[r0] : a_by_r[r1]]
-        arank[e] = table[(inst.a_flat[e] - r0) * m + inst.a_owner[e]]
-        table[idx] = -1
-    return arank
-
-
 def stable_match(applicant_prefs: Prefs, reviewer_prefs: Prefs, capacities: ArrayLike) -> list[int]:
     r"""Applicant-optimal stable matching (applicant-proposing deferred acceptance).
 
@@ -148,16 +147,16 @@ def stable_match(applicant_prefs: Prefs, reviewer_prefs: Prefs, capacities: Arra
     stable matching that every applicant weakly prefers to every other stable
     matching (Gale & Shapley 1962; Roth 1984 for capacities).
 
-    The proposals are processed in *parallel rounds*: every free applicant
-    proposes to its next choice at once, and each reviewer keeps the best
-    :math:`c_r` of (held + new) via one sort of composite keys
-    ``reviewer * W + rank``.  The outcome of deferred acceptance does not depend
-    on the order in which proposals are made (McVitie & Wilson 1970, "Stable
-    marriage assignment for unequal sets", BIT 10; Dubins & Freedman 1981),
-    so this yields exactly the applicant-optimal matching.  Each reviewer's
-    rank of each proposer is precomputed once (blocked dense lookup table),
-    and proposals that cannot beat a full reviewer's worst held applicant are
-    rejected without sorting.
+    The proposals run one at a time in a compiled loop (numba): each
+    reviewer holds the ranks of its tentative applicants in a max-heap of
+    size :math:`\min(c_r, |\text{list}_r|)`, so a proposal is accepted into
+    a free seat, replaces the worst held applicant (who proposes next), or is
+    rejected, in :math:`O(\log c_r)`.  Each reviewer's rank of each proposer
+    is computed once, in one pass over the lists.  The outcome does not
+    depend on the order of proposals (McVitie & Wilson 1970; Dubins &
+    Freedman 1981).  Well-formed input (lists of distinct in-range ints) is
+    validated by a compiled pass; anything else goes through the exact
+    checks that name the offending list and position.
 
     Parameters
     ----------
@@ -186,113 +185,11 @@ def stable_match(applicant_prefs: Prefs, reviewer_prefs: Prefs, capacities: Arra
     [1, -1, 0]
     """
     inst = _Instance(applicant_prefs, reviewer_prefs, capacities)
-    result: list[int] = _deferred_acceptance(inst).tolist()
+    match = _kernels.deferred_acceptance(
+        inst.a_ptr, inst.a_flat, inst.arank, inst.r_ptr, inst.r_flat, inst.cap
+    )
+    result: list[int] = match.tolist()
     return result
-
-
-def _deferred_acceptance(inst: _Instance) -> NDArray[np.int64]:
-    m, n = inst.m, inst.n
-    match = np.full(m, -1, dtype=np.int64)
-    # keep only acceptable entries (listed by the reviewer, reviewer has seats)
-    keep = (inst.arank >= 0) & (inst.cap[inst.a_flat] > 0) if n else inst.arank >= 0
-    f_r = inst.a_flat[keep]
-    f_rank = inst.arank[keep]
-    f_end = np.zeros(m + 1, dtype=np.int64)
-    np.cumsum(np.bincount(inst.a_owner[keep], minlength=m), out=f_end[1:])
-    ptr = f_end[:-1].copy()
-    end = f_end[1:]
-    r_lens = np.diff(inst.r_ptr)
-    capeff = np.minimum(inst.cap, r_lens)
-    sentinel = int(r_lens.max()) if n else 0
-    W = sentinel + 1
-    s_ptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(capeff, out=s_ptr[1:])
-    slots = np.full(int(s_ptr[-1]), sentinel, dtype=np.int64)
-    worst = np.full(n, sentinel, dtype=np.int64)  # worst held rank if full, else sentinel
-    free = np.flatnonzero(ptr < end)
-    while free.size:
-        p = ptr[free]
-        r = f_r[p]
-        rk = f_rank[p]
-        ok = rk < worst[r]
-        rejected = free[~ok]
-        if ok.any():
-            r, rk = r[ok], rk[ok]
-            R, cnt = np.unique(r, return_counts=True)
-            lens = capeff[R]
-            tot = int(lens.sum())
-            gstart = np.cumsum(lens) - lens
-            sidx = np.repeat(s_ptr[R] - gstart, lens) + np.arange(tot)
-            keys = np.concatenate([np.repeat(R, lens) * W + slots[sidx], r * W + rk])
-            keys.sort()
-            size = lens + cnt
-            kstart = np.cumsum(size) - size
-            kidx = np.repeat(kstart - gstart, lens) + np.arange(tot)
-            kept = keys[kidx] - np.repeat(R, lens) * W
-            slots[sidx] = kept
-            worst[R] = slots[s_ptr[R + 1] - 1]
-            out = np.ones(keys.size, dtype=bool)
-            out[kidx] = False
-            out_keys = keys[out]
-            orr, ork = np.divmod(out_keys, W)
-            real = ork < sentinel
-            displaced = inst.r_flat[inst.r_ptr[orr[real]] + ork[real]]
-            rejected = np.concatenate([rejected, displaced])
-        ptr[rejected] += 1
-        free = rejected[ptr[rejected] < end[rejected]]
-        if 0 < free.size <= _SEQUENTIAL_TAIL:
-            # a long tail of tiny rounds costs more in NumPy call overhead than a
-            # plain sequential finish (same result: proposal order is irrelevant)
-            slots = _sequential_finish(free, ptr, end, f_r, f_rank, slots, s_ptr, capeff, sentinel, inst)
-            break
-    owner = np.repeat(np.arange(n, dtype=np.int64), capeff)
-    held = slots < sentinel
-    match[inst.r_flat[inst.r_ptr[owner[held]] + slots[held]]] = owner[held]
-    return match
-
-
-def _sequential_finish(
-    free: NDArray[np.int64],
-    ptr: NDArray[np.int64],
-    end: NDArray[np.int64],
-    f_r: NDArray[np.int64],
-    f_rank: NDArray[np.int64],
-    slots: NDArray[np.int64],
-    s_ptr: NDArray[np.int64],
-    capeff: NDArray[np.int64],
-    sentinel: int,
-    inst: _Instance,
-) -> NDArray[np.int64]:
-    """Finish deferred acceptance one proposal at a time; returns the new slot array."""
-    held: dict[int, list[int]] = {}
-    stack = free.tolist()
-    pos = ptr.copy()
-    while stack:
-        a = stack.pop()
-        p, e = int(pos[a]), int(end[a])
-        while p < e:
-            r, rk = int(f_r[p]), int(f_rank[p])
-            h = held.get(r)
-            if h is None:
-                lo, hi = int(s_ptr[r]), int(s_ptr[r + 1])
-                h = held[r] = [x for x in slots[lo:hi].tolist() if x < sentinel]
-            if len(h) < capeff[r]:
-                bisect.insort(h, rk)
-                break
-            if rk < h[-1]:
-                bisect.insort(h, rk)
-                out = h.pop()
-                b = int(inst.r_flat[inst.r_ptr[r] + out])
-                pos[b] += 1
-                stack.append(b)
-                break
-            p += 1
-        pos[a] = p
-    out_slots = slots.copy()
-    for r, h in held.items():
-        lo = int(s_ptr[r])
-        out_slots[lo : lo + int(capeff[r])] = h + [sentinel] * (int(capeff[r]) - len(h))
-    return out_slots
 
 
 def stable_match_reviewer_optimal(
