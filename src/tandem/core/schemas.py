@@ -6,7 +6,8 @@ Use them in place of ``int``, ``date``, ``datetime`` and ``str`` in API input sc
   :data:`DbId` fits a ``bigint`` primary key. A value beyond is a 422 naming the field, not a
   database error (PostgreSQL: "integer out of range"; SQLite: "datatype mismatch").
 - :data:`StrictDbInt` for integers in JSON bodies: also refuses ``true`` / ``false`` (pydantic's
-  lax mode would read ``true`` as 1) and numbers sent as strings.
+  lax mode would read ``true`` as 1) and numbers sent as strings. :data:`StrictInt` for one that
+  states its own range with ``Field(ge=…, le=…)`` (a bounded alias would override that range).
 - :data:`SaneDate` / :data:`SaneDateTime`: within ``validators.DATE_MIN`` .. ``DATE_MAX``.
 - :data:`SingleLine` (names, titles: no line breaks or other control characters) and
   :data:`MultiLine` (notes: line breaks allowed, other control characters not).
@@ -25,7 +26,7 @@ from ninja.pagination import PageNumberPagination as _NinjaPageNumberPagination
 from pydantic import AfterValidator, Strict
 
 from tandem.core import validators
-from tandem.core.validators import DB_BIGINT_MAX, DB_INT_MAX
+from tandem.core.validators import DB_BIGINT_MAX, DB_INT_MAX, DB_SMALLINT_MAX  # noqa: F401
 
 
 def _checked(problem):
@@ -38,6 +39,9 @@ def _checked(problem):
     return check
 
 
+# A field with its own bounds (``level: StrictInt = Field(..., ge=1, le=5)``) takes plain StrictInt:
+# the bounds carried by a type alias below win over those given to ``Field(...)`` (pydantic).
+StrictInt = Annotated[int, Strict()]
 DbInt = Annotated[int, Field(ge=0, le=DB_INT_MAX)]
 StrictDbInt = Annotated[int, Strict(), Field(ge=0, le=DB_INT_MAX)]
 DbId = Annotated[int, Field(ge=1, le=DB_BIGINT_MAX)]
