@@ -11,7 +11,7 @@ from ninja.responses import Status
 
 from tandem.core import authz
 from tandem.core.errors import Forbidden, NotFound, ValidationFailed
-from tandem.core.schemas import MultiLine, PageNumberPagination, SaneDate, StrictDbInt
+from tandem.core.schemas import MultiLine, PageNumberPagination, SaneDate, StrictInt
 from tandem.people import selectors, services
 from tandem.people.models import Competency, Department, JobProfile, Person, Topic
 
@@ -105,7 +105,7 @@ class CompetencyRowOut(Schema):
 
 class RatingIn(Schema):
     competency: str = Field(..., description="Competency code")
-    level: StrictDbInt = Field(..., ge=1, le=5)
+    level: StrictInt = Field(..., ge=1, le=5)
     source: str = Field(..., description="self, manager, mentor or assessment")
     rated_on: SaneDate | None = None
     note: MultiLine = Field("", max_length=500)
