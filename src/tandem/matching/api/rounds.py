@@ -8,7 +8,7 @@ from ninja.responses import Status
 
 from tandem.core import authz
 from tandem.core.errors import Forbidden, NotFound, ValidationFailed
-from tandem.core.schemas import SaneDateTime, SingleLine, StrictDbInt
+from tandem.core.schemas import DB_SMALLINT_MAX, SaneDateTime, SingleLine, StrictInt
 from tandem.matching.flows import rounds as flow
 from tandem.matching.models import SelectionRound
 from tandem.people.models import Department, Person
@@ -19,7 +19,7 @@ router = Router(tags=["matching: rounds"])
 
 class SeatIn(Schema):
     department: str = Field(..., description="department code")
-    seats: StrictDbInt = Field(..., ge=1)
+    seats: StrictInt = Field(..., ge=1, le=DB_SMALLINT_MAX)
 
 
 class RoundIn(Schema):
