@@ -282,3 +282,23 @@ def test_a_version_page_shows_what_changed_since_the_version_before(client, acti
     assert '<span class="diff-removed">− ' in page and "Lead one stand-up" in page
     assert '<span class="diff-added">+ ' in page and "Lead two stand-ups" in page
     assert "What changed" not in client.get(url(p, "versions/1/")).content.decode()
+
+
+def test_before_the_mentorship_is_active_the_mentor_never_sees_the_mentees_gaps(client, make_pair):
+    # source 002: a mentor's view of the mentee's competency model starts when the mentorship is active
+    p = make_pair(S.AGREEMENT)
+    c = as_(client, p.mentor)
+    body = c.get(f"/api/mentorships/{p.mentorship.pk}/needs").json()
+    assert body["competencies"] == [] and body["submitted_at"] is None  # no suggestion from the gaps
+    with_draft(p)
+    page = c.get(url(p, "edit/")).content.decode()
+    assert "Lead the stand-up" in page and "gap 3" not in page
+    assert "gap 3" not in c.get(url(p, "needs/")).content.decode()
+    # the mentee sees their own gaps; once active, the mentor does too
+    assert "gap 3" in as_(client, p.mentee).get(url(p, "needs/")).content.decode()
+
+
+def test_once_active_the_mentor_drafts_with_the_mentees_gaps_in_view(client, active_pair):
+    p = active_pair
+    with_draft(p)
+    assert "gap 3 (now 2, target 5)" in as_(client, p.mentor).get(url(p, "edit/")).content.decode()

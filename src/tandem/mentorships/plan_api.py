@@ -182,7 +182,7 @@ def _view(actor: authz.Actor, mentorship_id: DbId) -> dict[str, Any]:
 def needs_get(request: HttpRequest, mentorship_id: DbId):
     actor = authz.actor_for(request.user)
     m = selectors.mentorship_for(actor, mentorship_id, rule=authz.can_view_mentorship_private)
-    return plan_selectors.needs_initial(mentorship=m)
+    return plan_selectors.needs_initial(mentorship=m, suggest="mentee" in authz.mentorship_roles(actor, m))
 
 
 @router.put("/mentorships/{mentorship_id}/needs", response=NeedsOut,

@@ -240,10 +240,12 @@ class CompetencyChoice:
     gap: int | None
 
 
-def needs_competency_choices(*, mentorship: Mentorship) -> list[CompetencyChoice]:
+def needs_competency_choices(*, mentorship: Mentorship, with_gaps: bool = True) -> list[CompetencyChoice]:
     """Every competency, the mentee's largest gaps first (then the rest of their profile, then
-    the framework by name), with target and current level where known."""
-    rows = {r.competency.pk: r for r in person_competencies(person=mentorship.mentee)}
+    the framework by name), with target and current level where known. ``with_gaps=False`` (for
+    someone who may not see the mentee's competencies, e.g. a mentor before the mentorship is
+    active): the framework by name, no levels."""
+    rows = {r.competency.pk: r for r in person_competencies(person=mentorship.mentee)} if with_gaps else {}
     choices = [CompetencyChoice(competency=c, target=rows[c.pk].target if c.pk in rows else None,
                                 current=rows[c.pk].current if c.pk in rows else None,
                                 gap=rows[c.pk].gap if c.pk in rows else None)
@@ -258,15 +260,18 @@ def largest_gap_codes(*, mentorship: Mentorship, limit: int = PRESELECT_GAPS) ->
     return [r.competency.code for r in rows[:limit]]
 
 
-def needs_initial(*, mentorship: Mentorship) -> dict[str, Any]:
+def needs_initial(*, mentorship: Mentorship, suggest: bool = True) -> dict[str, Any]:
     """What the needs form shows: what the mentee submitted, or, the first time, their largest
-    gaps and the topics they want to learn."""
+    gaps and the topics they want to learn (``suggest``: for the mentee only; anyone else sees
+    an empty form until the mentee submits it)."""
     plan = plan_of(mentorship=mentorship)
     needs = NeedsForm.objects.filter(plan=plan).first() if plan else None
     if needs is not None and needs.submitted_at is not None:
         return {"competencies": sorted(needs.competencies.values_list("code", flat=True)),
                 "topics": sorted(needs.topics.values_list("code", flat=True)),
                 "preferred_style": needs.preferred_style, "text": needs.text, "submitted_at": needs.submitted_at}
+    if not suggest:
+        return {"competencies": [], "topics": [], "preferred_style": "", "text": "", "submitted_at": None}
     topics = (PersonTopic.objects.filter(person=mentorship.mentee, interest=TopicInterest.WANT_TO_LEARN)
               .values_list("topic__code", flat=True))
     return {"competencies": largest_gap_codes(mentorship=mentorship), "topics": sorted(topics),

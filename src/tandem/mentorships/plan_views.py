@@ -85,8 +85,9 @@ def needs(request: HttpRequest, mentorship_id: int) -> HttpResponse:
     actor = authz.actor_for(request.user)
     m = selectors.mentorship_for(actor, mentorship_id, rule=authz.can_view_mentorship_private)
     can_edit = authz.can_submit_needs(actor, m)
-    initial = plan_selectors.needs_initial(mentorship=m)
-    choices = plan_selectors.needs_competency_choices(mentorship=m)
+    initial = plan_selectors.needs_initial(mentorship=m, suggest="mentee" in authz.mentorship_roles(actor, m))
+    choices = plan_selectors.needs_competency_choices(mentorship=m,
+                                                      with_gaps=authz.can_view_competencies(actor, m.mentee))
     kwargs = {"competency_choices": competency_options(choices),
               "topic_choices": [(t.code, t.tr("name")) for t in topic_list()]}
     form = NeedsInputForm(initial=initial, **kwargs)
@@ -202,10 +203,10 @@ def version(request: HttpRequest, mentorship_id: int, number: int) -> HttpRespon
 # -- the mentor's draft editor ---------------------------------------------------------------
 
 
-def _editor_context(m: Mentorship, bound: dict[str, Any] | None = None) -> dict[str, Any]:
+def _editor_context(actor: authz.Actor, m: Mentorship, bound: dict[str, Any] | None = None) -> dict[str, Any]:
     bound = bound or {}
     view = plan_selectors.plan_view(mentorship=m, private=True)
-    options = competency_options(plan_selectors.needs_competency_choices(mentorship=m))
+    options = _options(actor, m)
     term = plan_services.plan_term(m)
     rows = []
     for line in view.goals:
@@ -240,8 +241,8 @@ def _editor_or_403(request: HttpRequest, mentorship_id: int) -> tuple[authz.Acto
 
 @login_required
 def edit(request: HttpRequest, mentorship_id: int) -> HttpResponse:
-    _actor, m = _editor_or_403(request, mentorship_id)
-    return render(request, "mentorships/plan_edit.html", _editor_context(m))
+    actor, m = _editor_or_403(request, mentorship_id)
+    return render(request, "mentorships/plan_edit.html", _editor_context(actor, m))
 
 
 def _save(request: HttpRequest, actor: authz.Actor, m: Mentorship, goals: list[dict[str, Any]], *, key: str,
@@ -261,7 +262,7 @@ def _save(request: HttpRequest, actor: authz.Actor, m: Mentorship, goals: list[d
             local = fields.get(local, local) if local else None
             for msg in msgs:
                 form.add_error(local if local in form.fields else None, msg)
-        return render(request, "mentorships/plan_edit.html", _editor_context(m, {key: form}), status=422)
+        return render(request, "mentorships/plan_edit.html", _editor_context(actor, m, {key: form}), status=422)
     except ApplicationError as exc:
         _refused(request, exc)
         return redirect(_edit_url(m, anchor))
@@ -269,12 +270,15 @@ def _save(request: HttpRequest, actor: authz.Actor, m: Mentorship, goals: list[d
     return redirect(_edit_url(m, anchor))
 
 
-def _invalid(request: HttpRequest, m: Mentorship, key: str, form: Any) -> HttpResponse:
-    return render(request, "mentorships/plan_edit.html", _editor_context(m, {key: form}), status=422)
+def _invalid(request: HttpRequest, actor: authz.Actor, m: Mentorship, key: str, form: Any) -> HttpResponse:
+    return render(request, "mentorships/plan_edit.html", _editor_context(actor, m, {key: form}), status=422)
 
 
-def _options(m: Mentorship) -> list[tuple[str, str]]:
-    return competency_options(plan_selectors.needs_competency_choices(mentorship=m))
+def _options(actor: authz.Actor, m: Mentorship) -> list[tuple[str, str]]:
+    """The competencies a goal can work on; with the mentee's gaps for whoever may see them (a
+    mentor once the mentorship is active, not while the agreement is still being signed)."""
+    return competency_options(plan_selectors.needs_competency_choices(
+        mentorship=m, with_gaps=authz.can_view_competencies(actor, m.mentee)))
 
 
 def _goal_index(goals: list[dict[str, Any]], goal_id: int) -> int:
@@ -285,9 +289,9 @@ def _goal_index(goals: list[dict[str, Any]], goal_id: int) -> int:
 @require_POST
 def goal_add(request: HttpRequest, mentorship_id: int) -> HttpResponse:
     actor, m = _editor_or_403(request, mentorship_id)
-    form = NewGoalForm(request.POST, prefix="new", competencies=_options(m), term=plan_services.plan_term(m))
+    form = NewGoalForm(request.POST, prefix="new", competencies=_options(actor, m), term=plan_services.plan_term(m))
     if not form.is_valid():
-        return _invalid(request, m, "new", form)
+        return _invalid(request, actor, m, "new", form)
     d = form.cleaned_data
     goals = plan_selectors.draft_of(mentorship=m)
     milestones = [{"title": d["milestone_title"], "due_on": d["due_on"]}] if d.get("milestone_title") else []
@@ -309,9 +313,9 @@ def goal_save(request: HttpRequest, mentorship_id: int, goal_id: int) -> HttpRes
         goals.pop(i)
         return _save(request, actor, m, goals, key=f"g{goal.pk}", form=None, prefix="", anchor="goals",
                      done=_("Goal removed, with its milestones."))
-    form = GoalForm(request.POST, prefix=f"g{goal.pk}", competencies=_options(m))
+    form = GoalForm(request.POST, prefix=f"g{goal.pk}", competencies=_options(actor, m))
     if not form.is_valid():
-        return _invalid(request, m, f"g{goal.pk}", form)
+        return _invalid(request, actor, m, f"g{goal.pk}", form)
     goals[i].update(title=form.cleaned_data["title"], competency=form.cleaned_data["competency"],
                     target_level=form.cleaned_data["target_level"])
     return _save(request, actor, m, goals, key=f"g{goal.pk}", form=form, prefix=f"goals.{i}", anchor=f"goal-{goal.pk}")
@@ -324,7 +328,7 @@ def milestone_add(request: HttpRequest, mentorship_id: int, goal_id: int) -> Htt
     goal = plan_selectors.goal_of(mentorship=m, goal_id=goal_id)
     form = MilestoneForm(request.POST, prefix=f"a{goal.pk}", term=plan_services.plan_term(m))
     if not form.is_valid():
-        return _invalid(request, m, f"a{goal.pk}", form)
+        return _invalid(request, actor, m, f"a{goal.pk}", form)
     goals = plan_selectors.draft_of(mentorship=m)
     i = _goal_index(goals, goal.pk)
     goals[i]["milestones"].append({"title": form.cleaned_data["title"], "due_on": form.cleaned_data["due_on"]})
@@ -348,7 +352,7 @@ def milestone_save(request: HttpRequest, mentorship_id: int, milestone_id: int) 
                      anchor=f"goal-{ms.goal_id}", done=_("Milestone removed."))
     form = MilestoneForm(request.POST, prefix=key, term=plan_services.plan_term(m))
     if not form.is_valid():
-        return _invalid(request, m, key, form)
+        return _invalid(request, actor, m, key, form)
     goals[i]["milestones"][j].update(title=form.cleaned_data["title"], due_on=form.cleaned_data["due_on"])
     return _save(request, actor, m, goals, key=key, form=form, prefix=f"goals.{i}.milestones.{j}",
                  anchor=f"ms-{ms.pk}")
