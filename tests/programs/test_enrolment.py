@@ -296,3 +296,11 @@ def test_a_mentee_cannot_change_eligibility_or_tick_through_the_api(client, make
                        content_type="application/json").status_code == 403
     milestone.refresh_from_db()
     assert milestone.done_at is None and not program.cadence_duties.exists()
+
+
+def test_the_program_page_summarises_the_eligibility_rules_for_its_manager(client, manager, program, org):
+    services.program_set_eligibility(program=program, departments=[org["eng"]], job_profiles=[org["grad"]],
+                                     hired_from=D(2026, 6, 1))
+    client.force_login(manager.user)
+    summary = client.get(f"/programs/{program.pk}/").content.decode()
+    assert 'id="eligibility-summary"' in summary and org["eng"].name in summary and org["grad"].title in summary

@@ -280,3 +280,13 @@ def by_codes(model, codes: list[str]) -> tuple[list, list[str]]:
     wanted = list(dict.fromkeys(codes))
     found = list(model.objects.filter(code__in=wanted))
     return found, sorted(set(wanted) - {row.code for row in found})
+
+
+def eligibility_summary(*, program: Program) -> dict[str, object]:
+    """The eligibility rules for display (empty values: the rule is not set)."""
+    return {
+        "departments": [str(d) for d in program.eligible_departments.order_by("path")],
+        "job_profiles": [str(j) for j in program.eligible_job_profiles.order_by("title")],
+        "languages": [str(lang) for lang in program.eligible_languages.order_by("name")],
+        "hired_from": program.eligible_hired_from, "hired_to": program.eligible_hired_to,
+    }

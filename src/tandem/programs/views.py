@@ -103,6 +103,7 @@ def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
         "enrolments": enrolments if (can_manage or actor.is_hr) else None,
         "role": role,
         "enrol_form": EnrolForm() if can_manage else None,
+        "eligibility": selectors.eligibility_summary(program=program) if can_manage else None,
         "counts": selectors.program_overview(owner=None).filter(pk=program.pk).first(),
         "statuses": ProgramStatus.choices,
     })
