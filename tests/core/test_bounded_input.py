@@ -61,12 +61,13 @@ def test_page_numbers_beyond_the_range_on_pages_show_the_last_page(hr_client):
         assert hr_client.get(url).status_code == 200, url
 
 
-def test_round_with_2_to_the_31_seats_is_a_422_and_no_round(manager_client, choose_program):
+@pytest.mark.parametrize("seats", [2**31, 2**15, 0])
+def test_round_with_seats_beyond_the_column_is_a_422_and_no_round(manager_client, choose_program, seats):
     program = choose_program["program"]
     code = DepartmentFactory().code
     response = manager_client.post(
         f"/api/programs/{program.pk}/rounds",
-        {"name": "R", "deadline": "2027-01-01T00:00:00Z", "seats": [{"department": code, "seats": 2**31}]},
+        {"name": "R", "deadline": "2027-01-01T00:00:00Z", "seats": [{"department": code, "seats": seats}]},
         content_type="application/json",
     )
     assert "seats.0.seats" in field_errors(response)
@@ -194,7 +195,8 @@ def test_single_line_rule(text, ok):
 def test_openapi_states_the_bounds(client):
     doc = client.get("/api/openapi.json").json()
     schemas = doc["components"]["schemas"]
-    assert schemas["SeatIn"]["properties"]["seats"]["maximum"] == 2**31 - 1
+    assert schemas["SeatIn"]["properties"]["seats"]["maximum"] == 2**15 - 1  # a smallint column
+    assert schemas["RatingIn"]["properties"]["level"]["maximum"] == 5
     assert "pattern" in schemas["RoundIn"]["properties"]["name"]
     page = next(p for p in doc["paths"]["/api/people"]["get"]["parameters"] if p["name"] == "page")
     assert page["schema"]["maximum"] == 2**31 - 1
