@@ -142,7 +142,7 @@ def test_progress_per_goal_counts_done_of_total_the_next_due_date_and_the_overdu
     # then
     first, second = view.goals
     assert (first.progress.done, first.progress.total, first.progress.percent) == (1, 3, 33)
-    assert first.progress.next_due_on == day(-5) and first.progress.overdue == 1
+    assert first.progress.next_due_on == day(40) and first.progress.overdue == 1  # the overdue one is not 'next'
     assert [ms.overdue for ms in first.milestones] == [True, False, False]
     assert (second.progress.done, second.progress.total, second.progress.next_due_on) == (0, 1, day(20))
     assert (view.progress.done, view.progress.total, view.progress.overdue) == (1, 4, 1)

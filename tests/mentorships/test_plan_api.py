@@ -60,7 +60,7 @@ def test_the_whole_loop_over_the_api_gives_version_1_then_version_2(client, acti
     assert needs["competencies"] == [c.code for c in p.competencies[:3]] and needs["submitted_at"] is None
     base, plan = ready_plan(client, p)
     assert plan["status"] == "review" and plan["goals"][0]["progress"] == {
-        "done": 0, "total": 2, "percent": 0, "next_due_on": day(-3), "overdue": 1}
+        "done": 0, "total": 2, "percent": 0, "next_due_on": day(14), "overdue": 1}
     # the mentee comments on a milestone, the mentor revises it
     ms = plan["goals"][0]["milestones"][1]
     r = api(as_(client, p.mentee), "post", f"{base}/plan/comments", {"text": "Twice?", "milestone_id": ms["id"]})

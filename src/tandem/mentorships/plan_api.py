@@ -54,7 +54,7 @@ class ProgressOut(Schema):
     done: int
     total: int
     percent: int
-    next_due_on: date | None
+    next_due_on: date | None = Field(None, description="The next open milestone not yet overdue")
     overdue: int
 
 

@@ -31,6 +31,9 @@ PRESELECT_GAPS = 3
 
 @dataclass
 class Progress:
+    """Milestones done of total; the next (not yet overdue) open milestone's due date; how many
+    open milestones are past their due date."""
+
     done: int
     total: int
     next_due_on: datetime.date | None
@@ -88,7 +91,7 @@ class PlanView:
 
 
 def _progress(lines: list[MilestoneLine]) -> Progress:
-    open_dates = [ms.milestone.due_on for ms in lines if not ms.done]
+    open_dates = [ms.milestone.due_on for ms in lines if not ms.done and not ms.overdue]  # upcoming only
     return Progress(done=sum(1 for ms in lines if ms.done), total=len(lines),
                     next_due_on=min(open_dates) if open_dates else None,
                     overdue=sum(1 for ms in lines if ms.overdue))
