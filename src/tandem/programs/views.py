@@ -272,7 +272,8 @@ def phase_delete(request: HttpRequest, program_id: int, phase_id: int) -> HttpRe
 def milestone_new(request: HttpRequest, program_id: int, phase_id: int) -> HttpResponse:
     _actor, program = _managed(request, program_id)
     phase = selectors.phase_in(program=program, phase_id=phase_id) or _404()
-    form = MilestoneForm(request.POST or None, program=program, initial={"phase": phase, "due_day": phase.start_day})
+    form = MilestoneForm(request.POST or None, program=program, initial={"due_day": phase.start_day})
+    del form.fields["phase"]  # it is added to this phase; moving it is an edit
     return _save(request, program, form, lambda: services.milestone_create(phase=phase, **form.service_args()),
                  title=_("New milestone in “%(phase)s”") % {"phase": phase}, success=_("Milestone added."))
 
