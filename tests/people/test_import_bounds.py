@@ -209,3 +209,11 @@ def test_control_characters_in_names_are_refused_line_breaks_in_bios_are_not(run
     ok = run_import(csv.replace(b"Bob\rBcc: x", b"Bob"), "people.csv")
     assert ok.status == ImportStatus.DONE, ok.errors
     assert Person.objects.get(employee_id="B1").bio == "line one\nline two"
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_hire_date_at_the_ends_of_the_calendar_is_refused(run_import, day):
+    csv = f"employee_id,full_name,email,department_code,hire_date\nB1,Bob,bob@example.com,ENG,{day}\n".encode()
+    job = run_import(csv, "people.csv")
+    assert [(e["row"], e["column"]) for e in job.errors] == [(2, "hire_date")]
+    assert "1900-01-01" in failed_with(job)

@@ -44,7 +44,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tandem.core.validators import multi_line_problem, single_line_problem
+from tandem.core.validators import date_problem, multi_line_problem, single_line_problem
 from tandem.people.models import (
     CommunicationStyle,
     Competency,
@@ -604,6 +604,15 @@ def whole_number(value: Any, low: int, high: int) -> int:
 
 
 def a_date(value: Any, *, excel: bool) -> date:
+    """A date cell, within the window every date must fall in (``validators.DATE_MIN`` ..
+    ``DATE_MAX``): 0001-01-01 or 9999-12-31 is a typo, not a hire date."""
+    day = _a_date(value, excel=excel)
+    if problem := date_problem(day):
+        raise CellError(problem)
+    return day
+
+
+def _a_date(value: Any, *, excel: bool) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
