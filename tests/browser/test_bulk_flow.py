@@ -27,7 +27,8 @@ def test_the_program_manager_previews_a_bulk_match_and_commits_it(page, sign_in)
     people = {}
     for name, level, role, dep in (("Ann Mentee", 1, "mentee", dep_a), ("Bob Mentee", 3, "mentee", dep_a),
                                    ("Xena Mentor", 5, "mentor", dep_b), ("Yuri Mentor", 4, "mentor", dep_b)):
-        p = PersonFactory(full_name=name, department=dep, job_profile=req.job_profile if role == "mentee" else None)
+        p = PersonFactory(full_name=name, department=dep, job_profile=req.job_profile if role == "mentee" else None,
+                          mentor_capacity=2 if role == "mentor" else 0)  # their limit across programs
         services.rating_record(person=p, competency=req.competency, level=level, source=RatingSource.MANAGER,
                                rated_by=None, rated_on=timezone.localdate())
         Enrolment.objects.create(program=program, person=p, role=role)
