@@ -140,3 +140,16 @@ def test_my_mentorships_lists_current_and_earlier_pairs(client, world):
     client.force_login(UserFactory())
     assert "not linked to a person" in client.get("/mentorships/").content.decode()
     assert m.pk
+
+
+def test_the_pairs_history_lists_every_step_in_order(client, world):
+    m = sign_all(world, to_agreement_stage(world))
+    client.force_login(world["manager"].user)
+    html = client.get(f"/mentorships/{m.pk}/").content.decode()
+    steps = ["Requested", "Requested → Introductory meeting", "Introductory meeting → Agreement to sign",
+             "Agreement version 1 drafted", "Signed agreement version 1 as Mentor",
+             "Signed agreement version 1 as Mentee", "Signed agreement version 1 as Mentee&#x27;s line manager",
+             "Agreement version 1 signed by every party", "Agreement to sign → Active"]
+    positions = [html.find(s) for s in steps]
+    assert all(p >= 0 for p in positions), list(zip(steps, positions))
+    assert positions[-1] > positions[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
@@ -91,6 +92,53 @@ def has_declined(*, program: Any, mentee: Person, mentor: Person) -> bool:
 
 def history(*, mentorship: Mentorship) -> QuerySet[Transition]:
     return mentorship.transitions.select_related("actor").order_by("at", "id")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of a pairing's history: a status change, an agreement version or signature, the
+    needs form, a confirmed plan version, a milestone done."""
+
+    at: Any
+    text: str
+    actor: Person | None = None
+    reason: str = ""
+    kind: str = "status"
+
+
+def timeline(*, mentorship: Mentorship) -> list[Step]:
+    """Every step of the pairing, oldest first, in a fixed number of queries."""
+    from django.utils.translation import gettext as _
+
+    from tandem.mentorships.plan_models import GoalMilestone, NeedsForm, PlanVersion
+    from tandem.programs.models import AgreementParty
+
+    steps: list[Step] = []
+    for t in history(mentorship=mentorship):
+        text = (_("%(from)s → %(to)s") % {"from": t.get_from_status_display(), "to": t.get_to_status_display()}
+                if t.from_status else t.get_to_status_display())
+        steps.append(Step(at=t.at, text=text, actor=t.actor, reason=t.reason))
+    for a in mentorship.agreements.select_related("created_by").prefetch_related("signatures__person"):
+        steps.append(Step(at=a.created_at, actor=a.created_by, kind="agreement",
+                          text=_("Agreement version %(n)s drafted") % {"n": a.version}))
+        for sig in a.signatures.all():
+            party = str(AgreementParty(sig.party).label) if sig.party in AgreementParty.values else sig.party
+            steps.append(Step(at=sig.signed_at, actor=sig.person, kind="agreement",
+                              text=_("Signed agreement version %(n)s as %(party)s") % {"n": a.version, "party": party}))
+        if a.fully_signed_at:
+            steps.append(Step(at=a.fully_signed_at, kind="agreement",
+                              text=_("Agreement version %(n)s signed by every party") % {"n": a.version}))
+    needs = NeedsForm.objects.filter(plan__mentorship=mentorship, submitted_at__isnull=False).first()
+    if needs is not None:
+        steps.append(Step(at=needs.submitted_at, actor=mentorship.mentee, kind="plan",
+                          text=_("Needs form sent to the mentor")))
+    for v in PlanVersion.objects.filter(plan__mentorship=mentorship):
+        steps.append(Step(at=v.confirmed_at, kind="plan", text=_("Plan version %(n)s confirmed by both") % {"n": v.number}))
+    for ms in GoalMilestone.objects.filter(goal__plan__mentorship=mentorship, done_at__isnull=False):
+        steps.append(Step(at=ms.done_at, actor=mentorship.mentee, kind="plan",
+                          text=_("Milestone done: %(title)s") % {"title": ms.title}))
+    steps.sort(key=lambda s: s.at)
+    return steps
 
 
 def agreement_versions(*, mentorship: Mentorship) -> QuerySet[Agreement]:

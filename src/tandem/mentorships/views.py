@@ -57,7 +57,7 @@ def mentorship_detail(request: HttpRequest, mentorship_id: int) -> HttpResponse:
     roles = set(authz.mentorship_roles(actor, m))
     agreement = services.agreement_latest(m)
     return render(request, "mentorships/detail.html", {
-        "m": m, "roles": roles, "history": selectors.history(mentorship=m),
+        "m": m, "roles": roles, "history": selectors.timeline(mentorship=m),
         "agreement": agreement, "agreement_in_force": selectors.agreement_in_force(mentorship=m),
         "pending_parties": _pending_parties(m, agreement),
         "next_statuses": lifecycle.next_statuses(m.status), "S": MentorshipStatus,
