@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.signals import got_request_exception
 from django.db import DataError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -83,6 +84,8 @@ def server_error(request: HttpRequest, exc: Exception):
             status=400,
         )
     logger.error("API error on %s", request.path, exc_info=exc)
+    # as Django's own handler does: error reporting (and the test client, which re-raises) hears of it
+    got_request_exception.send(sender=None, request=request)
     return api.create_response(request, {"code": "server_error", "message": str(
         _("Something went wrong on our side. Please try again later."))}, status=500)
 
