@@ -469,3 +469,38 @@ def can_view_audit(actor: Actor) -> bool:
 def can_handle_personal_data(actor: Actor, person: Person | None = None) -> bool:
     """Data-protection requests: export everything held on a person, anonymise a leaver (HR)."""
     return actor.is_hr
+
+
+# -- the coaching log (tandem.mentorships.log_*): sessions, messages, action items ---------------
+# The pair reads and writes the log while the mentorship is active and reads it after it ended; HR
+# and the program team see session dates, statuses and counts, never the texts; the line manager
+# and the department head see nothing of it.
+
+LOG_READABLE_STATUSES = ("active", "completed", "ended_early")
+
+
+def log_side(actor: Actor, mentorship: Any) -> str | None:
+    """"mentor" or "mentee": the actor's side of the pair, or None."""
+    roles = mentorship_roles(actor, mentorship)
+    return "mentor" if "mentor" in roles else "mentee" if "mentee" in roles else None
+
+
+def can_read_log(actor: Actor, mentorship: Any) -> bool:
+    """The whole log, texts included: the pair, from the start of the mentorship on."""
+    return log_side(actor, mentorship) is not None and mentorship.status in LOG_READABLE_STATUSES
+
+
+def can_write_log(actor: Actor, mentorship: Any) -> bool:
+    """Schedule sessions, post messages, add action items, leave feedback: the pair, while active."""
+    return log_side(actor, mentorship) is not None and mentorship.status == "active"
+
+
+def can_view_log_summary(actor: Actor, mentorship: Any) -> bool:
+    """Session dates, statuses and counts: the pair, HR and the program team (not the line manager)."""
+    return can_read_log(actor, mentorship) or "program_team" in mentorship_roles(actor, mentorship)
+
+
+def can_edit_action_item(actor: Actor, item: Any, mentorship: Any) -> bool:
+    """Only the owner edits or ticks their own item; the mentor never ticks the mentee's (source 002)."""
+    return (can_write_log(actor, mentorship) and actor.person is not None
+            and item.owner_id == actor.person.pk)

@@ -49,6 +49,16 @@ EVENTS = frozenset({
     "plan.commented",
     "plan.confirmed",
     "milestone.updated",
+    # the coaching log
+    "session.scheduled",
+    "session.rescheduled",         # the other side is told
+    "session.cancelled",
+    "session.held",
+    "session.feedback",
+    "message.posted",
+    "mention.created",             # @name in a message or a comment: person_id is told
+    "action_item.assigned",
+    "action_item.updated",
     # programs
     "program.created",
     "program.closed",

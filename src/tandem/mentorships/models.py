@@ -169,3 +169,14 @@ from tandem.mentorships.plan_models import (  # noqa: E402,F401  (Django finds t
     PlanStatus,
     PlanVersion,
 )
+
+from tandem.mentorships.log_models import (  # noqa: E402,F401  (Django finds the coaching log's models here)
+    ActionItem,
+    ActionItemComment,
+    ActionItemStatus,
+    Mention,
+    Message,
+    Session,
+    SessionFeedback,
+    SessionStatus,
+)
