@@ -77,6 +77,50 @@ def test_largest_gaps_counts_people_below_target():
     assert row["mean_gap"] == pytest.approx(2.5)
 
 
+def _rate(person, competency, level):
+    services.rating_record(person=person, competency=competency, level=level, source=RatingSource.MANAGER,
+                           rated_by=None, rated_on=timezone.localdate())
+
+
+def test_largest_gaps_uses_each_persons_own_job_profile_target():
+    """Two job profiles want different levels of one competency; people without a profile, with a
+    competency their profile does not ask for, or inactive, are not counted; departments narrow it."""
+    high = RequirementFactory(target_level=5)
+    comp = high.competency
+    low = RequirementFactory(competency=comp, target_level=3)
+    other = RequirementFactory(job_profile=low.job_profile, target_level=4)
+    inside, outside = DepartmentFactory(), DepartmentFactory()
+    a = PersonFactory(job_profile=high.job_profile, department=inside)  # gap 3
+    b = PersonFactory(job_profile=low.job_profile, department=outside)  # gap 1
+    c = PersonFactory(job_profile=low.job_profile, department=inside)  # at target: no gap
+    d = PersonFactory(job_profile=None, department=inside)  # no target
+    e = PersonFactory(job_profile=high.job_profile, department=inside, is_active=False)
+    for person, level in ((a, 2), (b, 2), (c, 3), (d, 1), (e, 1)):
+        _rate(person, comp, level)
+    _rate(b, other.competency, 1)  # gap 3 on the other competency
+    _rate(a, other.competency, 1)  # not asked of a's profile
+
+    rows = {r["competency"]: (r["people"], r["mean_gap"]) for r in selectors.largest_gaps()}
+    assert rows == {comp: (2, pytest.approx(2.0)), other.competency: (1, pytest.approx(3.0))}
+    assert [r["competency"] for r in selectors.largest_gaps()] == [comp, other.competency]
+    assert [r["competency"] for r in selectors.largest_gaps(limit=1)] == [comp]
+    (row,) = selectors.largest_gaps(paths=(inside.path,))
+    assert (row["competency"], row["people"], row["mean_gap"]) == (comp, 1, pytest.approx(3.0))
+
+
+def test_largest_gaps_is_one_grouped_join_not_a_subquery_per_level():
+    """At 150,000 current levels a target subquery per level took 3.5 s on every dashboard."""
+    req = RequirementFactory(target_level=4)
+    for level in (1, 2):
+        _rate(PersonFactory(job_profile=req.job_profile), req.competency, level)
+    with CaptureQueriesContext(connection) as ctx:
+        (row,) = selectors.largest_gaps()
+    assert row["people"] == 2
+    grouped = ctx[0]["sql"].upper()
+    assert grouped.count("SELECT") == 1 and "PEOPLE_JOBPROFILEREQUIREMENT" in grouped
+    assert len(ctx) == 2  # the grouped figures, then the competencies by id
+
+
 def test_directory_page_query_count_does_not_grow_with_people(client, hr_person):
     client.force_login(hr_person.user)
     for _ in range(5):

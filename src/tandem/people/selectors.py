@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from tandem.mentorships import selectors as mentorship_selectors
 from tandem.mentorships.models import OPEN_STATUSES, Mentorship
@@ -225,19 +225,22 @@ def people_without_mentor(*, paths: tuple[str, ...] = ()) -> QuerySet[Person]:
 
 
 def largest_gaps(*, paths: tuple[str, ...] = (), limit: int = 8) -> list[dict]:
-    """Competencies with the most people below their job profile's target, with the mean gap."""
-    target = JobProfileRequirement.objects.filter(
-        job_profile=OuterRef("person__job_profile"), competency=OuterRef("competency")
-    ).values("target_level")[:1]
+    """Competencies with the most people below their job profile's target, with the mean gap.
+
+    One grouped query over CurrentLevel joined to the requirement of the person's job profile
+    on (job profile, competency) -- not a target subquery per current level."""
     qs = CurrentLevel.objects.filter(person__is_active=True)
     if paths:
         qs = qs.filter(_under(paths, "person__department__path"))
     rows = (
-        qs.annotate(target=Subquery(target))
-        .filter(target__isnull=False, target__gt=F("level"))
+        qs.annotate(req=FilteredRelation(
+            "competency__requirements",
+            condition=Q(competency__requirements__job_profile=F("person__job_profile")),
+        ))
+        .filter(req__target_level__gt=F("level"))
         .values("competency_id")
-        .annotate(people=Count("id"), mean_gap=Avg(F("target") - F("level")))
-        .order_by("-people", "-mean_gap")[:limit]
+        .annotate(people=Count("id"), mean_gap=Avg(F("req__target_level") - F("level")))
+        .order_by("-people", "-mean_gap", "competency_id")[:limit]
     )
     rows = list(rows)
     comps = Competency.objects.in_bulk([r["competency_id"] for r in rows])

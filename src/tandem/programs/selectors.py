@@ -3,7 +3,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from tandem.mentorships.models import OPEN_STATUSES
@@ -20,15 +21,28 @@ from tandem.programs.models import (
 
 
 def program_overview(*, owner: Person | None) -> QuerySet[Program]:
-    """Programs not yet closed, with their enrolment and pairing figures (one query)."""
+    """Programs not yet closed, with their enrolment and pairing figures (one query).
+
+    Each figure is its own correlated subquery grouped on the program: counting distinct over
+    the enrolments and mentorships joins together multiplied the rows (enrolments x mentorships
+    per program: millions of intermediate rows for a handful of programs at company scale)."""
+    from tandem.mentorships.models import Mentorship
+    from tandem.programs.models import Enrolment
+
     qs = Program.objects.exclude(status=ProgramStatus.CLOSED).select_related("owner")
     if owner is not None:
         qs = qs.filter(owner=owner)
-    active = Q(enrolments__status=EnrolmentStatus.ACTIVE)
+
+    def _count(model, **filters):
+        sub = (model.objects.filter(program=OuterRef("pk"), **filters)
+               .order_by().values("program").annotate(n=Count("id")).values("n"))
+        return Coalesce(Subquery(sub, output_field=IntegerField()), 0)
+
+    active = {"status": EnrolmentStatus.ACTIVE}
     return qs.annotate(
-        mentors=Count("enrolments", filter=active & Q(enrolments__role=EnrolmentRole.MENTOR), distinct=True),
-        mentees=Count("enrolments", filter=active & Q(enrolments__role=EnrolmentRole.MENTEE), distinct=True),
-        pairs=Count("mentorships", filter=Q(mentorships__status__in=OPEN_STATUSES), distinct=True),
+        mentors=_count(Enrolment, role=EnrolmentRole.MENTOR, **active),
+        mentees=_count(Enrolment, role=EnrolmentRole.MENTEE, **active),
+        pairs=_count(Mentorship, status__in=OPEN_STATUSES),
     )
 
 
