@@ -185,6 +185,13 @@ def test_oversized_form_on_a_page_is_a_413_page(hr, settings):
     assert "text/html" in response["Content-Type"]
 
 
+def test_a_malformed_multipart_upload_is_a_json_400(hr):
+    client, _person = hr
+    response = client.generic("POST", "/api/imports", b"--x\r\nbroken", content_type="multipart/form-data; boundary=")
+    assert response.status_code == 400
+    assert response.json()["code"] in ("malformed_request", "bad_request")
+
+
 def test_server_error_in_the_api_is_json_in_the_error_format(hr, monkeypatch):
     from tandem.people import api as people_api
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import DataError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -170,6 +171,10 @@ class InputGuardMiddleware:
         except (TooManyFieldsSent, TooManyFilesSent):
             return error_response(request, ApplicationError(
                 _("The request has too many fields."), code="too_many_fields", status=400,
+            ))
+        except MultiPartParserError:
+            return error_response(request, ApplicationError(
+                _("The uploaded form could not be read."), code="malformed_request", status=400,
             ))
         if bad:
             return error_response(request, invalid_characters())
