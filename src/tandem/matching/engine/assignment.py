@@ -104,10 +104,9 @@ _AUC_COL_CAP = 0
 #: candidates are chosen by price, for inputs of at least ``_DENSE_MIN`` pairs.
 _DENSE_PHASES = 3
 _DENSE_MIN = 1 << 16
-#: Candidates per mentee chosen at the prices of the dense phases.
-_L_PRICED_DENSE = 12
-#: Mentors cached per mentee between full row scans in the dense phases.
-_DENSE_CACHE = 8
+#: Mentors cached per mentee between full row scans in the dense phases (they
+#: are also its candidates afterwards).
+_DENSE_CACHE = 12
 #: ... and at most this fraction of the score range.
 _EPS_RESTART_MAX = 1e-3
 #: Entries of the dense matrix converted per chunk when the input is not a
@@ -280,16 +279,16 @@ def optimal_assignment(
     new_r, new_c = _violations(S, A, colok, alpha, v, tol)
     for _ in range(10 * (m + n) + 10):
         # rows with a violation whose pairs were not all added (caps) are re-checked
-        viol_rows = np.unique(new_r)
+        viol_rows = _unique(new_r)
         if new_r.size:  # drop pairs already present (numerical noise only)
             fresh = ~np.isin(new_r * n + new_c, rows * n + cols)
             new_r, new_c = _cap_per_column(S, alpha, v, new_r[fresh], new_c[fresh], capm)
         if new_r.size == 0:
             return st.mate.copy()
-        key = np.unique(np.concatenate([rows * n + cols, new_r * n + new_c]))
+        key = _unique(np.concatenate([rows * n + cols, new_r * n + new_c]))
         rows, cols = key // n, key % n
         g = _Graph(m, n, rows, cols, S[rows, cols].astype(np.float64) + (C - smin))
-        bad_rows = np.unique(new_r)
+        bad_rows = _unique(new_r)
         rounds += 1
         if auction_left and (bad_rows.size > _REPAIR_MAX * m + 16 or rounds > _SSP_ROUNDS):
             auction_left = False
@@ -319,6 +318,17 @@ def optimal_assignment(
 # auction path
 
 
+def _unique(x: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Sorted distinct values (a sort; NumPy's hash-based ``unique`` is slower here)."""
+    y = np.sort(x)
+    if y.size == 0:
+        return y
+    keep = np.empty(y.size, dtype=np.bool_)
+    keep[0] = True
+    np.not_equal(y[1:], y[:-1], out=keep[1:])
+    return y[keep]
+
+
 def _solve_auction(
     S: NDArray[np.floating],
     A: NDArray[np.bool_] | None,
@@ -346,7 +356,10 @@ def _solve_auction(
     m, n = S.shape
     seats = int(capm.sum())
     mentees_bid = seats <= m
-    rows, cols = _complete(S, A, colok, capm, rows, cols, smin)
+    direct = S.dtype == np.float64 and S.flags.c_contiguous and (A is None or A.flags.c_contiguous)
+    dense_first = mentees_bid and _DENSE_PHASES > 0 and direct and m * n >= _DENSE_MIN
+    if not dense_first:  # (the dense phases end with a complete assignment of their own)
+        rows, cols = _complete(S, A, colok, capm, rows, cols, smin)
     sboff = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(capm, out=sboff[1:])
     if mentees_bid:
@@ -379,22 +392,23 @@ def _solve_auction(
     eps = all_eps
     jump = 4.0 * (C + D + 1.0)
     first_round = True
-    direct = S.dtype == np.float64 and S.flags.c_contiguous and (A is None or A.flags.c_contiguous)
-    if mentees_bid and _DENSE_PHASES and direct and m * n >= _DENSE_MIN:
+    if dense_first:
         # coarse phases on all pairs; their prices choose each mentee's candidates
         nd = min(_DENSE_PHASES, all_eps.size - 1)
         mb = np.ones((1, 1), dtype=np.bool_) if A is None else A
         Sd = cast("NDArray[np.float64]", S)
+        ck = np.full((m, _DENSE_CACHE), -1, dtype=np.int64)
         bids = _dense_auction_kernel(Sd, mb, A is not None, colok, smin, boff, hp, hh, spos,
                                      pmate, pi, dummy, -C, all_eps[:nd],
-                                     _BID_BUDGET * (m + n) * 4 + 10_000, jump, rootp,
-                                     np.full((m, _DENSE_CACHE), -1, dtype=np.int64))  # fmt: skip
+                                     _BID_BUDGET * (m + n) * 4 + 10_000, jump, rootp, ck)  # fmt: skip
         if bids < 0:
             return None
-        vr = np.where(colok, hp[np.minimum(boff[:n], boff[-1] - 1)], np.inf)
-        pr_r, pr_c = _violations(S, A, colok, np.zeros(m), vr, -np.inf, top=_L_PRICED_DENSE)
+        # each mentee's best mentors at its last full row scan (prices of these phases)
+        pr_r = np.repeat(np.arange(m, dtype=np.int64), _DENSE_CACHE)
+        pr_c = ck.ravel()
+        pr_r, pr_c = pr_r[pr_c >= 0], pr_c[pr_c >= 0]
         held = np.flatnonzero((pmate >= 0) & (pmate < n))
-        key = np.unique(np.concatenate([rows * n + cols, pr_r * n + pr_c, held * n + pmate[held]]))
+        key = _unique(np.concatenate([rows * n + cols, pr_r * n + pr_c, held * n + pmate[held]]))
         rows, cols = key // n, key % n
         eps = all_eps[nd:]
     for _ in range(10 * (m + n) + 10):
@@ -463,7 +477,7 @@ def _solve_auction(
         first_round = False
         if new_r.size == 0:
             return mate
-        key = np.unique(np.concatenate([rows * n + cols, new_r * n + new_c]))
+        key = _unique(np.concatenate([rows * n + cols, new_r * n + new_c]))
         rows, cols = key // n, key % n
         # scale again from the largest violation (a warm start at the final
         # epsilon would let the released bidders bid each other up in tiny steps)
@@ -512,7 +526,7 @@ def _complete(
         add_c.append(ac)
     if not add_r:
         return rows, cols
-    key = np.unique(np.concatenate([rows * n + cols] + [r * n + c for r, c in zip(add_r, add_c)]))
+    key = _unique(np.concatenate([rows * n + cols] + [r * n + c for r, c in zip(add_r, add_c)]))
     return key // n, key % n
 
 
@@ -646,7 +660,7 @@ def _initial_candidates(
     okr = rc >= 0
     cc = np.repeat(np.arange(n, dtype=np.int64), kcol)
     okc = hrow >= 0
-    key = np.unique(np.concatenate([rr[okr] * n + rc[okr], hrow[okc] * n + cc[okc]]))
+    key = _unique(np.concatenate([rr[okr] * n + rc[okr], hrow[okc] * n + cc[okc]]))
     return key // n, key % n, float(mnmx[0]), float(mnmx[1])
 
 
