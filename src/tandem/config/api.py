@@ -97,6 +97,8 @@ from tandem.matching.api.choose import router as choose_router  # noqa: E402
 from tandem.matching.api.rounds import router as rounds_router  # noqa: E402
 from tandem.mentorships.api import router as mentorships_router  # noqa: E402
 from tandem.mentorships.plan_api import router as plans_router  # noqa: E402
+from tandem.mentorships.log_api import router as log_router  # noqa: E402
+from tandem.notifications.api import router as notifications_router  # noqa: E402
 from tandem.people.api import router as people_router  # noqa: E402
 from tandem.people.api_import import router as import_router  # noqa: E402
 from tandem.programs.api import router as programs_router  # noqa: E402
@@ -108,6 +110,8 @@ api.add_router("/", programs_router)
 api.add_router("/", choose_router)
 api.add_router("/", mentorships_router)
 api.add_router("/", plans_router)
+api.add_router("/", log_router)
 api.add_router("/", bulk_router)
 api.add_router("/", rounds_router)
 api.add_router("/", audit_router)
+api.add_router("/", notifications_router)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("tandem.mentorships.urls")),
     path("programs/<int:program_id>/", include("tandem.matching.urls")),
     path("", include("tandem.audit.urls")),
+    path("", include("tandem.notifications.urls")),
     path("", include("tandem.web.urls")),
 ]
 

@@ -1,68 +1,325 @@
-"""Emails about a mentorship's steps and a round's results. Tasks take IDs and read through the other
-apps' selectors (notifications import no other app's models)."""
+"""Notifications: the in-app centre and e-mail, each in the recipient's language and time zone.
+
+Subscribers (``subscribers.py``) turn a domain event into :func:`notifications_for_event`, which
+creates one in-app notification per person concerned and queues an e-mail for those who receive
+that kind immediately; people on the daily digest get theirs from :func:`digests_send`. Tasks take
+IDs and read through the other apps' selectors (notifications import no other app's models)."""
 
 from __future__ import annotations
 
+import logging
+import zoneinfo
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from tandem.core.errors import NotFound, ValidationFailed
+from tandem.core.validators import DB_BIGINT_MAX
 from tandem.matching import selectors as matching_selectors
 from tandem.mentorships import selectors as mentorship_selectors
+from tandem.notifications import selectors
+from tandem.notifications.models import EmailMode, Notification, NotificationKind, NotificationPreference
+from tandem.notifications.texts import notification_text
 
-# event -> who hears about it
-RECIPIENTS = {
-    "requested": ("mentor",),
-    "accepted": ("mentee",),
-    "declined": ("mentee",),
-    "agreement": ("mentor", "mentee"),
-    "started": ("mentor", "mentee"),
-    "withdrawn": ("mentor", "mentee"),
-    "paired": ("mentor", "mentee"),
+log = logging.getLogger(__name__)
+K = NotificationKind
+
+# kinds whose e-mail uses the detailed mentorship templates (the request's note, the decline reason)
+MENTORSHIP_EMAIL = {
+    K.REQUESTED: "requested", K.ACCEPTED: "accepted", K.DECLINED: "declined", K.PAIRED: "paired",
+    K.AGREEMENT_STAGE: "agreement", K.STARTED: "started", K.CANCELLED: "withdrawn",
 }
 
+# domain event -> (kind, who hears about it). "pair": mentor and mentee; "other": the side of the pair
+# that did not act (both when someone else acted); "parties": the agreement's signers.
+EVENT_KINDS: dict[str, tuple[str, str]] = {
+    "mentorship.requested": (K.REQUESTED, "mentor"),
+    "mentorship.accepted": (K.ACCEPTED, "mentee"),
+    "mentorship.declined": (K.DECLINED, "mentee"),
+    "mentorship.intro_scheduled": (K.INTRO_SCHEDULED, "other"),
+    "mentorship.paired": (K.PAIRED, "pair"),
+    "mentorship.agreement_stage": (K.AGREEMENT_STAGE, "pair"),
+    "mentorship.started": (K.STARTED, "pair"),
+    "mentorship.completed": (K.COMPLETED, "other"),
+    "mentorship.ended_early": (K.ENDED_EARLY, "other"),
+    "mentorship.cancelled": (K.CANCELLED, "other"),
+    "agreement.updated": (K.AGREEMENT_UPDATED, "parties_but_actor"),
+    "agreement.fully_signed": (K.AGREEMENT_SIGNED, "parties"),
+    "needs.submitted": (K.NEEDS_SUBMITTED, "mentor"),
+    "plan.drafted": (K.PLAN_DRAFTED, "other"),
+    "plan.commented": (K.PLAN_COMMENTED, "other"),
+    "plan.confirmed": (K.PLAN_CONFIRMED, "other"),
+    "milestone.updated": (K.MILESTONE_UPDATED, "mentor_but_actor"),
+}
+# kinds that name who acted; the others name the recipient's counterpart in the pair
+ACTION_KINDS = {K.INTRO_SCHEDULED, K.NEEDS_SUBMITTED, K.PLAN_DRAFTED, K.PLAN_COMMENTED, K.PLAN_CONFIRMED,
+                K.MILESTONE_UPDATED}
 
-def mentorship_email_send(*, mentorship_id: int, event: str) -> int:
-    """Send the email for ``event`` to whoever it concerns; returns how many were sent."""
+
+# -- the recipient's language and time zone ---------------------------------------------------
+
+
+@contextmanager
+def recipient_locale(person: Any, pref: NotificationPreference | None = None) -> Iterator[None]:
+    """Render in ``person``'s language (their preference, else the site's) and time zone."""
+    if pref is None:
+        pref = selectors.preference_of(person=person)
+    try:
+        tz = zoneinfo.ZoneInfo(person.time_zone or settings.TIME_ZONE)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    with translation.override(pref.email_language), timezone.override(tz):
+        yield
+
+
+def _send(person: Any, template: str, ctx: dict[str, Any]) -> int:
+    subject = " ".join(render_to_string(f"notifications/{template}_subject.txt", ctx).split())
+    body = render_to_string(f"notifications/{template}_body.txt", ctx)
+    return send_mail(subject, body, None, [person.email], fail_silently=False)
+
+
+# -- creating notifications from an event -------------------------------------------------------
+
+
+def _url(kind: str, m: Any) -> str:
+    if kind == K.REQUESTED:
+        return f"/programs/{m.program_id}/requests/"
+    if kind == K.DECLINED:
+        return f"/programs/{m.program_id}/recommendations/"
+    if kind in (K.AGREEMENT_STAGE, K.AGREEMENT_UPDATED, K.AGREEMENT_SIGNED):
+        return reverse("mentorship_agreement", args=[m.pk])
+    if kind in (K.NEEDS_SUBMITTED, K.PLAN_DRAFTED, K.PLAN_COMMENTED, K.PLAN_CONFIRMED, K.MILESTONE_UPDATED):
+        return reverse("mentorship_plan", args=[m.pk])
+    return reverse("mentorship_detail", args=[m.pk])
+
+
+def _recipients(who: str, m: Any, actor_id: int | None, agreement_id: int | None) -> list[Any]:
+    pair = [m.mentor, m.mentee]
+    if who == "mentor":
+        people = [m.mentor]
+    elif who == "mentee":
+        people = [m.mentee]
+    elif who == "pair":
+        people = pair
+    elif who == "other":
+        people = [p for p in pair if p.pk != actor_id]
+    elif who == "mentor_but_actor":
+        people = [m.mentor] if m.mentor_id != actor_id else []
+    else:  # the agreement's parties
+        from tandem.mentorships.services import agreement_parties
+
+        holders = agreement_parties(m)
+        parties = None
+        if agreement_id is not None:
+            a = mentorship_selectors.agreement_versions(mentorship=m).filter(pk=agreement_id).first()
+            parties = a.parties if a is not None else None
+        people = [p for party, p in holders.items() if p is not None and (parties is None or party in parties)]
+        if who == "parties_but_actor":
+            people = [p for p in people if p.pk != actor_id]
+    seen: set[int] = set()
+    out = []
+    for p in people:
+        if p.pk not in seen and p.is_active:
+            seen.add(p.pk)
+            out.append(p)
+    return out
+
+
+def _params(kind: str, m: Any, person: Any, actor_id: int | None, payload: dict[str, Any],
+            agreement_version: int | None) -> dict[str, Any]:
+    counterpart = m.mentee if person.pk == m.mentor_id else m.mentor
+    actor = {m.mentor_id: m.mentor, m.mentee_id: m.mentee}.get(actor_id) if actor_id else None
+    name = (actor or counterpart).full_name if kind in ACTION_KINDS else counterpart.full_name
+    params: dict[str, Any] = {"name": name, "mentor": m.mentor.full_name, "mentee": m.mentee.full_name,
+                              "program": m.program.name}
+    if kind == K.INTRO_SCHEDULED and m.intro_at:
+        params["when"] = m.intro_at.isoformat()
+    if kind == K.MILESTONE_UPDATED:
+        params["done"] = bool(payload.get("done"))
+    if agreement_version is not None:
+        params["version"] = agreement_version
+    return params
+
+
+def notifications_for_event(*, event: str, mentorship_id: int, actor_id: int | None = None,
+                            **payload: Any) -> list[Notification]:
+    """The in-app notifications ``event`` causes (one per person concerned), and their e-mails:
+    queued now for people who take them immediately, left for the digest for the others."""
+    if event not in EVENT_KINDS:
+        return []
+    kind, who = EVENT_KINDS[event]
     m = mentorship_selectors.mentorship_by_id(mentorship_id)
-    if m is None or event not in RECIPIENTS:
+    if m is None:
+        return []
+    agreement_id = payload.get("agreement_id")
+    version = None
+    if agreement_id is not None:
+        a = mentorship_selectors.agreement_versions(mentorship=m).filter(pk=agreement_id).first()
+        version = a.version if a is not None else None
+    people = _recipients(who, m, actor_id, agreement_id)
+    prefs = selectors.preferences_for(person_ids=[p.pk for p in people])
+    object_id = next((payload[k] for k in ("comment_id", "milestone_id", "plan_id", "agreement_id")
+                      if isinstance(payload.get(k), int)), None)
+    with transaction.atomic():
+        created = Notification.objects.bulk_create([
+            Notification(recipient=p, kind=kind, url=_url(kind, m), mentorship_id=m.pk, object_id=object_id,
+                         params=_params(kind, m, p, actor_id, payload, version),
+                         email_wanted=prefs[p.pk].wants_email(kind))
+            for p in people
+        ])
+    from tandem.notifications.tasks import send_notification_email
+
+    for n in created:
+        if n.email_wanted and prefs[n.recipient_id].email_mode == EmailMode.IMMEDIATE:
+            send_notification_email.enqueue(n.pk)
+    return created
+
+
+# -- e-mail -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def notification_email_send(*, notification_id: int) -> int:
+    """E-mail one notification to its recipient, in their language and time zone, once: the row is
+    locked and marked sent in the transaction that sends it."""
+    n = (Notification.objects.select_for_update().filter(pk=notification_id, emailed_at__isnull=True,
+                                                          email_wanted=True).first())
+    if n is None:
         return 0
+    n = Notification.objects.select_related("recipient").get(pk=n.pk)
+    person = n.recipient
+    with recipient_locale(person):
+        template = MENTORSHIP_EMAIL.get(n.kind)
+        m = mentorship_selectors.mentorship_by_id(n.mentorship_id) if n.mentorship_id else None
+        if template is not None and m is not None:
+            other = m.mentee if person.pk == m.mentor_id else m.mentor
+            side = "mentor" if person.pk == m.mentor_id else "mentee"
+            ctx = {"m": m, "person": person, "other": other, "event": template, "side": side,
+                   "base_url": settings.BASE_URL}
+            sent = _send(person, "mentorship", ctx)
+        else:
+            ctx = {"person": person, "text": notification_text(n.kind, n.params), "url": n.url,
+                   "base_url": settings.BASE_URL}
+            sent = _send(person, "notification", ctx)
+    Notification.objects.filter(pk=n.pk).update(emailed_at=timezone.now())
+    return sent
+
+
+def digest_send(*, person_id: int) -> int:
+    """One e-mail with every notification still waiting for this digest person; marks them sent in
+    the same transaction, so a second run (or a run after a crash) never repeats one."""
+    with transaction.atomic():
+        pending = list(
+            Notification.objects.select_for_update()
+            .filter(recipient_id=person_id, email_wanted=True, emailed_at__isnull=True)
+            .order_by("created_at", "id")
+        )
+        if not pending:
+            return 0
+        person = Notification.objects.select_related("recipient").get(pk=pending[0].pk).recipient
+        pref = selectors.preference_of(person=person)
+        if pref.email_mode != EmailMode.DIGEST:
+            return 0
+        with recipient_locale(person, pref):
+            items = [{"text": notification_text(n.kind, n.params), "url": n.url, "created_at": n.created_at}
+                     for n in pending]
+            sent = _send(person, "digest", {"person": person, "items": items, "base_url": settings.BASE_URL})
+        Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=timezone.now())
+    return sent
+
+
+def digests_send() -> int:
+    """Send every digest person their waiting notifications; safe to run as often as you like."""
     sent = 0
-    with translation.override(settings.LANGUAGE_CODE):
-        for side in RECIPIENTS[event]:
-            person = getattr(m, side)
-            other = m.mentee if side == "mentor" else m.mentor
-            ctx = {"m": m, "person": person, "other": other, "event": event, "side": side, "base_url": settings.BASE_URL}
-            subject = render_to_string("notifications/mentorship_subject.txt", ctx).strip()
-            body = render_to_string("notifications/mentorship_body.txt", ctx)
-            sent += send_mail(subject, body, None, [person.email], fail_silently=False)
+    for person_id in selectors.digest_person_ids():
+        try:
+            sent += digest_send(person_id=person_id)
+        except Exception:  # noqa: BLE001 - one bad address must not hold up everyone else's digest
+            log.exception("digest for person %s failed; it stays pending for the next run", person_id)
     return sent
 
 
 def round_results_email_send(*, round_id: int) -> int:
-    """After publication: each graduate hears their own placement, each head their department's."""
+    """After publication: each graduate hears their own placement, each head their department's,
+    each in their own language and time zone."""
     selection_round = matching_selectors.published_round(round_id)
     if selection_round is None:
         return 0
     placements = matching_selectors.round_placements(selection_round)
     sent = 0
-    with translation.override(settings.LANGUAGE_CODE):
-        by_department: dict[int, list] = {}
-        for p in placements:
+    by_department: dict[int, list] = {}
+    for p in placements:
+        with recipient_locale(p.applicant):
             ctx = {"round": selection_round, "placement": p, "person": p.applicant, "base_url": settings.BASE_URL}
-            subject = render_to_string("notifications/round_result_subject.txt", ctx).strip()
-            body = render_to_string("notifications/round_result_body.txt", ctx)
-            sent += send_mail(subject, body, None, [p.applicant.email])
-            if p.department_id:
-                by_department.setdefault(p.department_id, []).append(p)
-        for placed in by_department.values():
-            head = placed[0].department.head
-            if head is None:
-                continue
+            sent += _send(p.applicant, "round_result", ctx)
+        if p.department_id:
+            by_department.setdefault(p.department_id, []).append(p)
+    for placed in by_department.values():
+        head = placed[0].department.head
+        if head is None:
+            continue
+        with recipient_locale(head):
             ctx = {"round": selection_round, "department": placed[0].department, "placed": placed, "person": head,
                    "base_url": settings.BASE_URL}
-            subject = render_to_string("notifications/round_department_subject.txt", ctx).strip()
-            body = render_to_string("notifications/round_department_body.txt", ctx)
-            sent += send_mail(subject, body, None, [head.email])
+            sent += _send(head, "round_department", ctx)
     return sent
+
+
+# -- the reader's actions -------------------------------------------------------------------------
+
+
+def _clean_ids(ids: Any) -> list[int]:
+    if not isinstance(ids, list) or not ids or len(ids) > 500:
+        raise ValidationFailed({"ids": [_("Give a list of 1 to 500 notification IDs.")]})
+    out = []
+    for i in ids:
+        if isinstance(i, bool) or not isinstance(i, int) or not 0 < i <= DB_BIGINT_MAX:
+            raise ValidationFailed({"ids": [_("Each notification ID is a positive whole number.")]})
+        out.append(i)
+    return out
+
+
+@transaction.atomic
+def notifications_mark_read(*, person: Any, ids: Any = None, everything: bool = False) -> int:
+    """Mark the person's notifications read: the listed ones, or all. An ID that is not one of
+    theirs is not found, and then nothing is changed."""
+    if person is None:
+        raise NotFound()
+    now = timezone.now()
+    mine = Notification.objects.filter(recipient_id=person.pk)
+    if everything:
+        return mine.filter(read_at__isnull=True).update(read_at=now)
+    wanted = set(_clean_ids(ids))
+    found = set(mine.filter(pk__in=wanted).values_list("pk", flat=True))
+    if found != wanted:
+        raise NotFound(_("No such notification."), data={"ids": sorted(wanted - found)})
+    return mine.filter(pk__in=wanted, read_at__isnull=True).update(read_at=now)
+
+
+@transaction.atomic
+def notification_preference_save(*, person: Any, language: str, email_mode: str,
+                                 email_kinds: list[str]) -> NotificationPreference:
+    errors: dict[str, list[str]] = {}
+    if language and language not in dict(settings.LANGUAGES):
+        errors["language"] = [_("Choose one of the languages offered.")]
+    if email_mode not in EmailMode.values:
+        errors["email_mode"] = [_("Choose immediate emails or a daily digest.")]
+    unknown = [k for k in email_kinds if k not in K.values]
+    if unknown:
+        errors["email_kinds"] = [_("Unknown kind of notification.")]
+    if errors:
+        raise ValidationFailed(errors)
+    pref, _created = NotificationPreference.objects.select_for_update().get_or_create(person_id=person.pk)
+    pref.language = language
+    pref.email_mode = email_mode
+    pref.email_kinds_off = sorted(set(K.values) - set(email_kinds))
+    pref.save(update_fields=["language", "email_mode", "email_kinds_off", "updated_at"])
+    return pref

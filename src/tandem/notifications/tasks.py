@@ -1,11 +1,17 @@
 from django_tasks import task
 
-from tandem.notifications.services import mentorship_email_send, round_results_email_send
+from tandem.notifications.services import digests_send, notification_email_send, round_results_email_send
 
 
 @task()
-def send_mentorship_email(mentorship_id: int, event: str) -> int:
-    return mentorship_email_send(mentorship_id=mentorship_id, event=event)
+def send_notification_email(notification_id: int) -> int:
+    return notification_email_send(notification_id=notification_id)
+
+
+@task()
+def send_digests() -> int:
+    """The daily digest; the periodic scheduler (or cron through ``manage.py send_digests``) runs it."""
+    return digests_send()
 
 
 @task()

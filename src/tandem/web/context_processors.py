@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from functools import partial
+
 from django.conf import settings
 from django.http import HttpRequest
 
 from tandem.core import authz
+from tandem.notifications.selectors import unread_count
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -14,6 +17,7 @@ def navigation(request: HttpRequest) -> dict:
     return {
         "actor": actor,
         "me": actor.person,
+        "unread_notifications": partial(unread_count, person=actor.person),  # one COUNT, when shown
         "LANGUAGE_CHOICES": settings.LANGUAGES,
         "nav": {
             "import": authz.can_import(actor),

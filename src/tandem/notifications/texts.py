@@ -1,0 +1,60 @@
+"""What a notification says, rendered when it is read (in the active language and time zone)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from tandem.notifications.models import NotificationKind as K
+
+TEXTS: dict[str, Any] = {
+    K.REQUESTED: _("%(name)s asks you to be their mentor"),
+    K.ACCEPTED: _("%(name)s accepted your request"),
+    K.DECLINED: _("%(name)s declined your request"),
+    K.INTRO_SCHEDULED: _("%(name)s planned your introductory meeting for %(when)s"),
+    K.PAIRED: _("You have been paired with %(name)s"),
+    K.AGREEMENT_STAGE: _("Your agreement with %(name)s is ready to sign"),
+    K.STARTED: _("Your mentorship with %(name)s has started"),
+    K.COMPLETED: _("Your mentorship with %(name)s is completed"),
+    K.ENDED_EARLY: _("Your mentorship with %(name)s was ended early"),
+    K.CANCELLED: _("Your pairing with %(name)s was withdrawn"),
+    K.AGREEMENT_UPDATED: _("Version %(version)s of the agreement between %(mentor)s and %(mentee)s waits for "
+                           "your signature"),
+    K.AGREEMENT_SIGNED: _("Everyone has signed the agreement between %(mentor)s and %(mentee)s"),
+    K.NEEDS_SUBMITTED: _("%(name)s submitted their needs for the development plan"),
+    K.PLAN_DRAFTED: _("%(name)s drafted the development plan: read it and comment"),
+    K.PLAN_COMMENTED: _("%(name)s commented on the development plan"),
+    K.PLAN_CONFIRMED: _("%(name)s confirmed the development plan"),
+    K.MILESTONE_UPDATED: _("%(name)s updated the progress of a milestone"),
+}
+MILESTONE_DONE = _("%(name)s completed a milestone")
+
+
+def _when(value: Any) -> str:
+    if not value:
+        return "—"
+    try:
+        dt = datetime.datetime.fromisoformat(str(value))
+    except ValueError:
+        return "—"
+    if timezone.is_aware(dt):
+        dt = timezone.localtime(dt)
+    return formats.date_format(dt, "DATETIME_FORMAT")
+
+
+def notification_text(kind: str, params: dict[str, Any]) -> str:
+    """The sentence for ``kind`` in the active language, times in the active time zone."""
+    template = TEXTS.get(kind)
+    if template is None:
+        return str(K(kind).label) if kind in K.values else kind
+    if kind == K.MILESTONE_UPDATED and params.get("done"):
+        template = MILESTONE_DONE
+    values = {"name": "", "mentor": "", "mentee": "", "version": "", "program": "", **(params or {})}
+    values["when"] = _when(values.get("when"))
+    try:
+        return str(template) % values
+    except (KeyError, TypeError, ValueError):
+        return str(K(kind).label)
