@@ -1,7 +1,5 @@
 """The notification centre in the API: a person reads and marks only their own."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Annotated
 
