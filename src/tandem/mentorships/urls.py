@@ -11,6 +11,7 @@ urlpatterns = [
     path("mentorships/<int:mentorship_id>/agreement/versions/<int:version>/", views.agreement_version,
          name="mentorship_agreement_version"),
     path("", include("tandem.mentorships.plan_urls")),  # the plan: needs, goals, milestones, comments
+    path("", include("tandem.mentorships.log_urls")),  # the coaching log: sessions, messages, action items
     path("mentorships/<int:mentorship_id>/<str:action>/", views.mentorship_action, name="mentorship_action"),
     path("programs/<int:program_id>/pairs/", views.program_pairs, name="program_pairs"),
 ]
