@@ -84,7 +84,7 @@ def test_the_list_is_paginated_and_has_an_empty_state(client, alice):
 
 
 def test_mark_one_and_then_all_read_through_the_page(client, alice, bob):
-    a1, a2, a3 = notify(alice, 3)
+    a1, _a2, _a3 = notify(alice, 3)
     (b1,) = notify(bob)
     client.force_login(alice.user)
     r = client.post("/notifications/read/", {"ids": [a1.pk], "next": "/notifications/"})
@@ -148,7 +148,7 @@ def test_the_api_lists_only_my_notifications_paginated_with_an_unread_filter(cli
 
 
 def test_the_api_marks_listed_ids_or_all(client, alice, bob):
-    a1, a2, a3 = notify(alice, 3)
+    a1, a2, _a3 = notify(alice, 3)
     (b1,) = notify(bob)
     client.force_login(alice.user)
     r = post_json(client, "/api/notifications/read", {"ids": [a1.pk, a2.pk]})

@@ -26,7 +26,12 @@ from tandem.core.validators import DB_BIGINT_MAX
 from tandem.matching import selectors as matching_selectors
 from tandem.mentorships import selectors as mentorship_selectors
 from tandem.notifications import selectors
-from tandem.notifications.models import EmailMode, Notification, NotificationKind, NotificationPreference
+from tandem.notifications.models import (
+    EmailMode,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+)
 from tandem.notifications.texts import notification_text
 
 log = logging.getLogger(__name__)
@@ -242,7 +247,7 @@ def digests_send() -> int:
     for person_id in selectors.digest_person_ids():
         try:
             sent += digest_send(person_id=person_id)
-        except Exception:  # noqa: BLE001 - one bad address must not hold up everyone else's digest
+        except Exception:
             log.exception("digest for person %s failed; it stays pending for the next run", person_id)
     return sent
 

@@ -1,6 +1,10 @@
 from django_tasks import task
 
-from tandem.notifications.services import digests_send, notification_email_send, round_results_email_send
+from tandem.notifications.services import (
+    digests_send,
+    notification_email_send,
+    round_results_email_send,
+)
 
 
 @task()
