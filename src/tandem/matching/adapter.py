@@ -7,15 +7,13 @@ import datetime
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tandem.matching.engine import Profiles, Weights
-from tandem.matching.engine.scoring import Reason
 from tandem.mentorships import selectors as mentorship_selectors
 from tandem.mentorships.models import OPEN_STATUSES, Mentorship
 from tandem.people.models import (
@@ -30,6 +28,13 @@ from tandem.people.models import (
     TopicInterest,
 )
 from tandem.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program, ProgramType
+
+if TYPE_CHECKING:
+    from tandem.matching.engine import Profiles, Weights
+    from tandem.matching.engine.scoring import Reason
+
+# The engine (NumPy, SciPy, numba) is imported inside the functions that build its inputs, on
+# first use: loading the URLs in a web worker must not import it.
 
 STYLES = list(CommunicationStyle.values)
 CHAIN_DEPTH = 8
@@ -56,6 +61,8 @@ class Pool:
 
 
 def weights_for(program: Program) -> Weights:
+    from tandem.matching.engine import Weights
+
     mode = {ProgramType.REVERSE: "reverse", ProgramType.MUTUAL: "mutual"}.get(program.program_type, "classic")
     return Weights(mode=mode)
 
@@ -77,9 +84,28 @@ def _utc_offset_minutes(tz: str, now: datetime.datetime) -> int:
     return int(off.total_seconds() // 60) if off else 0
 
 
+#: Ids per ``IN (...)`` when walking up the manager links (well below SQLite's variable limit).
+_CHAIN_CHUNK = 1000
+
+
 def _manager_chains(people: list[Person]) -> dict[int, list[int]]:
-    """Each person's managers, nearest first, up to CHAIN_DEPTH (one query for the whole org)."""
-    manager_of = dict(Person.objects.filter(manager__isnull=False).values_list("id", "manager_id"))
+    """Each person's managers, nearest first, up to CHAIN_DEPTH.
+
+    Walks up from these people only, one level at a time over the managers not yet known (at most
+    CHAIN_DEPTH - 1 queries, each on the current frontier): the cost grows with the pool, not
+    with the organisation."""
+    manager_of: dict[int, int | None] = {p.pk: p.manager_id for p in people}
+    frontier = {m for m in manager_of.values() if m is not None} - manager_of.keys()
+    for _level in range(CHAIN_DEPTH - 1):
+        if not frontier:
+            break
+        ids = sorted(frontier)
+        found: dict[int, int | None] = dict.fromkeys(ids)
+        for start in range(0, len(ids), _CHAIN_CHUNK):
+            found.update(Person.objects.filter(pk__in=ids[start:start + _CHAIN_CHUNK])
+                         .values_list("id", "manager_id"))
+        manager_of.update(found)
+        frontier = {m for m in found.values() if m is not None} - manager_of.keys()
     chains = {}
     for p in people:
         chain, cur, seen = [], manager_of.get(p.pk), {p.pk}
@@ -136,6 +162,8 @@ def _profiles(
         }
         for p in people
     ]
+    from tandem.matching.engine import Profiles
+
     return Profiles.from_records(
         records, n_competencies=len(comp_index), n_topics=len(topic_index), n_languages=len(lang_index),
         chain_depth=CHAIN_DEPTH,
@@ -271,6 +299,8 @@ def reasons_json(reasons: list[Reason]) -> list[list]:
 
 
 def reasons_from_json(data: list[list]) -> list[Reason]:
+    from tandem.matching.engine.scoring import Reason
+
     return [Reason(criterion=c, contribution=v, detail=d) for c, v, d in data]
 
 
@@ -280,6 +310,8 @@ __all__ = ["Pool", "load_pool", "mentor_slots", "reason_sentences", "weights_for
 def warm_engine() -> None:
     """Compile the engine's numba kernels once (about 6 s on a new machine, then cached on disk),
     so the first bulk match a manager runs does not pay for it."""
+    import numpy as np
+
     from tandem.matching.engine.assignment import optimal_assignment
 
     rng = np.random.default_rng(0)

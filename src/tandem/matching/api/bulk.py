@@ -3,11 +3,12 @@
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from tandem.core import authz
 from tandem.core.errors import NotFound, ValidationFailed
+from tandem.matching.api._paging import PageQuery
 from tandem.matching.flows import bulk
 from tandem.matching.models import MatchRun
 from tandem.people.models import Person
@@ -120,9 +121,9 @@ def bulk_commit(request: HttpRequest, program_id: int, run_id: int):
 
 
 @router.get("/programs/{program_id}/match-constraints", response=list[ConstraintOut],
-            summary="Pins and exclusions of the program")
-def constraint_list(request: HttpRequest, program_id: int):
-    return list(bulk.constraints_of(program=_program(request, program_id)))
+            summary="Pins and exclusions of the program, paginated (limit/offset)")
+def constraint_list(request: HttpRequest, program_id: int, q: Query[PageQuery]):
+    return list(bulk.constraints_of(program=_program(request, program_id))[q.offset:q.offset + q.limit])
 
 
 @router.post("/programs/{program_id}/match-constraints", response={201: ConstraintOut},

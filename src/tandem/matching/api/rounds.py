@@ -3,12 +3,13 @@
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from tandem.core import authz
 from tandem.core.errors import Forbidden, NotFound, ValidationFailed
 from tandem.core.schemas import DB_SMALLINT_MAX, SaneDateTime, SingleLine, StrictInt
+from tandem.matching.api._paging import PageQuery
 from tandem.matching.flows import rounds as flow
 from tandem.matching.models import SelectionRound
 from tandem.people.models import Department, Person
@@ -191,12 +192,14 @@ def round_publish(request: HttpRequest, round_id: int, payload: PublishIn | None
 
 
 @router.get("/rounds/{round_id}/results", response=list[PlacementOut],
-            summary="Published placements: all for the manager, own for a graduate, own department's for a head")
-def round_results(request: HttpRequest, round_id: int):
+            summary="Published placements: all for the manager, own for a graduate, own department's for a head; "
+                    "paginated (limit/offset)")
+def round_results(request: HttpRequest, round_id: int, q: Query[PageQuery]):
     actor, selection_round = _round_or_404(request, round_id)
     if authz.can_manage_round(actor, selection_round):
-        return [_placement_out(p) for p in flow.round_results(round=selection_round)
-                if selection_round.status == "published"]
+        if selection_round.status != "published":
+            return []
+        return [_placement_out(p) for p in flow.round_results(round=selection_round)[q.offset:q.offset + q.limit]]
     out = []
     if authz.can_rank_as_applicant(actor, selection_round):
         mine = flow.applicant_result(round=selection_round, applicant=actor.person)
@@ -206,7 +209,7 @@ def round_results(request: HttpRequest, round_id: int):
         if authz.can_rank_for_department(actor, seat.department):
             out += [_placement_out(p, with_applicant_rank=False)
                     for p in flow.department_result(round=selection_round, department=seat.department)]
-    return out
+    return out[q.offset:q.offset + q.limit]
 
 
 @router.get("/rounds/{round_id}/results/{employee_id}/explanation", response=ExplanationOut,

@@ -27,9 +27,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -39,8 +38,6 @@ from django.utils.translation import ngettext
 from tandem.core import authz, events
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
 from tandem.matching import adapter
-from tandem.matching.engine.assignment import optimal_assignment
-from tandem.matching.engine.scoring import score_matrix
 from tandem.matching.models import ConstraintKind, MatchConstraint, MatchRun, RunStatus
 from tandem.mentorships import services as mentorship_services
 from tandem.mentorships.models import OPEN_STATUSES, Mentorship, MentorshipOrigin, MentorshipStatus
@@ -53,6 +50,12 @@ from tandem.programs.models import (
     ProgramStatus,
     ProgramType,
 )
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# NumPy and the engine (SciPy, numba) are imported inside the functions that compute: loading the
+# URLs (every web worker) must not pay for them until a preview runs.
 
 #: Status of the mentorships a commit creates (see the module docstring).
 COMMIT_STATUS = MentorshipStatus.INTRO
@@ -286,6 +289,7 @@ def mutual_pairing(total: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     score in both directions, scaled to integers so the algorithm is exact. Returns each row's
     partner or -1, each pair once, from its lower index (recorded as the mentee)."""
     import networkx as nx
+    import numpy as np
 
     k = total.shape[0]
     graph = nx.Graph()
@@ -303,6 +307,11 @@ def mutual_pairing(total: np.ndarray, allowed: np.ndarray) -> np.ndarray:
 def bulk_preview(*, program: Program, user: Any) -> MatchRun:
     """Compute the best assignment of every unmatched mentee and save it as a PREVIEW run.
     Any earlier preview of the program is discarded."""
+    import numpy as np
+
+    from tandem.matching.engine.assignment import optimal_assignment
+    from tandem.matching.engine.scoring import score_matrix
+
     program = Program.objects.select_for_update().get(pk=program.pk)  # one preview at a time per program
     _require_open(program)
     mentees = mentees_to_match(program=program)
@@ -511,6 +520,8 @@ def constraint_add(*, program: Program, mentee: Person, mentor: Person, kind: st
 
 
 def _validate_pin(*, program: Program, mentee: Person, mentor: Person) -> None:
+    from tandem.matching.engine.scoring import score_matrix
+
     if Mentorship.objects.filter(program=program, mentee=mentee, status__in=OPEN_STATUSES).exists():
         raise ValidationFailed({"mentee": [_("%(name)s already has a mentor in this program.") % {
             "name": mentee.full_name}]})

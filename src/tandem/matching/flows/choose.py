@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tandem.core.errors import Conflict, Forbidden, ValidationFailed
 from tandem.matching import adapter
-from tandem.matching.engine import score_matrix, top_k
 from tandem.mentorships import selectors as mentorship_selectors
 from tandem.mentorships import services as mentorship_services
 from tandem.mentorships.models import Mentorship
@@ -42,6 +40,10 @@ class Recommendation:
 def recommendations_for(*, program: Program, mentee: Person, k: int = 3) -> list[Recommendation]:
     """The best ``k`` mentors for this mentee with plain-language reasons. Mentors at capacity,
     excluded by the program's rules, or who already declined this mentee are never offered."""
+    import numpy as np  # the engine loads on first use, not with the URLs
+
+    from tandem.matching.engine import score_matrix, top_k
+
     k = max(1, min(int(k), MAX_RECOMMENDATIONS))
     pool = adapter.load_pool(program, mentees=[mentee])
     if not pool.mentors:
@@ -99,6 +101,8 @@ def mentorship_request(*, program: Program, mentee: Person, mentor: Person, mess
         raise Conflict(_("You already have a mentor or an open request in this program."))
     if mentorship_selectors.has_declined(program=program, mentee=mentee, mentor=mentor):
         raise ValidationFailed({"mentor": [_("This mentor has declined your request; choose another.")]})
+    from tandem.matching.engine import score_matrix  # on first use, not with the URLs
+
     pool = adapter.load_pool(program, mentees=[mentee], mentors=[mentor])
     scores = score_matrix(pool.mentee_profiles, pool.mentor_profiles, adapter.weights_for(program))
     if not scores.allowed[0, 0]:

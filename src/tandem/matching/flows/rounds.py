@@ -27,7 +27,6 @@ from django.utils.translation import ngettext
 from tandem.core import events
 from tandem.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
 from tandem.core.tasks import enqueue_on_commit
-from tandem.matching.engine.stable import blocking_pairs, explain_applicant, stable_match
 from tandem.matching.models import (
     ApplicantChoice,
     DepartmentChoice,
@@ -226,6 +225,8 @@ def round_close_and_publish(*, round: SelectionRound, user: Any = None, force: b
     if now < selection_round.deadline and not force:
         raise Conflict(_("The deadline has not passed yet. Close early only if everyone has ranked."),
                        code="deadline_not_reached")
+    from tandem.matching.engine.stable import blocking_pairs, stable_match  # NumPy on first use only
+
     inst = _round_instance(selection_round, _graduates_qs(selection_round.program).values_list("pk", flat=True))
     matching = stable_match(inst.applicant_prefs, inst.reviewer_prefs, inst.capacities)
     if blocking_pairs(inst.applicant_prefs, inst.reviewer_prefs, inst.capacities, matching):
@@ -361,6 +362,8 @@ def _published_instance(selection_round: SelectionRound) -> tuple[RoundInstance,
 
 def round_blocking_pairs(*, round: SelectionRound) -> list[tuple[int, int]]:
     """Blocking pairs of the published result as (person id, department id); empty = stable."""
+    from tandem.matching.engine.stable import blocking_pairs
+
     if round.status != RoundStatus.PUBLISHED:
         return []
     inst, matching = _published_instance(round)
@@ -370,6 +373,8 @@ def round_blocking_pairs(*, round: SelectionRound) -> list[tuple[int, int]]:
 
 def placement_explanation(*, round: SelectionRound, applicant: Person) -> list[str]:
     """Plain-language sentences: which choice the graduate got and why not a higher one."""
+    from tandem.matching.engine.stable import explain_applicant
+
     if round.status != RoundStatus.PUBLISHED:
         raise Conflict(_("Explanations are available once the results are published."), code="not_published")
     inst, matching = _published_instance(round)

@@ -9,15 +9,18 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tandem.core import authz
 from tandem.core.errors import ApplicationError, ValidationFailed
+from tandem.core.schemas import DB_INT_MAX
 from tandem.matching.flows import rounds as flow
 from tandem.matching.models import RoundStatus, SelectionRound
 from tandem.people.models import Department, Person
@@ -66,6 +69,53 @@ def _ordered_from_selects(post, prefix: str, objects: dict[int, object]) -> list
     if len(set(ranks)) != len(ranks):
         raise ValidationFailed({"ranking": [_("Two choices have the same number; give each a different one.")]})
     return [objects[pk] for _r, pk in sorted(chosen)]
+
+
+def _merged_ranking(post, prefix: str, shown: list[int], current: list[int]) -> list[int]:
+    """A department's whole ranking after saving one page of it.
+
+    ``shown`` are the graduates whose position inputs were on the page; ``current`` is the saved
+    ranking (first = most wanted). The graduates not on the page keep their relative order; each
+    graduate on the page goes to the position given (1 = first), or out of the ranking when left
+    empty. Saving a page that shows every graduate replaces the whole ranking, as before."""
+    on_page = set(shown)
+    chosen: list[tuple[int, int]] = []
+    for key, value in post.items():
+        if not key.startswith(prefix) or not value.strip():
+            continue
+        try:
+            pk, rank = int(key[len(prefix):]), int(value)
+        except ValueError as exc:
+            raise ValidationFailed({"ranking": [_("Choose a number for each rank.")]}) from exc
+        if pk not in on_page:
+            raise ValidationFailed({"ranking": [_("Unknown choice in the ranking.")]})
+        if not 1 <= rank <= _RANK_MAX:
+            raise ValidationFailed({"ranking": [_("Give each rank as a number from 1.")]})
+        chosen.append((rank, pk))
+    ranks = [r for r, _pk in chosen]
+    if len(set(ranks)) != len(ranks):
+        raise ValidationFailed({"ranking": [_("Two choices have the same number; give each a different one.")]})
+    out = [pk for pk in current if pk not in on_page]
+    for rank, pk in sorted(chosen):
+        out.insert(min(rank - 1, len(out)), pk)
+    return out
+
+
+#: Graduates per page of a department head's ranking (the page grows with this, not the cohort).
+GRADUATES_PER_PAGE = 50
+_RANK_MAX = 1_000_000
+
+
+def _ids(raw) -> list[int]:
+    """Graduate ids from the form (a comma-separated string or the keys' suffixes), in the database's range."""
+    parts = raw.split(",") if isinstance(raw, str) else list(raw)
+    try:
+        ids = [int(x) for x in parts if x.strip()]
+    except ValueError as exc:
+        raise ValidationFailed({"ranking": [_("Unknown choice in the ranking.")]}) from exc
+    if any(not 1 <= pk <= DB_INT_MAX for pk in ids):
+        raise ValidationFailed({"ranking": [_("Unknown choice in the ranking.")]})
+    return ids
 
 
 _flash = flash_error
@@ -140,19 +190,29 @@ def round_detail(request: HttpRequest, program_id: int, round_id: int) -> HttpRe
             ctx["my_placement"] = flow.applicant_result(round=selection_round, applicant=actor.person)
     headed = [s for s in seats if authz.can_rank_for_department(actor, s.department)]
     if headed:
-        graduates = list(flow.round_graduates(round=selection_round)) if is_open else []
+        graduates: list[Person] = []
+        if is_open:  # one page of graduates, optionally found by name: the page does not grow with the cohort
+            q = request.GET.get("q", "").strip()[:100]
+            qs = flow.round_graduates(round=selection_round)
+            if q:
+                qs = qs.filter(full_name__icontains=q)
+            grad_page = Paginator(qs, GRADUATES_PER_PAGE).get_page(request.GET.get("page"))
+            graduates = list(grad_page.object_list)
+            ctx["grad_page"], ctx["grad_q"] = grad_page, q
+            ctx["grad_total"] = grad_page.paginator.count
         ctx["headed"] = []
         for seat in headed:
             entry: dict = {"seat": seat}
             if is_open:
-                ranks = {c.applicant_id: c.rank
-                         for c in flow.department_ranking(round=selection_round, department=seat.department)}
+                ranking = flow.department_ranking(round=selection_round, department=seat.department)
+                ranks = dict(ranking.filter(applicant__in=graduates).values_list("applicant_id", "rank"))
                 entry["rows"] = [(g, ranks.get(g.pk)) for g in graduates]
-                entry["submitted"] = bool(ranks)
+                entry["ranked"] = ranking.count()
+                entry["submitted"] = bool(entry["ranked"])
+                entry["shown"] = ",".join(str(g.pk) for g in graduates)
             else:
                 entry["placed"] = list(flow.department_result(round=selection_round, department=seat.department))
             ctx["headed"].append(entry)
-        ctx["grad_choices"] = range(1, len(graduates) + 1)
     if ctx["can_manage"]:
         if is_open:
             ctx["progress"] = flow.round_progress(round=selection_round)
@@ -185,13 +245,26 @@ def round_rank_graduates(request: HttpRequest, program_id: int, round_id: int, c
     seat = flow.round_seat_get(round=selection_round, department_code=code)
     authz.require(authz.can_rank_for_department(actor, seat.department))
     try:
-        graduates = {p.pk: p for p in flow.round_graduates(round=selection_round)}
-        ordered = _ordered_from_selects(request.POST, "rank-", graduates)
+        current = list(flow.department_ranking(round=selection_round, department=seat.department)
+                       .order_by("rank").values_list("applicant_id", flat=True))
+        if "shown" in request.POST:  # one page of the ranking: merged into the rest
+            shown = _ids(request.POST["shown"])
+        else:  # the whole ranking at once (every graduate's position)
+            shown = _ids(k[5:] for k in request.POST if k.startswith("rank-") and k[5:].isascii()) + current
+        ids = _merged_ranking(request.POST, "rank-", shown, current)
+        graduates = flow.round_graduates(round=selection_round).in_bulk(ids)
+        if len(graduates) != len(set(ids)):
+            raise ValidationFailed({"ranking": [_("Unknown choice in the ranking.")]})
+        ordered = [graduates[pk] for pk in ids]
         flow.department_ranking_save(round=selection_round, department=seat.department, applicants=ordered)
         messages.success(request, _("The ranking for %(department)s is saved.") % {"department": seat.department.name})
     except ApplicationError as exc:
         _flash(request, exc)
-    return redirect("round_detail", program_id=program_id, round_id=round_id)
+    back = redirect("round_detail", program_id=program_id, round_id=round_id)
+    keep = {k: request.GET[k][:100] for k in ("q", "page") if request.GET.get(k)}
+    if keep:  # back to the page of graduates that was saved
+        back["Location"] += "?" + urlencode(keep)
+    return back
 
 
 @login_required

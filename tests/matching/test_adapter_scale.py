@@ -1,0 +1,73 @@
+"""The engine's inputs are read for the program's pool only: the manager chains walk up from the
+pool, level by level, instead of reading the manager link of the whole organisation for every
+recommendation (the cost grew with the company, not the program)."""
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tandem.matching import adapter
+from tandem.matching.flows import choose
+from tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _chain(length):
+    """A line of managers: [top, ..., bottom], each managing the next."""
+    people = [PersonFactory()]
+    for _ in range(length - 1):
+        people.append(PersonFactory(manager=people[-1]))
+    return people
+
+
+def test_chains_are_nearest_first_and_bounded_by_the_depth():
+    line = _chain(adapter.CHAIN_DEPTH + 3)
+    bottom, top = line[-1], line[0]
+    peer = PersonFactory(manager=line[-2])
+    chains = adapter._manager_chains([bottom, peer, top])
+    assert chains[bottom.pk] == [p.pk for p in reversed(line[-1 - adapter.CHAIN_DEPTH:-1])]
+    assert chains[peer.pk] == [p.pk for p in reversed(line[-1 - adapter.CHAIN_DEPTH:-1])]
+    assert chains[top.pk] == []
+
+
+def test_a_manager_cycle_ends_the_chain():
+    a, b = PersonFactory(), PersonFactory()
+    a.manager, b.manager = b, a
+    a.save(), b.save()
+    chains = adapter._manager_chains([a])
+    assert chains[a.pk] == [b.pk]
+
+
+def test_the_walk_reads_the_pool_and_its_managers_only():
+    line = _chain(4)
+    pool = [PersonFactory(manager=line[-1]) for _ in range(3)]
+    with CaptureQueriesContext(connection) as few:
+        small = adapter._manager_chains(pool)
+    # the organisation grows: 40 more people with managers, none of them above the pool
+    others = _chain(10)
+    for _ in range(30):
+        PersonFactory(manager=others[-1])
+    with CaptureQueriesContext(connection) as many:
+        assert adapter._manager_chains(pool) == small
+    assert len(many) == len(few) <= adapter.CHAIN_DEPTH - 1
+    for q in many:
+        assert " IN (" in q["sql"].upper(), q["sql"]  # never the whole table
+    assert small[pool[0].pk] == [p.pk for p in reversed(line)]
+
+
+def test_recommendations_query_count_does_not_grow_with_the_organisation(choose_program):
+    mentee = choose_program["mentee"]
+    mentee.manager = _chain(3)[-1]
+    mentee.save()
+    with CaptureQueriesContext(connection) as few:
+        choose.recommendations_for(program=choose_program["program"], mentee=mentee)
+    others = _chain(6)
+    for _ in range(20):
+        PersonFactory(manager=others[-1])
+    with CaptureQueriesContext(connection) as many:
+        choose.recommendations_for(program=choose_program["program"], mentee=mentee)
+    assert len(many) == len(few)
+    links = [q["sql"] for q in many if q["sql"].startswith('SELECT "people_person"."id" AS "id", "people_person"."manager_id"')]
+    assert links and all(" IN (" in sql for sql in links)
