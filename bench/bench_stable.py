@@ -63,15 +63,15 @@ def main() -> None:
         reps = 21 if m <= 10_000 else 5
         ts = []
         for _ in range(reps):
-            dt, ours = timed(lambda: stable_match(ap, rp, cap))
+            dt, ours = timed(lambda ap=ap, rp=rp, cap=cap: stable_match(ap, rp, cap))
             ts.append(dt)
         ours_s = median(ts)
-        mem = peak_mib(lambda: stable_match(ap, rp, cap))
+        mem = peak_mib(lambda ap=ap, rp=rp, cap=cap: stable_match(ap, rp, cap))
         stable = not blocking_pairs(ap, rp, cap, ours)
         if run_peer:
             ps = []
             for _ in range(5):
-                dt, theirs = timed(lambda: peer(ap, rp, cap))
+                dt, theirs = timed(lambda ap=ap, rp=rp, cap=cap: peer(ap, rp, cap))
                 ps.append(dt)
             peer_s = median(ps)
             ratio = peer_s / ours_s
@@ -96,8 +96,8 @@ def main() -> None:
             machine(),
             "",
             f"Load average (1/5/15 min) at start {load0}, at end {load1} (other agents share the"
-            " 2 cores; both sides run alternately in this process, so the ratio is measured under"
-            " the same load).",
+            " 2 cores; both sides run in this process on the same input, ours first, then the"
+            " peer, so the ratio is measured under similar load).",
             "",
             "Input (seeded): every applicant lists 20 distinct random reviewers; each reviewer"
             " lists a random permutation of exactly the applicants that listed it; capacities"

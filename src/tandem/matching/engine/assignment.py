@@ -10,6 +10,12 @@ added and the solution is repaired from the previous one (the potentials are
 kept), so later rounds cost a few augmentations, not a new solve.  When no
 pair is left the answer is provably optimal over all pairs.
 
+On structured scores (gaps x strengths with many near-ties) the first
+candidates miss many pairs that matter and the shortest-path searches explore
+large tied regions; when the certificate keeps failing, an epsilon-scaling
+auction (:mod:`tandem.matching.engine._auction`) takes over and is checked by
+the same dense certificate.
+
 The inner loops are compiled with numba when it is installed (``numba`` in
 requirements.txt); without it the same code runs as plain Python (correct,
 but slow on large inputs).
@@ -198,6 +204,26 @@ def optimal_assignment(
     fail now if :math:`\bar u_i` or :math:`\bar v_j` decreased, so only those
     rows and columns (and the rows whose violations were not all added) are
     scanned again.  The loop ends because the candidate set grows every round.
+
+    (4) *Auction.*  If a certificate round finds violations in more than
+    :math:`m / 16` mentees, or after 3 rounds, the problem is solved again by
+    an epsilon-scaling forward auction on a *square* version: with
+    :math:`s = \sum_j \min(c_j, m) \le m` the mentees bid for the seats and
+    for the :math:`m - s` seats of a dummy mentor ("unmatched", weight 0);
+    otherwise every seat bids (a mentor's seats are identical bidders) for the
+    mentees and for :math:`s - m` dummy mentees ("seat left empty").  Values
+    are :math:`w_{ij} - C = S_{ij} - \min S`, so the arithmetic keeps the
+    scores' precision.  The first (coarse) phases, :math:`\varepsilon = D/8,
+    D/64, D/512`, read the dense matrix (each mentee caches its best 12
+    mentors between row scans, valid because prices only rise); the cached
+    mentors then become the candidates for the remaining phases, down to
+    :math:`\varepsilon \le \text{tol}/64`.  The duals :math:`\bar v_j` (the
+    price of mentor :math:`j`'s cheapest seat minus the dummy's, 0 with a free
+    seat) and :math:`\bar u_i` (tight on the assigned pair) are checked
+    against every allowed pair as in step 3; violations join the candidates
+    and the phases restart at half the largest violation.  If the auction
+    exceeds its bid budget, or its duals fail on a pair it already had, step 2
+    continues as before, so the result is always certified.
 
     Parameters
     ----------
@@ -526,7 +552,7 @@ def _complete(
         add_c.append(ac)
     if not add_r:
         return rows, cols
-    key = _unique(np.concatenate([rows * n + cols] + [r * n + c for r, c in zip(add_r, add_c)]))
+    key = _unique(np.concatenate([rows * n + cols] + [r * n + c for r, c in zip(add_r, add_c, strict=True)]))
     return key // n, key % n
 
 
