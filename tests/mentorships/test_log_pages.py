@@ -217,7 +217,9 @@ def _fill(p, n):
     now = timezone.now()
     base = ActionItem.objects.count() + Message.objects.count() + Session.objects.count()
     for i in range(base, base + n):
-        hours = lambda k: now - datetime.timedelta(hours=3 * i + k)
+        def hours(k, i=i):
+            return now - datetime.timedelta(hours=3 * i + k)
+
         s = Session.objects.create(mentorship=p.mentorship, starts_at=hours(0), status=SessionStatus.HELD,
                                    created_by=p.mentor)
         SessionFeedback.objects.create(session=s, side="mentee", author=p.mentee, rating=4, created_at=now)
