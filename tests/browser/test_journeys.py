@@ -51,9 +51,12 @@ def test_wrong_password_shows_an_error_on_the_login_page(page):
 def test_switching_language_translates_the_interface(page, sign_in):
     PersonFactory(user=UserFactory(username="ivan"))
     sign_in("ivan")
-    page.select_option("#langpick", "ru")
+    page.select_option("#langpick", "ru")  # choosing does not change the page by itself (WCAG 3.2.2) …
+    assert page.is_visible("nav >> text=People")
+    page.click(".langform [type=submit]")  # … the button applies it
     page.wait_for_selector("nav >> text=Люди")
     page.select_option("#langpick", "zh-hans")
+    page.click(".langform [type=submit]")
     page.wait_for_selector("nav >> text=人员")
 
 
