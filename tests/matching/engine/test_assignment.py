@@ -462,7 +462,7 @@ def test_structured_scores_switch_to_the_auction(monkeypatch):
     real = mod._solve_auction
     monkeypatch.setattr(mod, "_solve_auction", lambda *a: used.append(1) or real(*a))
     rng = np.random.default_rng(4)
-    m, n = 2000, 500
+    m, n = 800, 200
     S = structured(rng, m, n)
     cap = rng.integers(1, 5, n)
     res = optimal_assignment(S, cap)
