@@ -379,3 +379,20 @@ def test_demo_round_seeds_an_open_round_with_partial_progress(db):
     assert rnd.status == RoundStatus.OPEN and rnd.seats.filter(department__code="ENG").exists()
     assert 0 < progress["graduates_submitted"] < progress["graduates"]
     assert 0 < progress["departments_submitted"] < progress["departments"]
+
+
+def test_a_round_name_with_a_line_break_is_refused_by_the_service_too(db):
+    from tandem.core.errors import ValidationFailed
+    from tandem.matching.flows import rounds
+    from tandem.programs.models import MatchingMode, Program, ProgramType
+    from tests.factories import DepartmentFactory, PersonFactory
+
+    program = Program.objects.create(name="C", program_type=ProgramType.COHORT,
+                                     matching_mode=MatchingMode.MUTUAL_SELECTION, starts_on="2026-01-01",
+                                     ends_on="2027-12-31", owner=PersonFactory())
+    deadline = timezone.now() + datetime.timedelta(days=3)
+    with pytest.raises(ValidationFailed) as exc:
+        rounds.round_create(program=program, name="Spring\r\nBcc: everyone", deadline=deadline,
+                            seats={DepartmentFactory(): 1})
+    assert "name" in exc.value.errors
+    assert not program.selection_rounds.exists()

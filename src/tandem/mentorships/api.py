@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema
 
 from tandem.core import authz
 from tandem.core.errors import NotFound
+from tandem.core.schemas import SaneDate, SaneDateTime
 from tandem.mentorships import lifecycle, selectors, services
 from tandem.mentorships.models import Agreement, MeetingFormat, MeetingFrequency, Mentorship, MentorshipStatus
 from tandem.programs.api import program_or_404
@@ -63,7 +64,7 @@ class TransitionIn(Schema):
 
 
 class AcceptIn(Schema):
-    intro_at: datetime | None = None
+    intro_at: SaneDateTime | None = None
 
 
 class ReasonIn(Schema):
@@ -101,8 +102,8 @@ class AgreementOut(Schema):
 
 
 class AgreementIn(Schema):
-    starts_on: date | None = None
-    ends_on: date | None = None
+    starts_on: SaneDate | None = None
+    ends_on: SaneDate | None = None
     meeting_frequency: Literal[tuple(MeetingFrequency.values)] | None = None  # type: ignore[valid-type]
     meeting_minutes: int | None = Field(None, ge=15, le=480)
     meeting_format: Literal[tuple(MeetingFormat.values)] | None = None  # type: ignore[valid-type]

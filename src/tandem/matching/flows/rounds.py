@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tandem.core import events
+from tandem.core import events, validators
 from tandem.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
 from tandem.core.tasks import enqueue_on_commit
 from tandem.matching.models import (
@@ -75,7 +75,12 @@ def round_create(
     name = (name or "").strip()
     if not name:
         errors.setdefault("name", []).append(_("Give the round a name."))
-    if deadline is None or timezone.is_naive(deadline):
+    elif (problem := validators.single_line_problem(name)) or len(name) > 120:
+        # a line break in the name would break the subject of every results e-mail
+        errors.setdefault("name", []).append(problem or _("Keep the name under 120 characters."))
+    if deadline is not None and (problem := validators.date_problem(deadline)):
+        errors.setdefault("deadline", []).append(problem)
+    elif deadline is None or timezone.is_naive(deadline):
         errors.setdefault("deadline", []).append(_("Give a deadline with a time zone."))
     elif deadline <= timezone.now():
         errors.setdefault("deadline", []).append(_("The deadline must be in the future."))
