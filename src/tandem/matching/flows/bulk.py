@@ -30,7 +30,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -89,6 +89,24 @@ def mentees_to_match(*, program: Program) -> list[Person]:
             enrolments__program=program, enrolments__status=EnrolmentStatus.ACTIVE, is_active=True, **role_filter
         ).exclude(pk__in=_matched_mentee_ids(program)).distinct().order_by("full_name", "id")
     )
+
+
+def people_search(*, program: Program, role: str, q: str, limit: int = 20) -> list[Person]:
+    """Up to ``limit`` people for the pin/exclusion form, found by name or employee ID: mentees
+    still to match, or the program's mentors (in a mutual program: anyone enrolled). One query."""
+    role_name = EnrolmentRole.MENTEE if role == EnrolmentRole.MENTEE else EnrolmentRole.MENTOR
+    role_filter: dict[str, Any] = {} if _is_mutual(program) else {"enrolments__role": role_name}
+    qs = Person.objects.filter(
+        enrolments__program=program, enrolments__status=EnrolmentStatus.ACTIVE, is_active=True, **role_filter)
+    if role_name == EnrolmentRole.MENTEE:
+        open_pairs = Mentorship.objects.filter(program=program, status__in=OPEN_STATUSES)
+        qs = qs.exclude(pk__in=open_pairs.values("mentee_id"))
+        if _is_mutual(program):
+            qs = qs.exclude(pk__in=open_pairs.values("mentor_id"))
+    q = q.strip()
+    if q:
+        qs = qs.filter(Q(full_name__icontains=q) | Q(employee_id__istartswith=q))
+    return list(qs.select_related("department").distinct().order_by("full_name", "id")[:limit])
 
 
 def free_slots(*, program: Program) -> dict[int, int]:
@@ -179,6 +197,9 @@ class RunView:
     run: MatchRun
     pairs: list[PairRow] = field(default_factory=list)
     unmatched: list[UnmatchedRow] = field(default_factory=list)
+    #: The run's totals (``pairs`` and ``unmatched`` may hold one page of them).
+    pair_count: int = 0
+    unmatched_count: int = 0
 
 
 def _rule_label(rule: str) -> str:
@@ -244,15 +265,30 @@ def _names_pool() -> SimpleNamespace:
     )
 
 
-def run_view(*, run: MatchRun, reasons_limit: int = 3) -> RunView:
+def _page_by_mentee_name(rows: list[dict[str, Any]], page: tuple[int, int] | None) -> list[dict[str, Any]]:
+    """The rows of one page (offset, limit), ordered by their mentee's name, sorted in SQL."""
+    if page is None or not rows:
+        return rows
+    offset, limit = page
+    by_mentee = {r["mentee"]: r for r in rows}
+    ids = Person.objects.filter(pk__in=list(by_mentee)).order_by("full_name", "pk").values_list("pk", flat=True)
+    return [by_mentee[pk] for pk in ids[offset:offset + limit]]
+
+
+def run_view(*, run: MatchRun, reasons_limit: int = 3, pairs_page: tuple[int, int] | None = None,
+             unmatched_page: tuple[int, int] | None = None) -> RunView:
     """A run's pairs and unmatched mentees with people loaded and reasons in plain language.
-    A fixed number of queries, whatever the size of the run."""
-    ids = {p["mentee"] for p in run.pairs} | {p["mentor"] for p in run.pairs} | {u["mentee"] for u in run.unmatched}
-    ids |= {u.get("detail", {}).get("mentor") for u in run.unmatched if u.get("detail", {}).get("mentor")}
+    A fixed number of queries, whatever the size of the run. ``pairs_page`` / ``unmatched_page``
+    ((offset, limit), by mentee name) load and explain one page only, so a page of the bulk
+    match does not grow with the run."""
+    run_pairs = _page_by_mentee_name(run.pairs, pairs_page)
+    run_unmatched = _page_by_mentee_name(run.unmatched, unmatched_page)
+    ids = {p["mentee"] for p in run_pairs} | {p["mentor"] for p in run_pairs} | {u["mentee"] for u in run_unmatched}
+    ids |= {u.get("detail", {}).get("mentor") for u in run_unmatched if u.get("detail", {}).get("mentor")}
     people = {p.pk: p for p in Person.objects.filter(pk__in=ids).select_related("department")}
-    names = _names_pool() if run.pairs else None
-    view = RunView(run=run)
-    for p in run.pairs:
+    names = _names_pool() if run_pairs else None
+    view = RunView(run=run, pair_count=len(run.pairs), unmatched_count=len(run.unmatched))
+    for p in run_pairs:
         if p["mentee"] not in people or p["mentor"] not in people:
             continue
         reasons = adapter.reasons_from_json(p.get("reasons", []))
@@ -260,7 +296,7 @@ def run_view(*, run: MatchRun, reasons_limit: int = 3) -> RunView:
             mentee=people[p["mentee"]], mentor=people[p["mentor"]], score=p["score"], pinned=p.get("pinned", False),
             reasons=adapter.reason_sentences(names, reasons, limit=reasons_limit, voice="manager"),  # type: ignore[arg-type]
         ))
-    for u in run.unmatched:
+    for u in run_unmatched:
         if u["mentee"] in people:
             view.unmatched.append(UnmatchedRow(mentee=people[u["mentee"]], reason=u["reason"],
                                                explanation=unmatched_explanation(u, people)))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote as urlquote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -12,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from tandem.core import authz
 from tandem.core.errors import ApplicationError, error_messages
+from tandem.core.schemas import DB_INT_MAX
 from tandem.matching.flows import bulk
 from tandem.matching.models import ConstraintKind, MatchConstraint, RunStatus
 from tandem.people.models import Person
@@ -34,28 +37,86 @@ def _back(program: Program) -> HttpResponse:
     return redirect("bulk_match", program_id=program.pk)
 
 
+#: Pairs (and unmatched mentees) per page of the bulk match: the page does not grow with the run.
+PAIRS_PER_PAGE = 50
+#: People offered per search in the pin/exclusion form.
+SEARCH_LIMIT = 20
+
+
 def _constraints_context(program: Program, errors: list[str] | None = None, notice: str = "") -> dict:
     return {
         "program": program,
         "constraints": bulk.constraints_of(program=program),
-        "constraint_mentees": bulk.mentees_to_match(program=program),
-        "constraint_mentors": bulk.mentors_of(program=program),
         "kinds": ConstraintKind.choices,
         "constraint_errors": errors or [],
         "constraint_notice": notice,
     }
 
 
+class _Pages:
+    """Page links for one list of a run (the pairs, or the unmatched mentees)."""
+
+    def __init__(self, request: HttpRequest, param: str, total: int) -> None:
+        self.param, self.total = param, total
+        self.num_pages = max(1, -(-total // PAIRS_PER_PAGE))
+        raw = request.GET.get(param, "1")
+        self.number = min(int(raw), self.num_pages) if raw.isascii() and raw.isdigit() and 0 < len(raw) < 8 else 1
+        self.number = max(self.number, 1)
+        other = {k: v[:20] for k, v in request.GET.items() if k in ("page", "unmatched_page") and k != param}
+        self._base = "&".join(f"{k}={urlquote(v)}" for k, v in other.items())
+
+    @property
+    def window(self) -> tuple[int, int]:
+        return (self.number - 1) * PAIRS_PER_PAGE, PAIRS_PER_PAGE
+
+    def url(self, n: int) -> str:
+        return "?" + (self._base + "&" if self._base else "") + f"{self.param}={n}"
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.num_pages > 1
+
+    @property
+    def previous_url(self) -> str | None:
+        return self.url(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.url(self.number + 1) if self.number < self.num_pages else None
+
+
 @login_required
 def bulk_match(request: HttpRequest, program_id: int) -> HttpResponse:
     _actor, program = _bulk_program(request, program_id)
     run = bulk.latest_run(program=program)
+    view = pages = unmatched_pages = None
+    if run is not None:
+        pages = _Pages(request, "page", len(run.pairs))
+        unmatched_pages = _Pages(request, "unmatched_page", len(run.unmatched))
+        view = bulk.run_view(run=run, pairs_page=pages.window, unmatched_page=unmatched_pages.window)
     return render(request, "matching/bulk/page.html", {
         **_constraints_context(program),
         "overview": bulk.bulk_overview(program=program),
-        "view": bulk.run_view(run=run) if run is not None else None,
+        "view": view,
+        "pages": pages,
+        "unmatched_pages": unmatched_pages,
         "RunStatus": RunStatus,
     })
+
+
+@login_required
+def bulk_people_search(request: HttpRequest, program_id: int) -> HttpResponse:
+    """Search-as-you-type for the pin/exclusion form: ``?role=mentee|mentor&q=…`` gives up to
+    SEARCH_LIMIT people as JSON ({"results": [{"employee_id", "name", "department"}]}), or as
+    ``<option>``s for the form's datalist when htmx asks."""
+    _actor, program = _bulk_program(request, program_id)
+    role = request.GET.get("role", "mentee")
+    q = request.GET.get("q") or request.GET.get("mentee_id" if role == "mentee" else "mentor_id") or ""
+    people = bulk.people_search(program=program, role=role, q=q[:100], limit=SEARCH_LIMIT)
+    if request.headers.get("HX-Request"):
+        return render(request, "matching/bulk/_people_options.html", {"people": people})
+    return JsonResponse({"results": [
+        {"employee_id": p.employee_id, "name": p.full_name, "department": p.department.name} for p in people]})
 
 
 @login_required
@@ -105,9 +166,21 @@ def bulk_run_discard(request: HttpRequest, program_id: int, run_id: int) -> Http
 
 def _person(value: str | None) -> Person | None:
     try:
-        return Person.objects.filter(pk=int(value or "")).first()
+        pk = int(value or "")
     except ValueError:
         return None
+    return Person.objects.filter(pk=pk).first() if 0 < pk <= DB_INT_MAX else None
+
+
+def _chosen(post, field: str) -> Person | None:
+    """The person of the pin/exclusion form: a pair's button posts ``mentee``/``mentor`` (ids),
+    the search field posts ``mentee_id``/``mentor_id`` (an employee ID, as the datalist offers)."""
+    if post.get(field):
+        return _person(post.get(field))
+    employee_id = (post.get(f"{field}_id") or "").strip()
+    if not employee_id or len(employee_id) > 40 or "\x00" in employee_id:
+        return None
+    return Person.objects.filter(employee_id=employee_id).first()
 
 
 def _constraints_response(request: HttpRequest, program: Program, errors: list[str], notice: str) -> HttpResponse:
@@ -124,7 +197,7 @@ def _constraints_response(request: HttpRequest, program: Program, errors: list[s
 @require_POST
 def bulk_constraint_add(request: HttpRequest, program_id: int) -> HttpResponse:
     _actor, program = _bulk_program(request, program_id)
-    mentee, mentor = _person(request.POST.get("mentee")), _person(request.POST.get("mentor"))
+    mentee, mentor = _chosen(request.POST, "mentee"), _chosen(request.POST, "mentor")
     errors: list[str] = []
     notice = ""
     if mentee is None or mentor is None:
