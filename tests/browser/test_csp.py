@@ -109,3 +109,38 @@ def test_the_timeline_is_laid_out_by_the_static_script(page):
         ".tl-phase", "els => els.map(e => [e.dataset.left, e.style.left, e.dataset.width, e.style.width])")
     assert bars and all(style_left == f"{float(left):g}%" and style_width == f"{float(width):g}%"
                         for left, style_left, width, style_width in bars), bars
+
+
+def test_removing_a_goal_asks_first_and_cancelling_keeps_it(page):
+    # given: the demo mentor on the plan editor of their mentee (the question is a data-confirm
+    # attribute that tandem.js asks, no onclick handler)
+    from tandem.mentorships.plan_models import Goal
+
+    seed_demo(size=100)
+    pair = Mentorship.objects.get(mentor__user__username="mentor", mentee__user__username="mentee")
+    goals = Goal.objects.filter(plan__mentorship=pair)
+    before = goals.count()
+    assert before >= 1
+    page.goto("/accounts/login/")
+    page.fill("#id_username", "mentor")
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda u: "/accounts/login/" not in u)
+    page.goto(f"/mentorships/{pair.pk}/plan/edit/")
+    questions: list[str] = []
+
+    # when: they press "Remove goal" with the keyboard and answer "Cancel"
+    page.once("dialog", lambda d: (questions.append(d.message), d.dismiss()))
+    page.locator("button[data-confirm]", has_text="Remove goal").first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(500)
+    # then: they were asked, and nothing was removed
+    assert questions == ["Remove this goal and its milestones?"]
+    assert goals.count() == before
+
+    # when: they answer "OK"
+    page.once("dialog", lambda d: d.accept())
+    with page.expect_navigation():
+        page.locator("button[data-confirm]", has_text="Remove goal").first.click()
+    # then: the goal is gone
+    assert goals.count() == before - 1
