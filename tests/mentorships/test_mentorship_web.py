@@ -153,3 +153,19 @@ def test_the_pairs_history_lists_every_step_in_order(client, world):
     positions = [html.find(s) for s in steps]
     assert all(p >= 0 for p in positions), list(zip(steps, positions))
     assert positions[-1] > positions[0]
+
+
+def test_the_program_team_exports_the_pairs_and_sees_each_mentors_load_across_programs(client, world):
+    m = sign_all(world, to_agreement_stage(world))
+    world["mentee"].full_name = "=HYPERLINK(1)"
+    world["mentee"].save(update_fields=["full_name"])
+    client.force_login(world["owner"].user)
+    html = client.get(f"/programs/{world['program'].pk}/pairs/").content.decode()
+    assert "1 of 2" in html and f"/mentorships/{m.pk}/" in html
+    csv_text = b"".join(client.get(f"/programs/{world['program'].pk}/pairs/export.csv").streaming_content).decode()
+    assert world["mentor"].employee_id in csv_text and "Active" in csv_text
+    assert "'=HYPERLINK" in csv_text  # a spreadsheet will not run it
+    xlsx = client.get(f"/programs/{world['program'].pk}/pairs/export.xlsx")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    client.force_login(world["mentee"].user)
+    assert client.get(f"/programs/{world['program'].pk}/pairs/export.csv").status_code == 403

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
@@ -11,8 +10,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext as _
 
-#: An XLSX sheet holds 1,048,576 rows; the CSV has no limit.
-XLSX_MAX_ROWS = 1_000_000
+from tandem.web.exports import XLSX_MAX_ROWS, csv_lines, safe_cell, xlsx_bytes
 
 COLUMNS = ["at", "actor", "via", "method", "path", "action", "object_type", "object_id", "label",
            "changes", "employee_ids"]
@@ -21,17 +19,6 @@ COLUMNS = ["at", "actor", "via", "method", "path", "action", "object_type", "obj
 def headers() -> list[str]:
     return [_("When"), _("Who"), _("Through"), _("Method"), _("Address"), _("Action"), _("Object type"),
             _("Object ID"), _("Object"), _("Changes (before → after)"), _("People concerned")]
-
-
-def safe_cell(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula is prefixed with an apostrophe."""
-    if isinstance(value, (dict, list)):
-        value = json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder)
-    if isinstance(value, str):
-        value = "".join(ch for ch in value if ch in "\t\n" or ord(ch) >= 32)
-        if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-            return "'" + value
-    return value
 
 
 def _flat(row: dict[str, Any]) -> list[Any]:
@@ -44,33 +31,12 @@ def _flat(row: dict[str, Any]) -> list[Any]:
     return out
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_stream(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # so spreadsheet programs read UTF-8
-    yield writer.writerow(headers())
-    for row in rows:
-        yield writer.writerow(_flat(row))
+    return csv_lines(headers(), (_flat(row) for row in rows))
 
 
 def entries_xlsx(rows: Iterable[dict[str, Any]]) -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Audit trail"))
-    ws.append(headers())
-    for n, row in enumerate(rows):
-        if n >= XLSX_MAX_ROWS:
-            ws.append([_("More rows than a spreadsheet holds: download the CSV for all of them.")])
-            break
-        ws.append(_flat(row))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx_bytes(_("Audit trail"), headers(), (_flat(row) for row in rows))
 
 
 def person_json(data: dict[str, Any]) -> bytes:

@@ -14,4 +14,8 @@ urlpatterns = [
     path("", include("tandem.mentorships.log_urls")),  # the coaching log: sessions, messages, action items
     path("mentorships/<int:mentorship_id>/<str:action>/", views.mentorship_action, name="mentorship_action"),
     path("programs/<int:program_id>/pairs/", views.program_pairs, name="program_pairs"),
+    path("programs/<int:program_id>/pairs/export.csv", views.program_pairs_export, {"fmt": "csv"},
+         name="program_pairs_csv"),
+    path("programs/<int:program_id>/pairs/export.xlsx", views.program_pairs_export, {"fmt": "xlsx"},
+         name="program_pairs_xlsx"),
 ]

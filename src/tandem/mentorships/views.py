@@ -23,6 +23,7 @@ from tandem.mentorships import lifecycle, selectors, services
 from tandem.mentorships.forms import AgreementForm
 from tandem.mentorships.models import MentorshipStatus
 from tandem.programs.views import get_program
+from tandem.web.exports import table_download
 from tandem.web.feedback import flash_error, form_errors
 
 
@@ -227,6 +228,20 @@ def agreement_print(request: HttpRequest, mentorship_id: int) -> HttpResponse:
 
 
 @login_required
+def program_pairs_export(request: HttpRequest, program_id: int, fmt: str) -> HttpResponse:
+    """The program's pairs as CSV or XLSX, for the program team."""
+    actor, program = get_program(request, program_id)
+    authz.require(authz.can_manage_program(actor, program))
+    qs = selectors.program_mentorships(program=program)
+    headers = [_("Mentee"), _("Mentee's employee ID"), _("Mentor"), _("Mentor's employee ID"), _("Status"),
+               _("How they were paired"), _("Score"), _("Started on"), _("Ended on"), _("Created")]
+    rows = ([m.mentee.full_name, m.mentee.employee_id, m.mentor.full_name, m.mentor.employee_id,
+             m.get_status_display(), m.get_origin_display(), m.score, m.started_on, m.ended_on,
+             timezone.localtime(m.created_at).replace(tzinfo=None)] for m in qs.iterator(chunk_size=2000))
+    return table_download(fmt=fmt, filename=f"pairs-{program.pk}", sheet=_("Pairs"), headers=headers, rows=rows)
+
+
+@login_required
 def program_pairs(request: HttpRequest, program_id: int) -> HttpResponse:
     actor, program = get_program(request, program_id)
     sees_all = authz.can_manage_program(actor, program) or actor.is_hr
@@ -236,6 +251,9 @@ def program_pairs(request: HttpRequest, program_id: int) -> HttpResponse:
     if not sees_all and actor.person is None:
         qs = qs.none()
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    loads = selectors.open_load([m.mentor_id for m in page.object_list]) if sees_all else {}
+    for m in page.object_list:
+        m.mentor_load = loads.get(m.mentor_id, 0)
     return render(request, "matching/choose/pairs.html", {
         "program": program, "page": page, "status": status, "statuses": MentorshipStatus.choices, "sees_all": sees_all,
     })
