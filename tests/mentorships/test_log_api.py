@@ -452,3 +452,25 @@ def test_bad_session_input_is_a_4xx_and_saves_nothing(client, active_pair):
         r = api(as_(client, p.mentor), "patch", f"/api/sessions/{s['id']}", bad)
         assert 400 <= r.status_code < 500, bad
     assert snapshot() == before
+
+
+def test_action_items_filter_by_status_and_a_comment_can_mention_the_owner(client, active_pair):
+    p = active_pair
+    done = add_item(client, p, p.mentee, title="Done one")
+    add_item(client, p, p.mentee, title="Open one")
+    api(as_(client, p.mentee), "patch", f"/api/action-items/{done['id']}", {"status": "done"})
+    body = api(client, "get", f"{base(p)}/action-items?status=open").json()
+    assert [i["title"] for i in body["items"]] == ["Open one"]
+    assert api(client, "get", f"{base(p)}/action-items?status=bogus").status_code == 422
+    first = p.mentee.full_name.split()[0]
+    r = api(as_(client, p.mentor), "patch", f"/api/action-items/{done['id']}", {"comment": f"Well done @{first}!"})
+    assert r.status_code == 200
+    mention = Mention.objects.get()
+    assert mention.person == p.mentee and mention.comment is not None
+
+
+def test_a_session_lists_the_action_items_agreed_in_it(client, active_pair):
+    p = active_pair
+    s = past_session(p, status=SessionStatus.HELD)
+    item = add_item(client, p, p.mentor, session_id=s.pk)
+    assert api(client, "get", f"/api/sessions/{s.pk}").json()["action_item_ids"] == [item["id"]]
