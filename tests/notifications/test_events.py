@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core import mail
 
 from tandem.matching.flows import choose
 from tandem.mentorships import plan_services as ps
@@ -65,6 +66,8 @@ def test_the_lifecycle_notifies_the_right_people(world, django_capture_on_commit
     assert fresh(cap, lambda: ms.mentorship_end_early(mentorship=m, actor=actor_of(mentee), reason="Moved")) == {
         ("ended_early", mentor.pk)}
     assert not Notification.objects.filter(recipient=owner).exists()
+    assert sorted(e.to[0] for e in mail.outbox) == sorted(
+        Notification.objects.values_list("recipient__email", flat=True))
     n = Notification.objects.get(kind="agreement_updated", recipient=manager)
     assert n.url == f"/mentorships/{m.pk}/agreement/"
     assert notification_text(n.kind, n.params) == (
@@ -119,6 +122,8 @@ def test_the_plan_events_reach_the_other_side_only(active_pair, django_capture_o
     assert n.url == f"/mentorships/{p.mentorship.pk}/plan/"
     others = {p.line_manager.pk, p.head.pk, p.owner.pk}
     assert not Notification.objects.filter(recipient_id__in=others).exists()
+    assert not Notification.objects.filter(emailed_at__isnull=True).exists()  # each one e-mailed, once
+    assert len(mail.outbox) == Notification.objects.count()
 
 
 def test_a_bulk_pairing_notifies_both_sides(django_capture_on_commit_callbacks):
