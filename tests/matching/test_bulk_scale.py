@@ -116,3 +116,31 @@ def test_a_rule_is_added_by_employee_id_from_the_search_field(client):
         assert r.status_code in (200, 400) and MatchConstraint.objects.count() == 1
         if r.status_code == 200:
             assert "Choose a mentee and a mentor" in r.content.decode()
+
+
+def test_api_lists_of_the_bulk_match_are_paginated(client):
+    w = _world(5)
+    run = w.preview()
+    for k in range(3):
+        from tandem.matching.flows import bulk as flow
+
+        mentee = run.pairs[k]["mentee"]
+        from tandem.people.models import Person
+
+        flow.constraint_add(program=w.program, mentee=Person.objects.get(pk=mentee),
+                            mentor=Person.objects.get(pk=run.pairs[k]["mentor"]), kind="exclude", user=None)
+    client.force_login(w.owner.user)
+    got = client.get(f"/api/programs/{w.program.pk}/bulk-match/runs/{run.pk}", {"limit": 2, "offset": 4}).json()
+    assert got["pair_count"] == 5 and len(got["pairs"]) == 1
+    first = client.get(f"/api/programs/{w.program.pk}/bulk-match/runs/{run.pk}", {"limit": 2}).json()
+    assert [p["mentee_name"] for p in first["pairs"]] == ["Mentee 000", "Mentee 001"]
+    url = f"/api/programs/{w.program.pk}/match-constraints"
+    assert len(client.get(url, {"limit": 2}).json()) == 2
+    assert len(client.get(url, {"limit": 2, "offset": 2}).json()) == 1
+    for bad in ({"limit": 0}, {"limit": 201}, {"offset": -1}, {"limit": "99999999999999999999"}):
+        r = client.get(url, bad)
+        assert r.status_code == 422, (bad, r.status_code)
+    schema = client.get("/api/openapi.json").json()
+    params = {p["name"]: p["schema"] for p in schema["paths"]["/api/programs/{program_id}/match-constraints"]["get"]
+              ["parameters"]}
+    assert params["limit"]["maximum"] == 200 and params["offset"]["minimum"] == 0

@@ -88,3 +88,18 @@ def test_bad_rankings_are_refused_with_a_message_and_change_nothing(client, coho
     assert resp.status_code == 200
     assert "is saved" not in resp.content.decode()
     assert _ranking(cohort, cohort.a) == [g[2].pk]
+
+
+def test_round_results_api_is_paginated(client, cohort):  # noqa: F811
+    from tests.matching.test_rounds import _designed_case
+
+    _designed_case(cohort)
+    flow.round_close_and_publish(round=cohort.round, user=None, force=True)
+    client.force_login(cohort.manager.user)
+    url = f"/api/rounds/{cohort.round.pk}/results"
+    everyone = client.get(url).json()
+    assert len(everyone) == 4
+    assert client.get(url, {"limit": 3}).json() == everyone[:3]
+    assert client.get(url, {"limit": 3, "offset": 3}).json() == everyone[3:]
+    assert client.get(url, {"limit": 0}).status_code == 422
+    assert client.get(url, {"offset": "99999999999999999999"}).status_code == 422

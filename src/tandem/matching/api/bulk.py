@@ -8,7 +8,7 @@ from ninja.responses import Status
 
 from tandem.core import authz
 from tandem.core.errors import NotFound, ValidationFailed
-from tandem.matching.api._paging import PageQuery
+from tandem.matching.api._paging import PAGE_DEFAULT, PageQuery
 from tandem.matching.flows import bulk
 from tandem.matching.models import MatchRun
 from tandem.people.models import Person
@@ -40,8 +40,10 @@ class RunOut(Schema):
     total_score: float
     created_at: datetime
     committed_at: datetime | None
-    pairs: list[PairOut]
-    unmatched: list[UnmatchedOut]
+    pairs: list[PairOut] = Field(..., description="one page of the pairs, by mentee name (limit/offset)")
+    unmatched: list[UnmatchedOut] = Field(..., description="one page of the unmatched mentees (limit/offset)")
+    pair_count: int = Field(..., description="all pairs of the run")
+    unmatched_count: int = Field(..., description="all unmatched mentees of the run")
 
 
 class CommitOut(Schema):
@@ -75,11 +77,12 @@ def _program(request: HttpRequest, program_id: int) -> Program:
     return program
 
 
-def _run_out(run: MatchRun) -> RunOut:
-    view = bulk.run_view(run=run, reasons_limit=6)
+def _run_out(run: MatchRun, page: PageQuery | None = None) -> RunOut:
+    window = (page.offset, page.limit) if page is not None else (0, PAGE_DEFAULT)
+    view = bulk.run_view(run=run, reasons_limit=6, pairs_page=window, unmatched_page=window)
     return RunOut(
         id=run.pk, status=run.status, total_score=run.total_score, created_at=run.created_at,
-        committed_at=run.committed_at,
+        committed_at=run.committed_at, pair_count=view.pair_count, unmatched_count=view.unmatched_count,
         pairs=[PairOut(mentee=p.mentee.employee_id, mentee_name=p.mentee.full_name, mentor=p.mentor.employee_id,
                        mentor_name=p.mentor.full_name, score=p.score, pinned=p.pinned, reasons=p.reasons)
                for p in view.pairs],
@@ -104,10 +107,11 @@ def bulk_preview(request: HttpRequest, program_id: int):
     return Status(201, _run_out(bulk.bulk_preview(program=program, user=request.user)))
 
 
-@router.get("/programs/{program_id}/bulk-match/runs/{run_id}", response=RunOut, summary="A bulk-match run")
-def bulk_run(request: HttpRequest, program_id: int, run_id: int):
+@router.get("/programs/{program_id}/bulk-match/runs/{run_id}", response=RunOut,
+            summary="A bulk-match run, its pairs and unmatched mentees paginated (limit/offset)")
+def bulk_run(request: HttpRequest, program_id: int, run_id: int, q: Query[PageQuery]):
     program = _program(request, program_id)
-    return _run_out(bulk.run_get(program=program, run_id=run_id))
+    return _run_out(bulk.run_get(program=program, run_id=run_id), q)
 
 
 @router.post("/programs/{program_id}/bulk-match/runs/{run_id}/commit", response=CommitOut,
