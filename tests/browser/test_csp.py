@@ -72,7 +72,7 @@ def test_the_main_pages_of_every_role_pass_the_content_security_policy(browser, 
     _visit_as(browser, live_server, "hr", [
         "/", "/people/", "/people/?q=a&page=2", f"/people/{mentee.employee_id}/", "/departments/", "/competencies/",
         "/programs/", f"/programs/{choose.pk}/", f"/programs/{choose.pk}/pairs/", "/imports/", "/audit/",
-        "/account/tokens/", "/api/docs", "/admin/", "/admin/people/person/",
+        "/account/tokens/", "/api/docs", "/admin/", "/admin/people/person/", f"/admin/people/person/{mentee.pk}/change/",
     ], problems)
     _visit_as(browser, live_server, "manager", [
         "/", "/programs/", "/programs/templates/", f"/programs/{bulk.pk}/", f"/programs/{bulk.pk}/timeline/",
@@ -85,7 +85,8 @@ def test_the_main_pages_of_every_role_pass_the_content_security_policy(browser, 
         f"{pages}plan/edit/",
     ], problems)
     _visit_as(browser, live_server, "mentee", [
-        "/", f"/people/{mentee.employee_id}/", f"/programs/{choose.pk}/recommendations/", "/mentorships/", pages,
+        "/", f"/people/{mentee.employee_id}/", f"/people/{mentee.employee_id}/edit/",
+        f"/programs/{choose.pk}/recommendations/", "/mentorships/", pages,
         f"{pages}agreement/", f"{pages}plan/", f"{pages}plan/versions/",
     ], problems)
 
