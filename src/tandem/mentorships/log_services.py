@@ -75,10 +75,10 @@ Code = LogErrorCode
 
 #: The allowed moves of a session's status.
 SESSION_TRANSITIONS: dict[str, set[str]] = {
-    SessionStatus.SCHEDULED: {SessionStatus.HELD, SessionStatus.CANCELLED, SessionStatus.MISSED},
-    SessionStatus.HELD: set(),
-    SessionStatus.CANCELLED: set(),
-    SessionStatus.MISSED: set(),
+    "scheduled": {"held", "cancelled", "missed"},
+    "held": set(),
+    "cancelled": set(),
+    "missed": set(),
 }
 
 
@@ -105,6 +105,14 @@ def _writable(actor: authz.Actor, m: Mentorship) -> str:
             message = _("The coaching log opens when the mentorship is active.")
         raise Conflict(message, code=Code.LOG_NOT_WRITABLE, data={"mentorship_status": m.status})
     return side
+
+
+def _me(actor: authz.Actor) -> Person:
+    """The writer's person (``_writable`` has checked they are one side of the pair)."""
+    person = actor.person
+    if person is None:
+        raise Forbidden()
+    return person
 
 
 def _text(value: Any, *, field: str, limit: int, errors: dict[str, list[str]], single_line: bool = False,
@@ -199,7 +207,7 @@ def _locked_session(session: Session) -> tuple[Mentorship, Session]:
 
 @transaction.atomic
 def session_schedule(*, mentorship: Mentorship, actor: authz.Actor, starts_at: Any, duration_minutes: Any = 60,
-                     format: str = MeetingFormat.VIDEO, meeting_link: str = "", location: str = "",
+                     format: str = "video", meeting_link: str = "", location: str = "",
                      topics: list[str] | None = None, questions: str = "", notes: str = "") -> Session:
     """Either side schedules a session inside the agreement's term. The questions, if any, are the
     mentee's: the mentor cannot write them."""
@@ -221,9 +229,9 @@ def session_schedule(*, mentorship: Mentorship, actor: authz.Actor, starts_at: A
     _raise_for(errors)
     s = Session.objects.create(mentorship=m, starts_at=when, duration_minutes=duration, format=fmt,
                                meeting_link=link, location=location, questions=questions, notes=notes,
-                               created_by=actor.person)
+                               created_by=_me(actor))
     s.topics.set(topic_rows)
-    events.emit("session.scheduled", mentorship_id=m.pk, session_id=s.pk, actor_id=actor.person.pk,
+    events.emit("session.scheduled", mentorship_id=m.pk, session_id=s.pk, actor_id=_me(actor).pk,
                 other_id=_other(m, side).pk)
     return s
 
@@ -312,7 +320,7 @@ def session_update(*, session: Session, actor: authz.Actor, starts_at: Any = UNS
     if topic_rows is not None:
         s.topics.set(topic_rows)
     for name, extra in emits:
-        events.emit(name, mentorship_id=m.pk, session_id=s.pk, actor_id=actor.person.pk,
+        events.emit(name, mentorship_id=m.pk, session_id=s.pk, actor_id=_me(actor).pk,
                     other_id=_other(m, side).pk, **extra)
     return s
 
@@ -335,14 +343,14 @@ def feedback_leave(*, session: Session, actor: authz.Actor, rating: Any, text: s
         raise Conflict(_("You have already left your feedback on this session."), code=Code.FEEDBACK_ALREADY_GIVEN)
     try:
         with transaction.atomic():
-            fb = SessionFeedback.objects.create(session=s, side=side, author=actor.person, rating=rating, text=text,
+            fb = SessionFeedback.objects.create(session=s, side=side, author=_me(actor), rating=rating, text=text,
                                                 created_at=timezone.now())
     except IntegrityError as exc:
         raise Conflict(_("You have already left your feedback on this session."),
                        code=Code.FEEDBACK_ALREADY_GIVEN) from exc
     both = SessionFeedback.objects.filter(session=s).count() == 2
     events.emit("session.feedback", mentorship_id=m.pk, session_id=s.pk, side=side, both_answered=both,
-                actor_id=actor.person.pk, other_id=_other(m, side).pk)
+                actor_id=_me(actor).pk, other_id=_other(m, side).pk)
     return fb
 
 
@@ -373,11 +381,11 @@ def _mention(m: Mentorship, *, side: str, actor: authz.Actor, text: str, message
     other = _other(m, side)
     if not mentioned(text, other=other):
         return None
-    row = Mention.objects.create(mentorship=m, person=other, author=actor.person, message=message, comment=comment,
+    row = Mention.objects.create(mentorship=m, person=other, author=_me(actor), message=message, comment=comment,
                                  created_at=timezone.now())
     events.emit("mention.created", mentorship_id=m.pk, mention_id=row.pk, person_id=other.pk,
                 message_id=message.pk if message else None, comment_id=comment.pk if comment else None,
-                actor_id=actor.person.pk)
+                actor_id=_me(actor).pk)
     return row
 
 
@@ -392,8 +400,8 @@ def message_post(*, mentorship: Mentorship, actor: authz.Actor, text: str) -> Me
         errors["text"] = [_("Write your message.")]
     if errors:
         raise ValidationFailed(errors)
-    msg = Message.objects.create(mentorship=m, author=actor.person, text=text, created_at=timezone.now())
-    events.emit("message.posted", mentorship_id=m.pk, message_id=msg.pk, actor_id=actor.person.pk,
+    msg = Message.objects.create(mentorship=m, author=_me(actor), text=text, created_at=timezone.now())
+    events.emit("message.posted", mentorship_id=m.pk, message_id=msg.pk, actor_id=_me(actor).pk,
                 other_id=_other(m, side).pk)
     _mention(m, side=side, actor=actor, text=text, message=msg)
     return msg
@@ -475,10 +483,10 @@ def action_item_create(*, mentorship: Mentorship, actor: authz.Actor, title: str
     due = _due(m, due_on, errors)
     goal = _goal(m, goal_id, errors)
     _raise_for(errors)
-    item = ActionItem.objects.create(mentorship=m, title=title, owner=person, created_by=actor.person, due_on=due,
+    item = ActionItem.objects.create(mentorship=m, title=title, owner=person, created_by=_me(actor), due_on=due,
                                      goal=goal, session=session, message=message)
-    events.emit("action_item.assigned", mentorship_id=m.pk, action_item_id=item.pk, owner_id=person.pk,
-                actor_id=actor.person.pk)
+    events.emit("action_item.assigned", mentorship_id=m.pk, action_item_id=item.pk, owner_id=item.owner_id,
+                actor_id=_me(actor).pk)
     return item
 
 
@@ -523,10 +531,10 @@ def action_item_update(*, item: ActionItem, actor: authz.Actor, title: Any = UNS
     if fields:
         it.save(update_fields=sorted(fields | {"updated_at"}))
         events.emit("action_item.updated", mentorship_id=m.pk, action_item_id=it.pk, owner_id=it.owner_id,
-                    status=it.status, changed=sorted(fields), actor_id=actor.person.pk)
+                    status=it.status, changed=sorted(fields), actor_id=_me(actor).pk)
     if text:
-        c = ActionItemComment.objects.create(item=it, author=actor.person, text=text, created_at=timezone.now())
+        c = ActionItemComment.objects.create(item=it, author=_me(actor), text=text, created_at=timezone.now())
         events.emit("action_item.updated", mentorship_id=m.pk, action_item_id=it.pk, owner_id=it.owner_id,
-                    status=it.status, changed=["comment"], comment_id=c.pk, actor_id=actor.person.pk)
+                    status=it.status, changed=["comment"], comment_id=c.pk, actor_id=_me(actor).pk)
         _mention(m, side=side, actor=actor, text=text, comment=c)
     return it
