@@ -56,3 +56,30 @@ def test_the_program_manager_previews_a_bulk_match_and_commits_it(page, sign_in)
                 "mentee", "mentor")}
     assert made == {("Ann Mentee", "Yuri Mentor"), ("Bob Mentee", "Xena Mentor")}
     assert page.inner_text("#fig-mentees") == "0"
+
+
+def test_the_manager_finds_people_by_typing_and_excludes_a_pair(page, sign_in):
+    # given a bulk program with one mentee and one mentor
+    manager = PersonFactory(user=UserFactory(username="pm2", groups=["program_manager"]), full_name="Paula Manager")
+    program = Program.objects.create(
+        name="Bulk search", program_type=ProgramType.CLASSIC, matching_mode=MatchingMode.BULK,
+        status=ProgramStatus.OPEN, starts_on=datetime.date(2026, 1, 1), ends_on=datetime.date(2026, 12, 31),
+        owner=manager, default_mentor_capacity=1,
+    )
+    ann, xena = PersonFactory(full_name="Ann Mentee"), PersonFactory(full_name="Xena Mentor", mentor_capacity=2)
+    Enrolment.objects.create(program=program, person=ann, role="mentee")
+    Enrolment.objects.create(program=program, person=xena, role="mentor")
+    sign_in("pm2")
+    page.goto(f"/programs/{program.pk}/bulk/")
+    # when the manager types part of a name, the field offers the matching people (no list of everyone)
+    page.fill("input[name=mentee_id]", "Ann")
+    page.wait_for_selector(f"#mentee-options option[value='{ann.employee_id}']", state="attached")
+    page.fill("input[name=mentee_id]", ann.employee_id)
+    page.fill("input[name=mentor_id]", "Xen")
+    page.wait_for_selector(f"#mentor-options option[value='{xena.employee_id}']", state="attached")
+    page.fill("input[name=mentor_id]", xena.employee_id)
+    page.select_option("#constraints select[name=kind]", "exclude")
+    page.click("#constraints button:has-text('Add rule')")
+    # then the rule is listed
+    page.wait_for_selector("text=Ann Mentee will never be paired with Xena Mentor")
+    assert "Xena Mentor" in page.inner_text("#constraints table")
