@@ -23,7 +23,8 @@ PRODUCTION = "tandem.config.settings.production"
 
 def _env(tmp_path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
-           if k not in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DEBUG", "DATABASE_URL") and not k.startswith("SECURE_")}
+           if k not in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+           and not k.startswith("SECURE_")}
     env.update(DJANGO_SETTINGS_MODULE=PRODUCTION, TANDEM_VAR_DIR=str(tmp_path / "var"), PYTHONDONTWRITEBYTECODE="1")
     env.update(extra)
     return env
