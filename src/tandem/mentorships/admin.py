@@ -19,15 +19,20 @@ class _ReadOnly(admin.ModelAdmin):
         return False
 
 
-class TransitionInline(admin.TabularInline):
-    model = Transition
-    fields = ["at", "from_status", "to_status", "actor", "actor_role", "reason"]
-    readonly_fields = fields
+class _ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class TransitionInline(_ReadOnlyInline):
+    model = Transition
+    fields = ["at", "from_status", "to_status", "actor", "actor_role", "reason"]
 
 
 @admin.register(Mentorship)
@@ -52,15 +57,9 @@ class MentorshipAdmin(_ReadOnly):
                            _("Open the pairing's page to complete, end or withdraw it"))
 
 
-class SignatureInline(admin.TabularInline):
+class SignatureInline(_ReadOnlyInline):
     model = AgreementSignature
     fields = ["party", "person", "signed_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Agreement)

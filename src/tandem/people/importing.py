@@ -508,6 +508,7 @@ pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
 
 def _read_xlsx_in_child(data: bytes) -> tuple[int, list[list[Any]]]:
     import pickle
+    import signal
     import subprocess
     import sys
 
@@ -522,6 +523,10 @@ def _read_xlsx_in_child(data: bytes) -> tuple[int, list[list[Any]]]:
             input=data, capture_output=True, timeout=timeout, check=False,
         )
     except subprocess.TimeoutExpired:
+        done = None
+    # the wall clock, or the CPU-time limit (SIGXCPU, then SIGKILL at the hard limit) on a machine
+    # where the reader had the CPU to itself
+    if done is None or done.returncode in (-signal.SIGXCPU, -signal.SIGKILL) and b"MemoryError" not in done.stderr:
         raise file_problem(_("Reading the workbook took longer than %(n)s seconds; it cannot be imported.")
                            % {"n": timeout}) from None
     status = "crashed"
