@@ -60,7 +60,7 @@ def test_every_simple_string_in_templates_and_code_is_translated():
             found |= {m.group(2) for m in tag.finditer(path.read_text(encoding="utf-8"))}
         elif path.suffix == ".py":
             found |= {m.group(2) for m in call.finditer(path.read_text(encoding="utf-8"))}
-    found = {s.encode().decode("unicode_escape") if "\\" in s else s for s in found}
+    found = {s.encode("latin-1", "backslashreplace").decode("unicode_escape") if "\\" in s else s for s in found}
     for lang in ("ru", "zh_Hans"):
         catalog = _catalog(lang)
         missing = sorted(s for s in found if not catalog.get(s))
