@@ -116,7 +116,9 @@ class PersonFactory(factory.django.DjangoModelFactory):
         model = Person
 
     employee_id = factory.Sequence(lambda n: f"E{n:05d}")
-    full_name = factory.Faker("name")
+    # first and last name only: Faker's "name" sometimes adds "Dr." or "MD", which no one types
+    # after an @ to mention a colleague
+    full_name = factory.LazyAttribute(lambda o: f"{o.first} {o.last}")
     email = factory.Sequence(lambda n: f"person{n}@example.com")
     department = factory.SubFactory(DepartmentFactory)
     job_profile = factory.SubFactory(JobProfileFactory)
@@ -127,6 +129,8 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
     class Params:
         with_user = factory.Trait(user=factory.SubFactory(UserFactory))
+        first = factory.Faker("first_name")
+        last = factory.Faker("last_name")
 
 
 def actor_for_person(person):

@@ -360,8 +360,9 @@ _MENTION = re.compile(r"(?<![\w@])@([^\W\d_][\w.\-]*)", re.UNICODE)
 
 
 def _handles(person: Person) -> set[str]:
-    """What ``@…`` may say to mean this person: the first name, or the full name run together."""
-    words = person.full_name.split()
+    """What ``@…`` may say to mean this person: the first name, or the full name run together.
+    Titles ("Dr.", "Mrs.") are not names."""
+    words = [w for w in person.full_name.split() if not w.endswith(".")] or person.full_name.split()
     if not words:
         return set()
     return {words[0].casefold(), "".join(words).casefold(), ".".join(words).casefold(), "_".join(words).casefold()}

@@ -29,6 +29,11 @@ class NotificationKind(models.TextChoices):
     PLAN_COMMENTED = "plan_commented", _("Someone commented on a development plan")
     PLAN_CONFIRMED = "plan_confirmed", _("A development plan was confirmed")
     MILESTONE_UPDATED = "milestone_updated", _("A mentee updated a milestone")
+    SESSION_SCHEDULED = "session_scheduled", _("A session was scheduled")
+    SESSION_RESCHEDULED = "session_rescheduled", _("A session was moved")
+    SESSION_CANCELLED = "session_cancelled", _("A session was cancelled")
+    MENTIONED = "mentioned", _("Someone mentioned me in the coaching log")
+    ACTION_ITEM_ASSIGNED = "action_item_assigned", _("An action item was given to me")
 
 
 class EmailMode(models.TextChoices):

@@ -21,9 +21,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tandem.core.errors import NotFound, ValidationFailed
+from tandem.core.errors import ApplicationError, NotFound, ValidationFailed
 from tandem.core.validators import DB_BIGINT_MAX
 from tandem.matching import selectors as matching_selectors
+from tandem.mentorships import log_selectors
 from tandem.mentorships import selectors as mentorship_selectors
 from tandem.notifications import selectors
 from tandem.notifications.models import (
@@ -63,10 +64,18 @@ EVENT_KINDS: dict[str, tuple[str, str]] = {
     "plan.commented": (K.PLAN_COMMENTED, "other"),
     "plan.confirmed": (K.PLAN_CONFIRMED, "other"),
     "milestone.updated": (K.MILESTONE_UPDATED, "mentor_but_actor"),
+    # the coaching log
+    "session.scheduled": (K.SESSION_SCHEDULED, "other"),
+    "session.rescheduled": (K.SESSION_RESCHEDULED, "other"),
+    "session.cancelled": (K.SESSION_CANCELLED, "other"),
+    "mention.created": (K.MENTIONED, "mentioned"),
+    "action_item.assigned": (K.ACTION_ITEM_ASSIGNED, "owner_but_actor"),
 }
 # kinds that name who acted; the others name the recipient's counterpart in the pair
 ACTION_KINDS = {K.INTRO_SCHEDULED, K.NEEDS_SUBMITTED, K.PLAN_DRAFTED, K.PLAN_COMMENTED, K.PLAN_CONFIRMED,
-                K.MILESTONE_UPDATED}
+                K.MILESTONE_UPDATED, K.SESSION_SCHEDULED, K.SESSION_RESCHEDULED, K.SESSION_CANCELLED, K.MENTIONED,
+                K.ACTION_ITEM_ASSIGNED}
+LOG_SESSION_KINDS = {K.SESSION_SCHEDULED, K.SESSION_RESCHEDULED, K.SESSION_CANCELLED}
 
 
 # -- the recipient's language and time zone ---------------------------------------------------
@@ -94,7 +103,7 @@ def _send(person: Any, template: str, ctx: dict[str, Any]) -> int:
 # -- creating notifications from an event -------------------------------------------------------
 
 
-def _url(kind: str, m: Any) -> str:
+def _url(kind: str, m: Any, session_id: Any = None) -> str:
     if kind == K.REQUESTED:
         return f"/programs/{m.program_id}/requests/"
     if kind == K.DECLINED:
@@ -103,10 +112,15 @@ def _url(kind: str, m: Any) -> str:
         return reverse("mentorship_agreement", args=[m.pk])
     if kind in (K.NEEDS_SUBMITTED, K.PLAN_DRAFTED, K.PLAN_COMMENTED, K.PLAN_CONFIRMED, K.MILESTONE_UPDATED):
         return reverse("mentorship_plan", args=[m.pk])
+    if kind in LOG_SESSION_KINDS and isinstance(session_id, int):
+        return reverse("mentorship_log_session", args=[m.pk, session_id])
+    if kind in (K.MENTIONED, K.ACTION_ITEM_ASSIGNED):
+        return reverse("mentorship_log", args=[m.pk])
     return reverse("mentorship_detail", args=[m.pk])
 
 
-def _recipients(who: str, m: Any, actor_id: int | None, agreement_id: int | None) -> list[Any]:
+def _recipients(who: str, m: Any, actor_id: int | None, agreement_id: int | None,
+                payload: dict[str, Any] | None = None) -> list[Any]:
     pair = [m.mentor, m.mentee]
     if who == "mentor":
         people = [m.mentor]
@@ -118,6 +132,10 @@ def _recipients(who: str, m: Any, actor_id: int | None, agreement_id: int | None
         people = [p for p in pair if p.pk != actor_id]
     elif who == "mentor_but_actor":
         people = [m.mentor] if m.mentor_id != actor_id else []
+    elif who == "mentioned":
+        people = [p for p in pair if p.pk == (payload or {}).get("person_id") and p.pk != actor_id]
+    elif who == "owner_but_actor":
+        people = [p for p in pair if p.pk == (payload or {}).get("owner_id") and p.pk != actor_id]
     else:  # the agreement's parties
         from tandem.mentorships.services import agreement_parties
 
@@ -149,6 +167,16 @@ def _params(kind: str, m: Any, person: Any, actor_id: int | None, payload: dict[
         params["when"] = m.intro_at.isoformat()
     if kind == K.MILESTONE_UPDATED:
         params["done"] = bool(payload.get("done"))
+    if kind in LOG_SESSION_KINDS and isinstance(payload.get("session_id"), int):
+        try:
+            params["when"] = log_selectors.session_of(mentorship=m, session_id=payload["session_id"]).starts_at.isoformat()
+        except ApplicationError:
+            pass
+    if kind == K.ACTION_ITEM_ASSIGNED and isinstance(payload.get("action_item_id"), int):
+        try:
+            params["title"] = log_selectors.action_item_of(mentorship=m, item_id=payload["action_item_id"]).title
+        except ApplicationError:
+            pass
     if agreement_version is not None:
         params["version"] = agreement_version
     return params
@@ -169,13 +197,13 @@ def notifications_for_event(*, event: str, mentorship_id: int, actor_id: int | N
     if agreement_id is not None:
         a = mentorship_selectors.agreement_versions(mentorship=m).filter(pk=agreement_id).first()
         version = a.version if a is not None else None
-    people = _recipients(who, m, actor_id, agreement_id)
+    people = _recipients(who, m, actor_id, agreement_id, payload)
     prefs = selectors.preferences_for(person_ids=[p.pk for p in people])
     object_id = next((payload[k] for k in ("comment_id", "milestone_id", "plan_id", "agreement_id")
                       if isinstance(payload.get(k), int)), None)
     with transaction.atomic():
         created = Notification.objects.bulk_create([
-            Notification(recipient=p, kind=kind, url=_url(kind, m), mentorship_id=m.pk, object_id=object_id,
+            Notification(recipient=p, kind=kind, url=_url(kind, m, payload.get("session_id")), mentorship_id=m.pk, object_id=object_id,
                          params=_params(kind, m, p, actor_id, payload, version),
                          email_wanted=prefs[p.pk].wants_email(kind))
             for p in people

@@ -29,6 +29,11 @@ TEXTS: dict[str, Any] = {
     K.PLAN_COMMENTED: _("%(name)s commented on the development plan"),
     K.PLAN_CONFIRMED: _("%(name)s confirmed the development plan"),
     K.MILESTONE_UPDATED: _("%(name)s updated the progress of a milestone"),
+    K.SESSION_SCHEDULED: _("%(name)s scheduled a session for %(when)s"),
+    K.SESSION_RESCHEDULED: _("%(name)s moved your session to %(when)s"),
+    K.SESSION_CANCELLED: _("%(name)s cancelled the session of %(when)s"),
+    K.MENTIONED: _("%(name)s mentioned you in your coaching log"),
+    K.ACTION_ITEM_ASSIGNED: _("%(name)s gave you an action item: %(title)s"),
 }
 MILESTONE_DONE = _("%(name)s completed a milestone")
 
@@ -52,7 +57,7 @@ def notification_text(kind: str, params: dict[str, Any]) -> str:
         return str(K(kind).label) if kind in K.values else kind
     if kind == K.MILESTONE_UPDATED and params.get("done"):
         template = MILESTONE_DONE
-    values = {"name": "", "mentor": "", "mentee": "", "version": "", "program": "", **(params or {})}
+    values = {"name": "", "mentor": "", "mentee": "", "version": "", "program": "", "title": "", **(params or {})}
     values["when"] = _when(values.get("when"))
     try:
         return str(template) % values
