@@ -8,7 +8,7 @@ from tandem.core import authz
 from tandem.core.errors import NotFound
 from tandem.matching.flows import choose
 from tandem.mentorships.api import MentorshipOut
-from tandem.people.models import Person
+from tandem.people import selectors as people_selectors
 from tandem.programs.api import program_or_404
 
 router = Router(tags=["matching: recommend and choose"])
@@ -48,7 +48,7 @@ def recommendations(request: HttpRequest, program_id: int, q: Query[KQuery]):
 def request_mentor(request: HttpRequest, program_id: int, payload: RequestIn):
     actor, program = program_or_404(request, program_id)
     authz.require(authz.can_get_recommendations(actor, program))
-    mentor = Person.objects.filter(employee_id=payload.mentor).first()
+    mentor = people_selectors.person_get(employee_id=payload.mentor)
     if mentor is None:
         raise NotFound(f"No person with employee ID {payload.mentor!r}.")
     m = choose.mentorship_request(program=program, mentee=actor.person, mentor=mentor, message=payload.message)

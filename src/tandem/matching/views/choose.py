@@ -14,7 +14,7 @@ from tandem.core.errors import ApplicationError
 from tandem.matching.flows import choose
 from tandem.mentorships import selectors as mentorship_selectors
 from tandem.mentorships.models import MentorshipStatus
-from tandem.people.models import Person
+from tandem.people import selectors as people_selectors
 from tandem.programs.views import get_program
 from tandem.web.feedback import flash_error
 
@@ -41,7 +41,7 @@ def recommendations(request: HttpRequest, program_id: int) -> HttpResponse:
 def request_mentor(request: HttpRequest, program_id: int) -> HttpResponse:
     actor, program = get_program(request, program_id)
     authz.require(authz.can_get_recommendations(actor, program))
-    mentor = Person.objects.filter(employee_id=request.POST.get("mentor", "")).first()
+    mentor = people_selectors.person_get(employee_id=request.POST.get("mentor", "")[:40])
     if mentor is None:
         messages.error(request, _("Choose a mentor from the list."))
     else:
