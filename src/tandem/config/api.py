@@ -49,14 +49,14 @@ def validation_error(request: HttpRequest, exc: NinjaValidationError):
         for e in exc.errors
     ]
     return api.create_response(
-        request, {"code": "validation_failed", "message": "Invalid input.", "errors": errors}, status=422
+        request, {"code": "validation_failed", "message": _("Invalid input."), "errors": errors}, status=422
     )
 
 
 @api.exception_handler(AuthenticationError)
 def auth_error(request: HttpRequest, exc: AuthenticationError):
     return api.create_response(
-        request, {"code": "not_authenticated", "message": "Sign in or send a valid Bearer token."}, status=401
+        request, {"code": "not_authenticated", "message": _("Sign in or send a valid Bearer token.")}, status=401
     )
 
 

@@ -186,7 +186,7 @@ def rating_create(request: HttpRequest, employee_id: str, payload: RatingIn):
     authz.require(authz.can_rate(actor, person, payload.source))
     competency = Competency.objects.filter(code=payload.competency).first()
     if competency is None:
-        raise NotFound(f"No competency with code {payload.competency!r}.")
+        raise NotFound(_("No competency with code “%(code)s”.") % {"code": payload.competency[:40]})
     rating = services.rating_record(
         person=person, competency=competency, level=payload.level, source=payload.source,
         rated_by=actor.person, rated_on=payload.rated_on, note=payload.note,

@@ -1,6 +1,7 @@
 """Flow 1 over the API: recommendations, requests and the answers to them."""
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
@@ -50,6 +51,6 @@ def request_mentor(request: HttpRequest, program_id: int, payload: RequestIn):
     authz.require(authz.can_get_recommendations(actor, program))
     mentor = people_selectors.person_get(employee_id=payload.mentor)
     if mentor is None:
-        raise NotFound(f"No person with employee ID {payload.mentor!r}.")
+        raise NotFound(_("No person with employee ID “%(id)s”.") % {"id": payload.mentor[:40]})
     m = choose.mentorship_request(program=program, mentee=actor.person, mentor=mentor, message=payload.message)
     return Status(201, m)
