@@ -98,11 +98,11 @@ def audit_list(request: HttpRequest, filters: Query[AuditFilters]):
 def _person(request: HttpRequest, employee_id: str):
     actor = authz.actor_for(request.user)
     authz.require(authz.can_handle_personal_data(actor))
-    from tandem.people.models import Person
+    from tandem.people.selectors import person_get
 
     if not employee_id or "\x00" in employee_id or len(employee_id) > 40:
         raise NotFound()
-    person = Person.objects.select_related("user").filter(employee_id=employee_id).first()
+    person = person_get(employee_id=employee_id)
     if person is None:
         raise NotFound()
     return person

@@ -73,11 +73,11 @@ def audit_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 def person_for_request(employee_id: str):
     """The person behind an employee ID in a path, or 404 (a NUL byte is not an ID either)."""
-    from tandem.people.models import Person
+    from tandem.people.selectors import person_get
 
     if not employee_id or "\x00" in employee_id or len(employee_id) > 40:
         raise Http404
-    person = Person.objects.select_related("user").filter(employee_id=employee_id).first()
+    person = person_get(employee_id=employee_id)
     if person is None:
         raise Http404
     return person

@@ -46,6 +46,11 @@ def program_overview(*, owner: Person | None) -> QuerySet[Program]:
     )
 
 
+def program_get(*, program_id: int) -> Program | None:
+    """One program with its owner, or None (the caller decides between 404 and 403)."""
+    return Program.objects.select_related("owner").filter(pk=program_id).first()
+
+
 def programs_visible(*, actor) -> QuerySet[Program]:
     """HR and program managers see every program; others see the ones they are enrolled in."""
     qs = Program.objects.select_related("owner").annotate(

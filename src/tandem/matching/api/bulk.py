@@ -11,6 +11,8 @@ from tandem.core.errors import NotFound, ValidationFailed
 from tandem.matching.api._paging import PAGE_DEFAULT, PageQuery
 from tandem.matching.flows import bulk
 from tandem.matching.models import MatchRun
+from tandem.people import selectors as people_selectors
+from tandem.programs import selectors as program_selectors
 from tandem.people.models import Person
 from tandem.programs.models import Program
 
@@ -70,7 +72,7 @@ class ConstraintOut(Schema):
 
 
 def _program(request: HttpRequest, program_id: int) -> Program:
-    program = Program.objects.select_related("owner").filter(pk=program_id).first()
+    program = program_selectors.program_get(program_id=program_id)
     if program is None:
         raise NotFound()
     authz.require(authz.can_run_bulk_match(authz.actor_for(request.user), program))
@@ -92,7 +94,8 @@ def _run_out(run: MatchRun, page: PageQuery | None = None) -> RunOut:
 
 
 def _people(mentee_id: str, mentor_id: str) -> tuple[Person, Person]:
-    found = {p.employee_id: p for p in Person.objects.filter(employee_id__in=[mentee_id, mentor_id])}
+    found = {e: p for e in dict.fromkeys([mentee_id, mentor_id])
+             if (p := people_selectors.person_get(employee_id=e)) is not None}
     errors = {f: [f"Unknown employee ID: {e}"] for f, e in (("mentee", mentee_id), ("mentor", mentor_id))
               if e not in found}
     if errors:

@@ -13,7 +13,7 @@ from tandem.matching.api._paging import PageQuery
 from tandem.matching.flows import rounds as flow
 from tandem.matching.models import SelectionRound
 from tandem.people.models import Department, Person
-from tandem.programs.models import Program
+from tandem.programs.api import program_or_404
 
 router = Router(tags=["matching: rounds"])
 
@@ -110,10 +110,7 @@ def _placement_out(p, *, with_department_rank: bool = True, with_applicant_rank:
 
 @router.post("/programs/{program_id}/rounds", response={201: RoundOut}, summary="Open a selection round (program manager)")
 def round_create(request: HttpRequest, program_id: int, payload: RoundIn):
-    actor = authz.actor_for(request.user)
-    program = Program.objects.filter(pk=program_id).first()
-    if program is None or not authz.can_view_program(actor, program):
-        raise NotFound()
+    actor, program = program_or_404(request, program_id)
     authz.require(authz.can_manage_program(actor, program))
     codes = [s.department for s in payload.seats]
     departments = {d.code: d for d in Department.objects.filter(code__in=codes)}
