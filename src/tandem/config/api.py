@@ -91,6 +91,12 @@ def server_error(request: HttpRequest, exc: Exception):
 
 
 from tandem.accounts.api import router as accounts_router  # noqa: E402
+from tandem.assessments.api import router as assessments_router  # noqa: E402
+from tandem.calendars.api import router as calendars_router  # noqa: E402
+from tandem.coaching.api import router as coaching_router  # noqa: E402
+from tandem.insights.api import router as insights_router  # noqa: E402
+from tandem.mentorships.duty_api import router as duties_router  # noqa: E402
+from tandem.mentorships.library_api import router as library_router  # noqa: E402
 from tandem.audit.api import router as audit_router  # noqa: E402
 from tandem.matching.api.bulk import router as bulk_router  # noqa: E402
 from tandem.matching.api.choose import router as choose_router  # noqa: E402
@@ -115,3 +121,9 @@ api.add_router("/", bulk_router)
 api.add_router("/", rounds_router)
 api.add_router("/", audit_router)
 api.add_router("/", notifications_router)
+api.add_router("/", library_router)
+api.add_router("/", duties_router)
+api.add_router("/", calendars_router)
+api.add_router("/", coaching_router)
+api.add_router("/", assessments_router)
+api.add_router("/", insights_router)

@@ -14,6 +14,10 @@ urlpatterns = [
     path("programs/<int:program_id>/", include("tandem.matching.urls")),
     path("", include("tandem.audit.urls")),
     path("", include("tandem.notifications.urls")),
+    path("", include("tandem.calendars.urls")),
+    path("", include("tandem.coaching.urls")),
+    path("", include("tandem.assessments.urls")),
+    path("", include("tandem.insights.urls")),
     path("", include("tandem.web.urls")),
 ]
 

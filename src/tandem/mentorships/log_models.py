@@ -30,6 +30,32 @@ class SessionStatus(models.TextChoices):
     MISSED = "missed", _("Missed")
 
 
+class SessionSeries(TimeStampedModel):
+    """A recurring session (``RRULE``): the agreement's frequency from the first session on.
+
+    Each occurrence is its own :class:`Session` row (so it can be moved, held or cancelled alone);
+    this row says how they recur, for the calendar (``RRULE`` with ``RECURRENCE-ID`` overrides) and
+    for scheduling the next ones. ``time_zone`` is the organiser's zone: occurrences keep their
+    wall-clock time across daylight-saving changes in it."""
+
+    mentorship = models.ForeignKey("mentorships.Mentorship", on_delete=models.CASCADE, related_name="series")
+    frequency = models.CharField(_("repeats"), max_length=10,
+                                 choices=[("weekly", _("Every week")), ("biweekly", _("Every two weeks")),
+                                          ("monthly", _("Every month"))])
+    count = models.PositiveSmallIntegerField(_("occurrences"))
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    created_by = models.ForeignKey("people.Person", on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(count__gte=2, count__lte=60), name="series_count_2_60"),
+            models.CheckConstraint(condition=Q(frequency__in=["weekly", "biweekly", "monthly"]),
+                                   name="series_frequency_known"),
+        ]
+
+
 class Session(TimeStampedModel):
     mentorship = models.ForeignKey("mentorships.Mentorship", on_delete=models.CASCADE, related_name="sessions")
     starts_at = models.DateTimeField(_("starts at"), db_index=True)
@@ -50,6 +76,14 @@ class Session(TimeStampedModel):
     status_changed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey("people.Person", on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
+    #: the organiser's time zone when it was scheduled (the calendar's ``TZID``)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    #: raised on every change a calendar shows (RFC 5545 ``SEQUENCE``)
+    sequence = models.PositiveIntegerField(default=0)
+    series = models.ForeignKey(SessionSeries, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="sessions")
+    #: the occurrence's original start in its series (``RECURRENCE-ID``), kept when it is moved
+    original_starts_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-starts_at", "-id"]

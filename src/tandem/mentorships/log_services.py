@@ -229,7 +229,7 @@ def session_schedule(*, mentorship: Mentorship, actor: authz.Actor, starts_at: A
     _raise_for(errors)
     s = Session.objects.create(mentorship=m, starts_at=when, duration_minutes=duration, format=fmt,
                                meeting_link=link, location=location, questions=questions, notes=notes,
-                               created_by=_me(actor))
+                               created_by=_me(actor), time_zone=_me(actor).time_zone or "UTC")
     s.topics.set(topic_rows)
     events.emit("session.scheduled", mentorship_id=m.pk, session_id=s.pk, actor_id=_me(actor).pk,
                 other_id=_other(m, side).pk)
@@ -315,8 +315,11 @@ def session_update(*, session: Session, actor: authz.Actor, starts_at: Any = UNS
             elif status == SessionStatus.CANCELLED:
                 emits.append(("session.cancelled", {}))
     _raise_for(errors)
+    if topic_rows is not None and {t.pk for t in topic_rows} != set(s.topics.values_list("pk", flat=True)):
+        fields.add("topics")
     if fields:
-        s.save(update_fields=sorted(fields | {"updated_at"}))
+        s.sequence += 1  # every change a calendar could show (RFC 5545 SEQUENCE)
+        s.save(update_fields=sorted((fields - {"topics"}) | {"updated_at", "sequence"}))
     if topic_rows is not None:
         s.topics.set(topic_rows)
     for name, extra in emits:

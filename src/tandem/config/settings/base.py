@@ -40,6 +40,10 @@ INSTALLED_APPS = [
     "tandem.matching",
     "tandem.notifications",
     "tandem.audit",
+    "tandem.calendars",
+    "tandem.coaching",
+    "tandem.assessments",
+    "tandem.insights",
     "tandem.web",
 ]
 

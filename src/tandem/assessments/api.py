@@ -1,0 +1,5 @@
+"""The assessments API (mounted in ``config/api.py``)."""
+
+from ninja import Router
+
+router = Router(tags=["assessments"])

@@ -1,0 +1,5 @@
+"""The coaching API (mounted in ``config/api.py``)."""
+
+from ninja import Router
+
+router = Router(tags=["coaching"])

@@ -1,0 +1,5 @@
+"""The library API of a mentorship (mounted in ``config/api.py``)."""
+
+from ninja import Router
+
+router = Router(tags=["library"])
