@@ -59,6 +59,20 @@ EVENTS = frozenset({
     "mention.created",             # @name in a message or a comment: person_id is told
     "action_item.assigned",
     "action_item.updated",
+    "session.series_scheduled",    # a recurring session: its occurrences were scheduled
+    "resource.shared",             # a file or link shared in the log
+    "transcript.added",
+    # assessments
+    "review.opened",
+    "review.submitted",
+    "survey.sent",
+    "survey.answered",
+    "teachback.scheduled",
+    "teachback.scored",
+    "teachback.result",           # an attempt's result is final (passed, failed, failed the last attempt)
+    "knowledge_gap.added",
+    "grai.submitted",
+    "grai.commented",
     # programs
     "program.created",
     "program.closed",

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from django.contrib.auth.models import Group, User
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from tandem.core.authz import HR_ADMIN, PROGRAM_MANAGER
 from tandem.mentorships.demo import seed_demo_mentorships
@@ -350,6 +351,18 @@ def _seed_round(rng: random.Random, users: dict[str, Person]) -> None:
 
 STEPS: list[Callable[[random.Random, dict], None]] = [seed_graduate_login, _seed_round]
 
+#: Each app's own demo data, in this order, each ``seed(rng, users)`` (per-app demo data, STYLE.md):
+#: the coaching log first (the others build on its sessions), notifications last (they tell of the rest).
+APP_DEMOS = (
+    "tandem.mentorships.log_demo.seed",
+    "tandem.mentorships.library_demo.seed",
+    "tandem.calendars.demo.seed",
+    "tandem.coaching.demo.seed",
+    "tandem.assessments.demo.seed",
+    "tandem.insights.demo.seed",
+    "tandem.notifications.demo.seed",
+)
+
 
 @transaction.atomic
 def seed_demo(size: int = 320) -> dict[str, Person]:
@@ -360,4 +373,6 @@ def seed_demo(size: int = 320) -> dict[str, Person]:
     seed_programs(rng, users)
     for step in STEPS:
         step(rng, users)
+    for path in APP_DEMOS:
+        import_string(path)(rng, users)
     return users
