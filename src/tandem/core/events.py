@@ -80,6 +80,10 @@ EVENTS = frozenset({
     # matching
     "bulk.committed",
     "round.published",
+    # matching: background computations (bulk helper) — the requester is told
+    "bulk.preview_ready",          # program_id, run_id: the preview a manager requested is computed
+    "bulk.preview_failed",         # program_id, run_id, reason ("error", "stale", "refused")
+    "round.publication_failed",    # round_id, publication_id, reason: the round stays open
 })
 
 Handler = Callable[..., Any]

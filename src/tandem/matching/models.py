@@ -31,27 +31,73 @@ class MatchConstraint(TimeStampedModel):
         ]
 
 
+class JobStage(models.TextChoices):
+    """Where a background computation of the matching flows is (its progress bar's caption)."""
+
+    LOADING = "loading", _("Loading the people")
+    SCORING = "scoring", _("Scoring every pair")
+    SOLVING = "solving", _("Finding the best assignment")
+    EXPLAINING = "explaining", _("Explaining the result")
+    CHECKING = "checking", _("Checking the result is stable")
+    SAVING = "saving", _("Saving the result")
+
+
+class BackgroundJob(models.Model):
+    """Progress of a computation run by the worker (copied from ``people.ImportJob``): the page
+    polls ``progress`` and ``stage``; ``heartbeat_at`` is a sign of life, and a running job whose
+    heartbeat is older than ``MATCHING_STALE_AFTER_SECONDS`` lost its worker and is failed."""
+
+    progress = models.PositiveSmallIntegerField(default=0)  # percent, 0–100
+    stage = models.CharField(max_length=12, choices=JobStage.choices, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)  # why it failed, in the requester's language
+
+    class Meta:
+        abstract = True
+
+
 class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for the worker")
+    RUNNING = "running", _("Being computed")
+    FAILED = "failed", _("Failed")
     PREVIEW = "preview", _("Preview")
     COMMITTED = "committed", _("Committed")
     DISCARDED = "discarded", _("Discarded")
 
 
-class MatchRun(TimeStampedModel):
-    """One bulk-match computation: previewed, then committed or discarded."""
+#: A run being computed: at most one per program.
+ACTIVE_RUN_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+class MatchRun(TimeStampedModel, BackgroundJob):
+    """One bulk-match computation: requested (queued), computed by the worker (running), then a
+    preview that is committed or discarded, or failed."""
 
     program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="match_runs")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.PREVIEW)
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     # [{"mentee": id, "mentor": id, "score": float, "pinned": bool, "reasons": [[criterion, contribution, detail]]}]
     pairs = models.JSONField(default=list)
     # [{"mentee": id, "reason": code}]
     unmatched = models.JSONField(default=list)
     total_score = models.FloatField(default=0)
     committed_at = models.DateTimeField(null=True, blank=True)
+    # the requester's language: the messages of a failure are written in it
+    language = models.CharField(max_length=10, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["program"], condition=Q(status__in=["queued", "running"]),
+                                    name="one_active_match_run_per_program"),
+        ]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="matchrun_status_heartbeat")]
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_RUN_STATUSES
 
 
 class RoundStatus(models.TextChoices):
@@ -134,3 +180,37 @@ class Placement(models.Model):
     class Meta:
         ordering = ["round", "applicant__full_name"]
         constraints = [models.UniqueConstraint(fields=["round", "applicant"], name="one_placement_per_round")]
+
+
+class PublicationStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for the worker")
+    RUNNING = "running", _("Being computed")
+    DONE = "done", _("Published")
+    FAILED = "failed", _("Failed")
+
+
+ACTIVE_PUBLICATION_STATUSES = (PublicationStatus.QUEUED, PublicationStatus.RUNNING)
+
+
+class RoundPublication(TimeStampedModel, BackgroundJob):
+    """One "close and publish" of a round, computed by the worker. While one is queued or running
+    the round's rankings are frozen; a failed one leaves the round open."""
+
+    round = models.ForeignKey(SelectionRound, on_delete=models.CASCADE, related_name="publications")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    status = models.CharField(max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.QUEUED)
+    force = models.BooleanField(default=False)  # closed before the deadline, as requested
+    language = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["round"], condition=Q(status__in=["queued", "running"]),
+                                    name="one_active_publication_per_round"),
+        ]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="roundpub_status_heartbeat")]
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_PUBLICATION_STATUSES

@@ -30,7 +30,8 @@ from django_tasks_db.management.commands.db_worker import Worker
 logger = logging.getLogger("tandem.worker")
 
 # Dotted paths of functions called (without arguments) each time the worker (re)connects.
-STARTUP_CHECKS = ("tandem.people.import_services.import_jobs_fail_stale",)
+STARTUP_CHECKS = ("tandem.people.import_services.import_jobs_fail_stale",
+                  "tandem.matching.flows.jobs.matching_jobs_fail_stale",)
 
 
 def close_connections() -> None:
