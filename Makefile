@@ -43,12 +43,12 @@ demo: install
 test: install-dev
 	bash scripts/ensure-chromium
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0 --settings=tandem.config.settings.test
-	cd src && ../$(BIN)/mypy --strict --ignore-missing-imports tandem/matching/engine
+	cd src && ../$(BIN)/mypy --strict --ignore-missing-imports tandem/matching/engine tandem/insights/stats
 	bash scripts/run-tests
 
 lint: install-dev
 	$(BIN)/ruff check src tests bench --select F,E9,B
-	cd src && ../$(BIN)/mypy --strict --ignore-missing-imports tandem/matching/engine
+	cd src && ../$(BIN)/mypy --strict --ignore-missing-imports tandem/matching/engine tandem/insights/stats
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 bench: install-dev
