@@ -180,3 +180,10 @@ from tandem.mentorships.log_models import (  # noqa: E402,F401  (Django finds th
     SessionFeedback,
     SessionStatus,
 )
+
+from tandem.mentorships.library_models import (  # noqa: E402,F401  (Django finds the library's models here)
+    LogSearchEntry,
+    PrivateNote,
+    Resource,
+    Transcript,
+)
