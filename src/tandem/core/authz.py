@@ -504,3 +504,12 @@ def can_edit_action_item(actor: Actor, item: Any, mentorship: Any) -> bool:
     """Only the owner edits or ticks their own item; the mentor never ticks the mentee's (source 002)."""
     return (can_write_log(actor, mentorship) and actor.person is not None
             and item.owner_id == actor.person.pk)
+
+
+# -- coaching prompts (tandem.coaching): the mentor's scenario suggestions ----------------------
+# The mentor coaches, so only the mentor sees the prompts ("the mentee is dependent" is not for the
+# mentee, nor for HR, the program team or the line manager), and only while the pairing is active.
+
+
+def can_see_coaching_prompts(actor: Actor, mentorship: Any) -> bool:
+    return "mentor" in mentorship_roles(actor, mentorship) and mentorship.status == "active"
