@@ -513,3 +513,37 @@ def can_edit_action_item(actor: Actor, item: Any, mentorship: Any) -> bool:
 
 def can_see_coaching_prompts(actor: Actor, mentorship: Any) -> bool:
     return "mentor" in mentorship_roles(actor, mentorship) and mentorship.status == "active"
+
+
+# -- the coaching log's library (tandem.mentorships.library_*): resources, transcripts, private
+# notes, search. Files and texts follow the log's rule: whoever reads the log's texts reads them
+# (the pair, from the start of the mentorship on); HR and the program team, who see the summary
+# only, get nothing of them — not through downloads, not through search. Private notes are their
+# author's alone.
+
+
+def can_read_library(actor: Actor, mentorship: Any) -> bool:
+    """Resources (and their files), transcripts, search: whoever reads the log's texts."""
+    return can_read_log(actor, mentorship)
+
+
+def can_share_in_library(actor: Actor, mentorship: Any) -> bool:
+    """Share a file or link, upload a transcript: the pair, while the mentorship is active."""
+    return can_write_log(actor, mentorship)
+
+
+def can_remove_resource(actor: Actor, resource: Any, mentorship: Any) -> bool:
+    """Only the one who shared a resource takes it back, while the mentorship is active."""
+    return (can_write_log(actor, mentorship) and actor.person is not None
+            and resource.shared_by_id == actor.person.pk)
+
+
+def can_keep_private_notes(actor: Actor, mentorship: Any) -> bool:
+    """Each side reads their own private notes on the pairing (nobody reads another's)."""
+    return can_read_log(actor, mentorship)
+
+
+def can_edit_private_note(actor: Actor, note: Any, mentorship: Any) -> bool:
+    """A private note is written, changed and deleted by its author, while the mentorship is active."""
+    return (can_write_log(actor, mentorship) and actor.person is not None
+            and note.author_id == actor.person.pk)

@@ -26,3 +26,16 @@ class MentorshipErrorCode(StrEnum):
     ALREADY_CONFIRMED = "already_confirmed"
     MILESTONE_AFTER_AGREEMENT_END = "milestone_after_agreement_end"
     NOT_ACTIVE = "mentorship_not_active"
+
+
+class LibraryErrorCode(StrEnum):
+    """The coaching log's library: resources, transcripts, private notes (``library_services``)."""
+
+    FILE_TOO_LARGE = "file_too_large"
+    FILE_TYPE_REFUSED = "file_type_refused"
+    FILE_CONTENT_MISMATCH = "file_content_mismatch"
+    LINK_NOT_HTTPS = "link_not_https"
+    TRANSCRIPT_UNREADABLE = "transcript_unreadable"
+    NOT_YOUR_RESOURCE = "not_your_resource"
+    NOT_YOUR_NOTE = "not_your_note"
+    SESSION_CANCELLED = "session_cancelled"
