@@ -179,16 +179,16 @@ def periods(period: str, start: datetime.date, end: datetime.date) -> list[tuple
     out = []
     if period == "weekly":
         cursor = start - datetime.timedelta(days=start.weekday())
-        step: Callable[[datetime.date], datetime.date] = lambda d: d + datetime.timedelta(days=7)  # noqa: E731
+        step: Callable[[datetime.date], datetime.date] = lambda d: d + datetime.timedelta(days=7)
     elif period == "monthly":
         cursor = _month_start(start)
-        step = lambda d: _add_months(d, 1)  # noqa: E731
+        step = lambda d: _add_months(d, 1)
     elif period == "quarterly":
         cursor = datetime.date(start.year, 3 * ((start.month - 1) // 3) + 1, 1)
-        step = lambda d: _add_months(d, 3)  # noqa: E731
+        step = lambda d: _add_months(d, 3)
     elif period == "yearly":
         cursor = start
-        step = lambda d: _add_years(d, 1)  # noqa: E731
+        step = lambda d: _add_years(d, 1)
     else:
         return [(start, end)]
     while cursor <= end:
@@ -342,10 +342,10 @@ def _count(evidence: list[Evidence], *, concerns: str) -> tuple[int, list[Eviden
         used = [e for e in evidence if e.side in (None, concerns)]
         return len({e.key for e in used}), used
     if concerns == "pair" and any(e.side for e in evidence):
-        sides = {"mentor": set(), "mentee": set()}
-        shared = set()
+        sides: dict[str, set[Any]] = {"mentor": set(), "mentee": set()}
+        shared: set[Any] = set()
         for e in evidence:
-            (sides[e.side] if e.side in sides else shared).add(e.key)
+            sides.get(e.side or "", shared).add(e.key)
         return min(len(sides["mentor"] | shared), len(sides["mentee"] | shared)), evidence
     return len({e.key for e in evidence}), evidence
 
