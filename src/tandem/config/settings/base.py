@@ -140,6 +140,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# The coaching log's library (mentorships/library_services.py): files shared in a log are kept under
+# MEDIA_ROOT through the default storage and served only by a view that checks who may read the
+# log (there is no public MEDIA_URL); one file may be at most this large.
+LIBRARY_MAX_FILE_BYTES = int(os.environ.get("LIBRARY_MAX_FILE_BYTES", str(10 * 1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 IMPORT_MAX_BYTES = 50 * 1024 * 1024
