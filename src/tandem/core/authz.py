@@ -547,3 +547,17 @@ def can_edit_private_note(actor: Actor, note: Any, mentorship: Any) -> bool:
     """A private note is written, changed and deleted by its author, while the mentorship is active."""
     return (can_write_log(actor, mentorship) and actor.person is not None
             and note.author_id == actor.person.pk)
+
+
+# -- the duties checklist (tandem.mentorships.duties): computed from the log ---------------------
+
+
+def can_view_duties(actor: Actor, mentorship: Any) -> bool:
+    """A pair's checklist (periods, states, which sessions or ratings met them — no texts): who sees
+    the log's summary — the pair, HR and the program's manager; not the line manager or the head."""
+    return can_view_log_summary(actor, mentorship)
+
+
+def can_view_compliance(actor: Actor, program: Program) -> bool:
+    """The program-wide compliance view (pairs × duties) and its export: HR and the program's manager."""
+    return can_manage_program(actor, program)
