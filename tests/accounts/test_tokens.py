@@ -101,7 +101,7 @@ def test_a_signed_in_session_creates_a_read_only_token_with_an_expiry(client, an
     assert response.status_code == 201
     body = response.json()
     assert body["scope"] == "read" and body["expires_at"].startswith(expires.strftime("%Y-%m-%dT%H:%M"))
-    listed = client.get("/api/tokens").json()
+    listed = client.get("/api/tokens").json()["items"]
     assert listed[0]["scope"] == "read" and listed[0]["expires_at"] is not None
 
 

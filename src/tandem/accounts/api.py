@@ -3,6 +3,9 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from ninja.pagination import paginate
+
+from tandem.core.schemas import PageNumberPagination
 from ninja import Field, Path, Router, Schema
 from ninja.responses import Status
 
@@ -56,6 +59,7 @@ def me(request: HttpRequest):
 
 
 @router.get("/tokens", response=list[TokenOut], summary="My API tokens")
+@paginate(PageNumberPagination, page_size=50)
 def token_list(request: HttpRequest):
     return services.api_tokens_of(user=request.user)
 

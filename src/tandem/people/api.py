@@ -253,20 +253,24 @@ def self_assessment_create(request: HttpRequest, employee_id: str, payload: Self
 
 
 @router.get("/departments", response=list[DepartmentOut], summary="Departments (a tree through parent_id)")
+@paginate(PageNumberPagination, page_size=200)
 def department_list(request: HttpRequest):
-    return selectors.department_list()
+    return selectors.department_list().order_by("name", "id")
 
 
 @router.get("/job-profiles", response=list[JobProfileOut])
+@paginate(PageNumberPagination, page_size=100)
 def job_profile_list(request: HttpRequest):
-    return JobProfile.objects.all()
+    return JobProfile.objects.order_by("title", "id")
 
 
 @router.get("/competencies", response=list[CompetencyOut])
+@paginate(PageNumberPagination, page_size=100)
 def competency_list(request: HttpRequest):
-    return Competency.objects.select_related("group")
+    return Competency.objects.select_related("group").order_by("group__order", "name", "id")
 
 
 @router.get("/topics", response=list[TopicOut], summary="The mentoring topic catalogue")
+@paginate(PageNumberPagination, page_size=100)
 def topic_list(request: HttpRequest):
-    return Topic.objects.all()
+    return Topic.objects.order_by("order", "name", "id")

@@ -7,13 +7,14 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from ninja.pagination import paginate
 from ninja import Field, File, Router, Schema, UploadedFile
 from ninja.responses import Status
 from pydantic import Strict
 
 from tandem.core import authz
 from tandem.core.errors import NotFound, ValidationFailed
-from tandem.core.schemas import DbId, MultiLine, SaneDate, SingleLine
+from tandem.core.schemas import DbId, MultiLine, SaneDate, SingleLine, PageNumberPagination
 from tandem.people.models import Department, JobProfile, Language
 from tandem.people.selectors import people_by_employee_ids
 from tandem.programs import selectors, services
@@ -89,6 +90,7 @@ def program_or_404(request: HttpRequest, program_id: int) -> tuple[authz.Actor, 
 
 
 @router.get("/programs", response=list[ProgramOut], summary="Programs I can see")
+@paginate(PageNumberPagination, page_size=50)
 def program_list(request: HttpRequest):
     return selectors.programs_visible(actor=authz.actor_for(request.user))
 
