@@ -208,9 +208,11 @@ def _locked_session(session: Session) -> tuple[Mentorship, Session]:
 @transaction.atomic
 def session_schedule(*, mentorship: Mentorship, actor: authz.Actor, starts_at: Any, duration_minutes: Any = 60,
                      format: str = "video", meeting_link: str = "", location: str = "",
-                     topics: list[str] | None = None, questions: str = "", notes: str = "") -> Session:
+                     topics: list[str] | None = None, questions: str = "", notes: str = "",
+                     series: Any = None) -> Session:
     """Either side schedules a session inside the agreement's term. The questions, if any, are the
-    mentee's: the mentor cannot write them."""
+    mentee's: the mentor cannot write them. ``series``: an occurrence of a recurring session
+    (``series_services``, which announces the whole series once instead of each occurrence)."""
     m = _locked(mentorship)
     side = _writable(actor, m)
     if questions and side != "mentee":
@@ -229,10 +231,12 @@ def session_schedule(*, mentorship: Mentorship, actor: authz.Actor, starts_at: A
     _raise_for(errors)
     s = Session.objects.create(mentorship=m, starts_at=when, duration_minutes=duration, format=fmt,
                                meeting_link=link, location=location, questions=questions, notes=notes,
-                               created_by=_me(actor), time_zone=_me(actor).time_zone or "UTC")
+                               created_by=_me(actor), time_zone=_me(actor).time_zone or "UTC",
+                               series=series, original_starts_at=when if series is not None else None)
     s.topics.set(topic_rows)
-    events.emit("session.scheduled", mentorship_id=m.pk, session_id=s.pk, actor_id=_me(actor).pk,
-                other_id=_other(m, side).pk)
+    if series is None:  # a series is announced once, by series_services
+        events.emit("session.scheduled", mentorship_id=m.pk, session_id=s.pk, actor_id=_me(actor).pk,
+                    other_id=_other(m, side).pk)
     return s
 
 
