@@ -561,3 +561,24 @@ def can_view_duties(actor: Actor, mentorship: Any) -> bool:
 def can_view_compliance(actor: Actor, program: Program) -> bool:
     """The program-wide compliance view (pairs × duties) and its export: HR and the program's manager."""
     return can_manage_program(actor, program)
+
+
+# -- calendars (tandem.calendars): .ics per session, the per-person feed ------------------------
+# A session's .ics is the pair's (it carries the meeting link and place). A person's feed lists the
+# sessions of the mentorships they are a side of, from the start on (an ended pair's past sessions
+# stay, its sessions after the end show as cancelled), and their own open action items of active
+# mentorships.
+
+
+def can_download_session_ics(actor: Actor, mentorship: Any) -> bool:
+    return can_read_log(actor, mentorship)
+
+
+def can_have_calendar_feed(actor: Actor) -> bool:
+    return actor.is_authenticated and actor.person is not None
+
+
+def calendar_mentorships_q(person: Any, field: str = "") -> Q:
+    """The mentorships whose sessions are in ``person``'s feed (``field``: the path to the mentorship)."""
+    p = f"{field}__" if field else ""
+    return (Q(**{f"{p}mentor": person}) | Q(**{f"{p}mentee": person})) & Q(**{f"{p}status__in": LOG_READABLE_STATUSES})

@@ -60,6 +60,7 @@ EVENTS = frozenset({
     "action_item.assigned",
     "action_item.updated",
     "session.series_scheduled",    # a recurring session: its occurrences were scheduled
+    "session.series_cancelled",    # calendars: the rest of a recurring session was cancelled at once (session_ids)
     "resource.shared",             # a file or link shared in the log
     "transcript.added",
     # assessments

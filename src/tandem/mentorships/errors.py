@@ -39,3 +39,11 @@ class LibraryErrorCode(StrEnum):
     NOT_YOUR_RESOURCE = "not_your_resource"
     NOT_YOUR_NOTE = "not_your_note"
     SESSION_CANCELLED = "session_cancelled"
+
+
+# -- recurring sessions (series_services; the calendars helper) --------------------------------
+
+
+class SeriesErrorCode(StrEnum):
+    SERIES_BEYOND_TERM = "series_beyond_agreement_term"
+    NOTHING_TO_CANCEL = "series_nothing_to_cancel"
