@@ -26,7 +26,42 @@ class BearerToken(HttpBearer):
         return bearer_authenticate(request, token)
 
 
-api = NinjaAPI(
+#: OpenAPI links from a create operation to where its result is read or changed (issue 13 §3): a
+#: schema-driven client follows the ``id`` of ``POST /imports`` to ``GET /imports/{job_id}``.
+#: (create path, target method, target path, {target parameter: runtime expression})
+LINKS: tuple[tuple[str, str, str, dict[str, str]], ...] = (
+    ("/api/imports", "get", "/api/imports/{job_id}", {"job_id": "$response.body#/id"}),
+    ("/api/programs", "get", "/api/programs/{program_id}", {"program_id": "$response.body#/id"}),
+    ("/api/programs/from-template", "get", "/api/programs/{program_id}", {"program_id": "$response.body#/id"}),
+    ("/api/tokens", "delete", "/api/tokens/{token_id}", {"token_id": "$response.body#/id"}),
+    ("/api/programs/{program_id}/mentorship-requests", "get", "/api/mentorships/{mentorship_id}",
+     {"mentorship_id": "$response.body#/id"}),
+    ("/api/mentorships/{mentorship_id}/sessions", "patch", "/api/sessions/{session_id}",
+     {"session_id": "$response.body#/id"}),
+    ("/api/mentorships/{mentorship_id}/action-items", "patch", "/api/action-items/{item_id}",
+     {"item_id": "$response.body#/id"}),
+    ("/api/programs/{program_id}/rounds", "get", "/api/rounds/{round_id}", {"round_id": "$response.body#/id"}),
+)
+
+
+class TandemAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        paths = schema["paths"]
+        for source, method, target, parameters in LINKS:
+            create = paths.get(source, {}).get("post")
+            target_op = paths.get(target, {}).get(method)
+            if not create or not target_op:
+                continue  # a route renamed: tests/config/test_openapi_links.py says which
+            for status in ("201", "202", 201, 202):
+                if status in create.get("responses", {}):
+                    links = create["responses"][status].setdefault("links", {})
+                    links[target_op["operationId"]] = {"operationId": target_op["operationId"],
+                                                       "parameters": parameters}
+        return schema
+
+
+api = TandemAPI(
     title="Tandem API",
     version="1",
     description="Mentoring programs: people, competencies, imports, programs and matching. "
