@@ -317,15 +317,18 @@ def manager_client(client, world):
     return client
 
 
-def test_the_manager_previews_and_commits_on_the_page(client, world):
+def test_the_manager_previews_and_commits_on_the_page(client, world, django_capture_on_commit_callbacks):
     a = world.mentee(1, "Ann Mentee")
     world.mentor(5, name="Xavier Mentor")
     c = manager_client(client, world)
     url = f"/programs/{world.program.pk}/bulk/"
     page = c.get(url).content.decode()
     assert "No preview yet" in page and 'id="fig-mentees">1<' in page
-    r = c.post(url + "preview/", follow=True)
-    html = r.content.decode()
+    # the request queues the preview and the page shows it waiting; the task runs once that commits
+    with django_capture_on_commit_callbacks(execute=True):
+        r = c.post(url + "preview/", follow=True)
+        assert "The preview is being computed" in r.content.decode() and 'id="run-status"' in r.content.decode()
+    html = c.get(url).content.decode()
     assert "Ann Mentee" in html and "Xavier Mentor" in html and "covers the mentee&#x27;s gap in" in html
     assert "Commit this pair" in html
     run = MatchRun.objects.get()
@@ -381,14 +384,17 @@ def test_the_bulk_page_query_count_does_not_grow_with_the_number_of_pairs(client
 # -- API -------------------------------------------------------------------------------------
 
 
-def test_api_previews_gets_and_commits_a_run(client, world):
+def test_api_previews_gets_and_commits_a_run(client, world, django_capture_on_commit_callbacks):
     a = world.mentee(1)
     x = world.mentor(5)
     c = manager_client(client, world)
     base = f"/api/programs/{world.program.pk}/bulk-match"
-    r = c.post(f"{base}/preview")
-    assert r.status_code == 201
-    body = r.json()
+    with django_capture_on_commit_callbacks(execute=True):  # the task runs once the request commits
+        r = c.post(f"{base}/preview")
+        assert r.status_code == 202 and r["Location"] == f"{base}/runs/{r.json()['id']}"
+        assert r.json()["status"] == "queued" and r.json()["pairs"] == []
+    body = c.get(r["Location"]).json()
+    assert body["status"] == "preview" and body["progress"] == 100
     assert body["pairs"][0]["mentee"] == a.employee_id and body["pairs"][0]["mentor"] == x.employee_id
     assert any("covers the mentee's gap" in s for s in body["pairs"][0]["reasons"])
     assert c.get(f"{base}/runs/{body['id']}").json()["status"] == "preview"
@@ -444,7 +450,7 @@ def test_only_the_programs_manager_and_hr_may_run_the_bulk_match(client, world, 
 def test_hr_may_run_the_bulk_match_of_any_program(hr_client, world):
     world.mentee(1), world.mentor(5)
     assert hr_client.get(f"/programs/{world.program.pk}/bulk/").status_code == 200
-    assert hr_client.post(f"/api/programs/{world.program.pk}/bulk-match/preview").status_code == 201
+    assert hr_client.post(f"/api/programs/{world.program.pk}/bulk-match/preview").status_code == 202
 
 
 # -- mutual programs: one pool on both sides ----------------------------------------------------

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
@@ -38,7 +38,12 @@ class UnmatchedOut(Schema):
 
 class RunOut(Schema):
     id: int
-    status: str = Field(..., description="preview, committed or discarded")
+    status: str = Field(..., description="queued or running (being computed: poll this run), failed (see error), "
+                                         "preview, committed or discarded")
+    progress: int = Field(..., ge=0, le=100, description="percent computed (100 once computed)")
+    stage: str = Field(..., description="what the worker is doing: loading, scoring, solving, explaining, saving; "
+                                        "empty when not running")
+    error: str = Field(..., description="why the run failed (status failed), else empty")
     total_score: float
     created_at: datetime
     committed_at: datetime | None
@@ -83,7 +88,8 @@ def _run_out(run: MatchRun, page: PageQuery | None = None) -> RunOut:
     window = (page.offset, page.limit) if page is not None else (0, PAGE_DEFAULT)
     view = bulk.run_view(run=run, reasons_limit=6, pairs_page=window, unmatched_page=window)
     return RunOut(
-        id=run.pk, status=run.status, total_score=run.total_score, created_at=run.created_at,
+        id=run.pk, status=run.status, progress=run.progress, stage=run.stage, error=run.error,
+        total_score=run.total_score, created_at=run.created_at,
         committed_at=run.committed_at, pair_count=view.pair_count, unmatched_count=view.unmatched_count,
         pairs=[PairOut(mentee=p.mentee.employee_id, mentee_name=p.mentee.full_name, mentor=p.mentor.employee_id,
                        mentor_name=p.mentor.full_name, score=p.score, pinned=p.pinned, reasons=p.reasons)
@@ -103,17 +109,28 @@ def _people(mentee_id: str, mentor_id: str) -> tuple[Person, Person]:
     return found[mentee_id], found[mentor_id]
 
 
-@router.post("/programs/{program_id}/bulk-match/preview", response={201: RunOut},
-             summary="Compute a bulk-match preview (discards the previous preview)")
-def bulk_preview(request: HttpRequest, program_id: int):
+@router.post(
+    "/programs/{program_id}/bulk-match/preview", response={202: RunOut, 200: RunOut},
+    summary="Request a bulk-match preview, computed in the background",
+    description="202: a new run is queued (its computation discards the previous preview once it is done). "
+                "200: a preview of this program is already queued or running; that run is returned (one at a "
+                "time per program). Either way the `Location` header is the run's URL: poll it until `status` "
+                "is `preview` (the pairs) or `failed` (`error` says why). 409 if the program is closed.",
+)
+def bulk_preview(request: HttpRequest, response: HttpResponse, program_id: int):
     program = _program(request, program_id)
-    return Status(201, _run_out(bulk.bulk_preview(program=program, user=request.user)))
+    run, created = bulk.bulk_preview_request(program=program, user=request.user)
+    run.refresh_from_db()  # an immediate task backend has already computed it
+    response["Location"] = f"/api/programs/{program.pk}/bulk-match/runs/{run.pk}"
+    return Status(202 if created else 200, _run_out(run))
 
 
 @router.get("/programs/{program_id}/bulk-match/runs/{run_id}", response=RunOut,
-            summary="A bulk-match run, its pairs and unmatched mentees paginated (limit/offset)")
+            summary="A bulk-match run: its state and progress; once computed, its pairs and unmatched mentees "
+                    "paginated (limit/offset)")
 def bulk_run(request: HttpRequest, program_id: int, run_id: int, q: Query[PageQuery]):
     program = _program(request, program_id)
+    bulk.active_run(program=program)  # a run whose worker died reads as failed, not running forever
     return _run_out(bulk.run_get(program=program, run_id=run_id), q)
 
 

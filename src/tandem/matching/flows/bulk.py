@@ -24,21 +24,33 @@ Existing open mentorships are never touched; a new preview only matches mentees 
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tandem.core import authz, events
-from tandem.core.errors import Conflict, NotFound, ValidationFailed
+from tandem.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
+from tandem.core.tasks import enqueue_on_commit
 from tandem.matching import adapter
-from tandem.matching.models import ConstraintKind, MatchConstraint, MatchRun, RunStatus
+from tandem.matching.flows import jobs
+from tandem.matching.models import (
+    ACTIVE_RUN_STATUSES,
+    ConstraintKind,
+    JobStage,
+    MatchConstraint,
+    MatchRun,
+    RunStatus,
+)
 from tandem.mentorships import services as mentorship_services
 from tandem.mentorships.models import OPEN_STATUSES, Mentorship, MentorshipOrigin, MentorshipStatus
 from tandem.people.models import Competency, Language, Person, Topic
@@ -53,6 +65,8 @@ from tandem.programs.models import (
 
 if TYPE_CHECKING:
     import numpy as np
+
+logger = logging.getLogger("tandem.matching")
 
 # NumPy and the engine (SciPy, numba) are imported inside the functions that compute: loading the
 # URLs (every web worker) must not pay for them until a preview runs.
@@ -164,8 +178,9 @@ def constraints_of(*, program: Program) -> QuerySet[MatchConstraint]:
 
 
 def latest_run(*, program: Program) -> MatchRun | None:
-    """The newest preview or committed run (discarded ones are history)."""
-    return MatchRun.objects.filter(program=program).exclude(status=RunStatus.DISCARDED).order_by(
+    """The newest preview or committed run (discarded and failed ones are history; one being
+    computed is :func:`active_run`)."""
+    return MatchRun.objects.filter(program=program, status__in=(RunStatus.PREVIEW, RunStatus.COMMITTED)).order_by(
         "-created_at", "-id").first()
 
 
@@ -317,7 +332,6 @@ def _require_open(program: Program) -> None:
         raise Conflict(_("The program is closed: nobody can be matched in it any more."), code="program_closed")
 
 
-@transaction.atomic
 def mutual_pairing(total: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     """Exact pairing for a mutual program, where the same k people are on both sides (row a and
     column a are one person): a maximum-cardinality, maximum-weight matching on the general graph
@@ -339,22 +353,143 @@ def mutual_pairing(total: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     return partner
 
 
+# -- the preview, computed by the worker ---------------------------------------------------------
+#
+# The page or the API *requests* a preview (bulk_preview_request): a QUEUED run, created under a
+# short lock of the program row, one active run per program (a second request gets the active one),
+# and the task is enqueued on commit. The worker computes it (bulk_preview_run) without holding any
+# lock: loading, scoring, solving and explaining report their progress; only the final save takes
+# the program's and the run's row locks (the lock order of bulk_commit), for milliseconds. What
+# changed in between is caught by bulk_commit, which re-checks everything the preview assumed.
+
+
+@dataclass
+class PreviewResult:
+    pairs: list[dict[str, Any]]
+    unmatched: list[dict[str, Any]]
+
+
+Report = Callable[[str, int], None]
+
+
+def _no_report(stage: str, percent: int) -> None:
+    return None
+
+
+def active_run(*, program: Program) -> MatchRun | None:
+    """The preview being computed for the program (queued or running), if any; or the newest run if
+    it failed and nothing newer succeeded (the page says why). Runs whose worker died are failed
+    first, so this never shows one as running forever."""
+    jobs.matching_jobs_fail_stale()
+    run = MatchRun.objects.filter(program=program).exclude(status=RunStatus.DISCARDED).order_by(
+        "-created_at", "-id").first()
+    return run if run is not None and run.status in (*ACTIVE_RUN_STATUSES, RunStatus.FAILED) else None
+
+
 @transaction.atomic
+def bulk_preview_request(*, program: Program, user: Any) -> tuple[MatchRun, bool]:
+    """Ask the worker for a preview of the program. Returns ``(run, created)``: a new QUEUED run
+    (its task enqueued once this commits), or the one already queued or running (``created`` is
+    False): one preview at a time per program. Refused for a closed program. Fast at any size."""
+    jobs.matching_jobs_fail_stale()  # a run whose worker died must not block new requests
+    program = Program.objects.select_for_update().get(pk=program.pk)  # two requests: one run
+    _require_open(program)
+    active = MatchRun.objects.filter(program=program, status__in=ACTIVE_RUN_STATUSES).order_by("-id").first()
+    if active is not None:
+        return active, False
+    run = MatchRun.objects.create(
+        program=program, created_by=user if getattr(user, "is_authenticated", False) else None,
+        status=RunStatus.QUEUED, language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+    from tandem.matching.tasks import compute_bulk_preview
+
+    enqueue_on_commit(compute_bulk_preview, run.pk)
+    return run, True
+
+
+def bulk_preview_run(*, run_id: int) -> None:
+    """The task's body: claim the queued run, compute it with progress, save it as the PREVIEW
+    (discarding the program's previous one). A run that is not queued is left alone. A failure
+    (the program closed meanwhile, an unexpected error) marks the run FAILED with a message and
+    tells the requester (``bulk.preview_failed``); success emits ``bulk.preview_ready``."""
+    if not jobs.claim(MatchRun, run_id):
+        return
+    run = MatchRun.objects.select_related("program").get(pk=run_id)
+
+    def report(stage: str, percent: int) -> None:
+        jobs.progress(MatchRun, run_id, stage=stage, percent=percent)
+
+    with translation.override(run.language or settings.LANGUAGE_CODE):
+        try:
+            _require_open(run.program)
+            result = _compute_preview(run.program, report)
+            report(JobStage.SAVING, 99)
+            _save_preview(run_id, result)
+        except jobs.JobAbandoned:
+            logger.warning("bulk preview %s was marked failed while running; its result is dropped", run_id)
+        except ApplicationError as exc:
+            _preview_failed(run, str(exc.message), reason="refused")
+        except Exception:
+            logger.exception("bulk preview %s stopped", run_id)
+            _preview_failed(run, _("The preview stopped on an unexpected error; nothing was saved. "
+                                   "Run it again, and tell the administrator if this happens again."),
+                            reason="error")
+            raise
+
+
+def _preview_failed(run: MatchRun, message: str, *, reason: str) -> None:
+    with transaction.atomic():
+        if jobs.fail(MatchRun, run.pk, message):
+            events.emit("bulk.preview_failed", program_id=run.program_id, run_id=run.pk, reason=reason)
+
+
+def _save_preview(run_id: int, result: PreviewResult) -> None:
+    with transaction.atomic():
+        program_id = MatchRun.objects.values_list("program_id", flat=True).get(pk=run_id)
+        program = Program.objects.select_for_update().get(pk=program_id)  # lock order: program, then runs
+        run = MatchRun.objects.select_for_update().get(pk=run_id)
+        if run.status != RunStatus.RUNNING:
+            raise jobs.JobAbandoned(run_id)
+        _require_open(program)
+        now = timezone.now()
+        MatchRun.objects.filter(program=program, status=RunStatus.PREVIEW).update(
+            status=RunStatus.DISCARDED, updated_at=now)
+        run.status = RunStatus.PREVIEW
+        run.pairs, run.unmatched = result.pairs, result.unmatched
+        run.total_score = round(sum(p["score"] for p in result.pairs), 4)
+        run.progress, run.stage, run.finished_at, run.heartbeat_at = 100, "", now, now
+        run.save(update_fields=["status", "pairs", "unmatched", "total_score", "progress", "stage", "finished_at",
+                                "heartbeat_at", "updated_at"])
+        events.emit("bulk.preview_ready", program_id=program.pk, run_id=run.pk)
+
+
 def bulk_preview(*, program: Program, user: Any) -> MatchRun:
-    """Compute the best assignment of every unmatched mentee and save it as a PREVIEW run.
-    Any earlier preview of the program is discarded."""
+    """Request a preview and compute it now, in this process (tests, the demo, benchmarks,
+    scripts; pages and the API only request one). Returns the run, normally a PREVIEW; raises the
+    refusal of a closed program, or an :class:`ApplicationError` with the run's message if it failed."""
+    run, _created = bulk_preview_request(program=program, user=user)
+    bulk_preview_run(run_id=run.pk)  # a no-op if the task backend already ran it on commit
+    run.refresh_from_db()
+    if run.status == RunStatus.FAILED:
+        raise ApplicationError(run.error, code="preview_failed", status=409)
+    return run
+
+
+def _compute_preview(program: Program, report: Report = _no_report) -> PreviewResult:
+    """The best assignment of every unmatched mentee, with the reasons of every outcome. Reads
+    only (no lock, no write); ``report(stage, percent)`` is called as it goes."""
     import numpy as np
 
     from tandem.matching.engine.assignment import optimal_assignment
     from tandem.matching.engine.scoring import score_matrix
 
-    program = Program.objects.select_for_update().get(pk=program.pk)  # one preview at a time per program
-    _require_open(program)
+    report(JobStage.LOADING, 1)
     mentees = mentees_to_match(program=program)
     slots = free_slots(program=program)
     mentors = sorted(Person.objects.filter(pk__in=slots, is_active=True), key=lambda p: p.pk)
     mentees.sort(key=lambda p: p.pk)
     pool = adapter.load_pool(program, mentees=mentees, mentors=mentors)
+    report(JobStage.SCORING, 25)
     sm = score_matrix(pool.mentee_profiles, pool.mentor_profiles, adapter.weights_for(program))
     m, n = sm.shape
     mi, mj = pool.mentee_index(), pool.mentor_index()
@@ -403,6 +538,7 @@ def bulk_preview(*, program: Program, user: Any) -> MatchRun:
                                                                                          **problem}})
         # a second pin for an already pinned mentee is reported on the constraint form only
 
+    report(JobStage.SOLVING, 50)
     if _is_mutual(program):
         # One pool on both sides: each person in at most one pair (a general matching).
         used = {pool.mentors[int(j)].pk for j in assigned if j >= 0} | {
@@ -422,7 +558,11 @@ def bulk_preview(*, program: Program, user: Any) -> MatchRun:
         if rows.size and n:
             result = optimal_assignment(np.asarray(sm.total)[rows], cap, allowed[rows])
             assigned[rows] = result
-    for i in rows:
+    report(JobStage.EXPLAINING, 80)
+    step = max(1, len(rows) // 10)
+    for k, i in enumerate(rows):
+        if k and k % step == 0:
+            report(JobStage.EXPLAINING, 80 + (19 * k) // len(rows))  # and a heartbeat
         j = int(assigned[i])
         mentee = pool.mentees[i]
         if j >= 0:
@@ -440,13 +580,7 @@ def bulk_preview(*, program: Program, user: Any) -> MatchRun:
                     rules[rule] += 1
             unmatched.append({"mentee": mentee.pk, "reason": NO_ALLOWED_MENTOR, "detail": {"rules": dict(rules)}})
 
-    MatchRun.objects.filter(program=program, status=RunStatus.PREVIEW).update(
-        status=RunStatus.DISCARDED, updated_at=timezone.now())
-    return MatchRun.objects.create(
-        program=program, created_by=user if getattr(user, "is_authenticated", False) else None,
-        status=RunStatus.PREVIEW, pairs=pairs, unmatched=unmatched,
-        total_score=round(sum(p["score"] for p in pairs), 4),
-    )
+    return PreviewResult(pairs=pairs, unmatched=unmatched)
 
 
 def _stale(message: str) -> Conflict:
@@ -491,7 +625,9 @@ def bulk_commit(*, run: MatchRun, user: Any) -> int:
     for pid, k in sorted(wanted.items()):
         if slots.get(pid, 0) < k:
             raise _stale(_("%(name)s has fewer free slots than the preview assumed.") % {"name": names.get(pid, pid)})
-    if MatchConstraint.objects.filter(program=program, created_at__gte=run.created_at).exists():
+    # the worker read the constraints when it started computing (a rule added while the run was
+    # queued is in the preview; one added since is not)
+    if MatchConstraint.objects.filter(program=program, created_at__gte=run.started_at or run.created_at).exists():
         raise _stale(_("A pin or an exclusion was added since the preview."))
     pinned = dict(MatchConstraint.objects.filter(program=program, kind=ConstraintKind.PIN).values_list(
         "mentee_id", "mentor_id"))

@@ -100,8 +100,24 @@ def bulk_match(request: HttpRequest, program_id: int) -> HttpResponse:
         "view": view,
         "pages": pages,
         "unmatched_pages": unmatched_pages,
+        "active": bulk.active_run(program=program),
         "RunStatus": RunStatus,
     })
+
+
+@login_required
+def bulk_run_status(request: HttpRequest, program_id: int, run_id: int) -> HttpResponse:
+    """The progress card of a run being computed, polled by the page (htmx, every second). Once
+    the run is no longer queued or running, an htmx request is answered with ``HX-Refresh`` so
+    the page reloads with the result (or the failure)."""
+    _actor, program = _bulk_program(request, program_id)
+    bulk.active_run(program=program)  # fails a run whose worker died
+    run = bulk.run_get(program=program, run_id=run_id)
+    response = render(request, "matching/bulk/_run_status.html", {"program": program, "active": run,
+                                                                  "RunStatus": RunStatus})
+    if request.headers.get("HX-Request") and not run.is_active:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @login_required
@@ -124,14 +140,23 @@ def bulk_people_search(request: HttpRequest, program_id: int) -> HttpResponse:
 def bulk_run_preview(request: HttpRequest, program_id: int) -> HttpResponse:
     _actor, program = _bulk_program(request, program_id)
     try:
-        run = bulk.bulk_preview(program=program, user=request.user)
+        run, created = bulk.bulk_preview_request(program=program, user=request.user)
     except ApplicationError as exc:
         _flash(request, exc)
-    else:
+        return _back(program)
+    run.refresh_from_db()  # a task backend that runs at once (tests, development) has computed it
+    if run.status == RunStatus.PREVIEW:
         messages.success(request, ngettext(
             "Preview ready: %(n)d pair proposed. Nothing is saved until you commit.",
             "Preview ready: %(n)d pairs proposed. Nothing is saved until you commit.", len(run.pairs),
         ) % {"n": len(run.pairs)})
+    elif run.status == RunStatus.FAILED:
+        messages.error(request, run.error)
+    elif created:
+        messages.info(request, _("The preview is being computed. This page shows how far it got and the "
+                                 "proposed pairs when it is ready; you may leave and come back."))
+    else:
+        messages.info(request, _("A preview of this program is already being computed; here is how far it got."))
     return _back(program)
 
 
