@@ -38,6 +38,7 @@ from tandem.mentorships.log_models import (
     SessionFeedback,
     SessionStatus,
 )
+from tandem.mentorships import search  # the log's search index, kept in step by each write below
 from tandem.mentorships.models import MeetingFormat, Mentorship, MentorshipStatus
 from tandem.mentorships.plan_models import Goal
 from tandem.mentorships.plan_services import plan_term
@@ -234,6 +235,7 @@ def session_schedule(*, mentorship: Mentorship, actor: authz.Actor, starts_at: A
                                created_by=_me(actor), time_zone=_me(actor).time_zone or "UTC",
                                series=series, original_starts_at=when if series is not None else None)
     s.topics.set(topic_rows)
+    search.index_session(s)
     if series is None:  # a series is announced once, by series_services
         events.emit("session.scheduled", mentorship_id=m.pk, session_id=s.pk, actor_id=_me(actor).pk,
                     other_id=_other(m, side).pk)
@@ -326,6 +328,8 @@ def session_update(*, session: Session, actor: authz.Actor, starts_at: Any = UNS
         s.save(update_fields=sorted((fields - {"topics"}) | {"updated_at", "sequence"}))
     if topic_rows is not None:
         s.topics.set(topic_rows)
+    if fields & {"questions", "advice", "notes", "topics", "starts_at"}:
+        search.index_session(s)
     for name, extra in emits:
         events.emit(name, mentorship_id=m.pk, session_id=s.pk, actor_id=_me(actor).pk,
                     other_id=_other(m, side).pk, **extra)
@@ -409,6 +413,7 @@ def message_post(*, mentorship: Mentorship, actor: authz.Actor, text: str) -> Me
     if errors:
         raise ValidationFailed(errors)
     msg = Message.objects.create(mentorship=m, author=_me(actor), text=text, created_at=timezone.now())
+    search.index_message(msg)
     events.emit("message.posted", mentorship_id=m.pk, message_id=msg.pk, actor_id=_me(actor).pk,
                 other_id=_other(m, side).pk)
     _mention(m, side=side, actor=actor, text=text, message=msg)
@@ -493,6 +498,7 @@ def action_item_create(*, mentorship: Mentorship, actor: authz.Actor, title: str
     _raise_for(errors)
     item = ActionItem.objects.create(mentorship=m, title=title, owner=person, created_by=_me(actor), due_on=due,
                                      goal=goal, session=session, message=message)
+    search.index_action_item(item)
     events.emit("action_item.assigned", mentorship_id=m.pk, action_item_id=item.pk, owner_id=item.owner_id,
                 actor_id=_me(actor).pk)
     return item
@@ -545,4 +551,6 @@ def action_item_update(*, item: ActionItem, actor: authz.Actor, title: Any = UNS
         events.emit("action_item.updated", mentorship_id=m.pk, action_item_id=it.pk, owner_id=it.owner_id,
                     status=it.status, changed=["comment"], comment_id=c.pk, actor_id=_me(actor).pk)
         _mention(m, side=side, actor=actor, text=text, comment=c)
+    if text or "title" in fields:
+        search.index_action_item(it)
     return it
