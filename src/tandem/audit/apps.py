@@ -104,10 +104,14 @@ class AuditConfig(AppConfig):
         register(CompetencyRating, redact=("note",))
         register(SelfAssessment, redact=("strengths", "development_areas"))
         # people: the HR fields
-        register(Person, fields=("department", "manager", "job_profile", "is_active", "mentor_capacity"),
+        register(Person, fields=("department", "manager", "job_profile", "is_active", "mentor_capacity", "left_on"),
                  label=lambda p: p.employee_id)
         # permission-relevant settings
         register(User, fields=("username", "is_active", "is_staff", "is_superuser"), m2m=("groups",),
                  persons=lambda u: person_of_user(u.pk), label=lambda u: u.get_username())
         register(ApiToken, fields=("user", "name", "prefix", "scope", "expires_at", "revoked_at"),
                  persons=lambda t: person_of_user(t.user_id), label=lambda t: f"{t.name} ({t.prefix}…)")
+        # insights: outcome records (retention, promotion, ratings of people: personal data)
+        from tandem.insights.models import OutcomeRecord
+
+        register(OutcomeRecord, fields=("person", "metric", "cohort", "value", "recorded_on", "source"))

@@ -149,6 +149,9 @@ SPECS: dict[str, tuple[Column, ...]] = {
         Column("mentoring_hours_per_month", False, gettext_lazy("Whole number from 0 to 160."), "4"),
         Column("mentor_capacity", False, gettext_lazy("Mentees they can take, 0 to 20 (0: not a mentor)."), "2"),
         Column("bio", False, gettext_lazy("Short bio, at most 2,000 characters."), ""),
+        # insights: leavers, for retention outcomes
+        Column("left_on", False, gettext_lazy("Leaving date as YYYY-MM-DD, not before the hire date; "
+                                              "empty: still employed."), ""),
     ),
     ImportKind.RATINGS: (
         Column("employee_id", True, gettext_lazy("Employee ID of an existing person."), "E00042"),
@@ -1013,6 +1016,7 @@ class JobProfileImporter(Importer):
 PERSON_FIELDS = (
     "full_name", "email", "department_id", "job_profile_id", "location_id", "hire_date", "time_zone",
     "communication_style", "mentoring_hours_per_month", "mentor_capacity", "bio",
+    "left_on",  # insights (retention); keep last: rows are read by position
 )
 STYLES = frozenset(CommunicationStyle.values)
 
@@ -1141,6 +1145,23 @@ class PeopleImporter(Importer):
         bio = self.optional_text(number, cells, at, "bio", 2000)
         if bio is not None:
             values["bio"] = bio
+
+        # insights: the leaving date (retention outcomes)
+        if "left_on" in at:
+            raw = cells[at["left_on"]]
+            if raw is None or text(raw) == "":
+                values["left_on"] = None
+            else:
+                try:
+                    values["left_on"] = a_date(raw, excel=self.table.excel)
+                except CellError as exc:
+                    error(number, "left_on", raw, exc)
+                else:
+                    hired = values.get("hire_date") or (
+                        self.existing[eid][3 + PERSON_FIELDS.index("hire_date")]
+                        if eid in self.existing and "hire_date" not in at else None)
+                    if hired and values["left_on"] < hired:
+                        error(number, "left_on", raw, _("The leaving date is before the hire date."))
 
         if not eid:
             return
@@ -1372,6 +1393,14 @@ IMPORTERS: dict[str, type[Importer]] = {
     ImportKind.PEOPLE: PeopleImporter,
     ImportKind.RATINGS: RatingImporter,
 }
+
+
+def register_kind(kind: str, columns: tuple[Column, ...], note: Any, importer: type[Importer]) -> None:
+    """An import kind another app owns (insights' ``outcomes``): its columns, its note on the upload
+    page and its importer, plugged in from that app's ``AppConfig.ready()``."""
+    SPECS[kind] = columns
+    KIND_NOTES[kind] = note
+    IMPORTERS[kind] = importer
 
 
 def importer_for(kind: str, table: Table) -> Importer:

@@ -206,6 +206,8 @@ class Person(TimeStampedModel):
     )
     bio = models.TextField(_("short bio"), blank=True, max_length=2000)
     is_active = models.BooleanField(_("active"), default=True)
+    # insights: the day the person left the company (retention outcomes); empty while employed
+    left_on = models.DateField(_("leaving date"), null=True, blank=True)
 
     class Meta:
         ordering = ["full_name"]
@@ -295,6 +297,7 @@ class ImportKind(models.TextChoices):
     JOB_PROFILES = "job_profiles", _("Job profiles")
     PEOPLE = "people", _("People")
     RATINGS = "ratings", _("Competency ratings")
+    OUTCOMES = "outcomes", _("Outcome records")  # insights: plugged in by tandem.insights.importing
 
 
 class ImportStatus(models.TextChoices):
