@@ -582,3 +582,53 @@ def calendar_mentorships_q(person: Any, field: str = "") -> Q:
     """The mentorships whose sessions are in ``person``'s feed (``field``: the path to the mentorship)."""
     p = f"{field}__" if field else ""
     return (Q(**{f"{p}mentor": person}) | Q(**{f"{p}mentee": person})) & Q(**{f"{p}status__in": LOG_READABLE_STATUSES})
+
+
+# -- assessments (tandem.assessments): teach-back practicum, surveys -------------------------------
+# The organiser of a program's teach-backs and surveys is its manager (or HR). A teach-back result
+# is the trainee's, the organiser's and the trainee's mentor's (ACTIVE mentorship) to see; the
+# audience only scores. Survey results (thresholded aggregates, never single answers) are for HR
+# and the program's manager; a mentor sees their own aggregate rating.
+
+
+def can_organise_teach_backs(actor: Actor, program: Program) -> bool:
+    return can_manage_program(actor, program)
+
+
+def can_view_teach_backs(actor: Actor, program: Program) -> bool:
+    """The slot list (trainee, topic, time, audience, attempt): the organiser and the people
+    actively enrolled in the program (its trainees and audience)."""
+    from tandem.programs.models import EnrolmentStatus
+
+    if not actor.is_authenticated:
+        return False
+    if can_organise_teach_backs(actor, program):
+        return True
+    return actor.person is not None and program.enrolments.filter(
+        person=actor.person, status=EnrolmentStatus.ACTIVE).exists()
+
+
+def can_view_teach_back_result(actor: Actor, teach_back: Any) -> bool:
+    return actor.is_authenticated and (
+        can_organise_teach_backs(actor, teach_back.program)
+        or actor.is_self(teach_back.trainee)
+        or actor.mentors(teach_back.trainee)
+    )
+
+
+def can_send_survey(actor: Actor, program: Program) -> bool:
+    return can_manage_program(actor, program)
+
+
+def can_view_survey_results(actor: Actor, survey: Any) -> bool:
+    if not actor.is_authenticated:
+        return False
+    if actor.is_hr:
+        return True
+    program = survey.program if survey.program_id else (survey.mentorship.program if survey.mentorship_id else None)
+    return program is not None and can_manage_program(actor, program)
+
+
+def can_view_mentor_rating(actor: Actor, mentor: Person) -> bool:
+    """A mentor's aggregate rating by mentees (thresholded): HR, program managers, the mentor."""
+    return actor.is_authenticated and (actor.is_hr or actor.is_program_manager or actor.is_self(mentor))
