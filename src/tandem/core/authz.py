@@ -632,3 +632,32 @@ def can_view_survey_results(actor: Actor, survey: Any) -> bool:
 def can_view_mentor_rating(actor: Actor, mentor: Person) -> bool:
     """A mentor's aggregate rating by mentees (thresholded): HR, program managers, the mentor."""
     return actor.is_authenticated and (actor.is_hr or actor.is_program_manager or actor.is_self(mentor))
+
+
+# -- insights (tandem.insights): cohort comparison, ROI ------------------------------------------
+# Aggregates only, never a person's value, and never a group below the anonymity threshold
+# (settings.INSIGHTS_MIN_GROUP). HR compares anything; a program manager compares the participants
+# and non-participants of the programs they own; imported cohort labels are organisation-wide, HR
+# only. Department heads get no comparison: their own department split into a program's
+# participants and the rest is often a handful of people, and two such figures a head can set
+# side by side would come close to naming individuals; the department report is their view.
+
+
+def can_use_insights(actor: Actor) -> bool:
+    """The comparison page and API at all (what one may compare is :func:`can_compare_group`)."""
+    return actor.is_hr or (actor.is_program_manager and actor.person is not None)
+
+
+def can_compare_group(actor: Actor, kind: str, program: Program | None) -> bool:
+    """A group of a comparison: ``kind`` is "program", "nonparticipants" (with their program) or
+    "cohort" (an imported label)."""
+    if actor.is_hr:
+        return True
+    if kind in ("program", "nonparticipants") and program is not None:
+        return actor.is_program_manager and can_manage_program(actor, program)
+    return False
+
+
+def can_view_roi(actor: Actor, program: Program) -> bool:
+    """The ROI calculator of a program: HR and the program's manager."""
+    return actor.is_authenticated and can_manage_program(actor, program)
