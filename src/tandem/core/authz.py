@@ -661,3 +661,15 @@ def can_compare_group(actor: Actor, kind: str, program: Program | None) -> bool:
 def can_view_roi(actor: Actor, program: Program) -> bool:
     """The ROI calculator of a program: HR and the program's manager."""
     return actor.is_authenticated and can_manage_program(actor, program)
+
+
+# -- invitations (issue 14 §1) ---------------------------------------------------------------
+
+
+def can_invite(actor: Actor, person: Person) -> bool:
+    """HR invites anyone; a program manager, the people enrolled in a program they own."""
+    return actor.is_hr or actor.manages_program_of(person)
+
+
+def can_manage_invitations(actor: Actor) -> bool:
+    return actor.is_hr or (actor.is_program_manager and actor.person is not None)
