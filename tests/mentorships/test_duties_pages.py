@@ -170,7 +170,8 @@ def test_unknown_ids_are_not_found(client, world, url):
 def test_compliance_page_survives_bad_input(client, world, query):
     p, people = world
     client.force_login(people["hr"].user)
-    assert client.get(f"/programs/{p.program.pk}/duties/?{query}").status_code == 200
+    # a NUL byte is refused by the site's middleware (400) before the page; the rest is ignored or cut
+    assert client.get(f"/programs/{p.program.pk}/duties/?{query}").status_code == (400 if "%00" in query else 200)
 
 
 def test_compliance_puts_overdue_first_and_filters_and_searches(client, world, make_person):
