@@ -76,5 +76,5 @@ def pair(make_pair) -> SimpleNamespace:  # noqa: F811
 def log(pair) -> Log:
     """The pair's log, with a fresh message so that the pair is not "quiet" to begin with."""
     writer = Log(pair)
-    writer.message("Looking forward to our next session.")
+    writer.message("Looking forward to our next session.", by="mentor")
     return writer
