@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from tandem.core import authz
 from tandem.core.errors import ApplicationError, ValidationFailed, error_messages
 from tandem.core.validators import DB_INT_MAX
-from tandem.mentorships import log_selectors, log_services, selectors
+from tandem.mentorships import log_selectors, log_services, selectors, series_services
 from tandem.mentorships.log_models import (
     DURATION_MAX,
     DURATION_MIN,
@@ -50,6 +50,12 @@ class SessionForm(forms.Form):
     topics = forms.MultipleChoiceField(label=_l("Topics"), required=False, widget=forms.CheckboxSelectMultiple)
     questions = forms.CharField(label=_l("Your questions for the session"), required=False, strip=False,
                                 widget=forms.Textarea(attrs={"rows": 3}))
+    # recurring sessions (series_services): "agreement" is the agreement's meeting frequency
+    repeat = forms.ChoiceField(label=_l("Repeats"), required=False, initial="", choices=[
+        ("", _l("Does not repeat")), ("agreement", _l("As often as the agreement says")),
+        ("weekly", _l("Every week")), ("biweekly", _l("Every two weeks")), ("monthly", _l("Every month"))])
+    repeat_count = forms.IntegerField(label=_l("Number of sessions"), required=False, min_value=2, max_value=60,
+                                      help_text=_l("With a repeat: how many sessions in all, within the agreement's term."))
 
     def __init__(self, *args: Any, topic_choices: list[tuple[str, str]], side: str | None = None,
                  **kwargs: Any) -> None:
@@ -57,6 +63,12 @@ class SessionForm(forms.Form):
         self.fields["topics"].choices = topic_choices
         if side != "mentee":
             del self.fields["questions"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("repeat") and not data.get("repeat_count") and "repeat_count" not in self.errors:
+            self.add_error("repeat_count", _("Say how many sessions the series has."))
+        return data
 
 
 class MessageForm(forms.Form):
@@ -185,11 +197,19 @@ def session_add(request: HttpRequest, mentorship_id: int) -> HttpResponse:
     form = SessionForm(request.POST, topic_choices=_topic_choices(), side=authz.log_side(actor, m))
     if not form.is_valid():
         return _log_page(request, actor, m, status=422, errors=_form_messages(form), forms_={"session": form})
+    data = dict(form.cleaned_data)
+    repeat, count = data.pop("repeat", ""), data.pop("repeat_count", None)
     try:
-        s = log_services.session_schedule(mentorship=m, actor=actor, **form.cleaned_data)
+        if repeat:
+            series = series_services.session_series_schedule(
+                mentorship=m, actor=actor, count=count, frequency=None if repeat == "agreement" else repeat, **data)
+            s = series.sessions.order_by("original_starts_at", "id").first()
+        else:
+            s = log_services.session_schedule(mentorship=m, actor=actor, **data)
     except ApplicationError as exc:
         return _refused(request, actor, m, exc, {"session": form})
-    messages.success(request, _("Session scheduled. The other side is told."))
+    messages.success(request, _("Sessions scheduled. The other side is told.") if repeat
+                     else _("Session scheduled. The other side is told."))
     return redirect(_session_url(m, s.pk))
 
 
