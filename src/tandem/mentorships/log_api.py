@@ -29,7 +29,7 @@ from tandem.core.schemas import (
     StrictInt,
 )
 from tandem.core.validators import DB_INT_MAX
-from tandem.mentorships import log_selectors, log_services, selectors
+from tandem.mentorships import log_selectors, log_services, selectors, series_services
 from tandem.mentorships.log_models import (
     DURATION_MAX,
     DURATION_MIN,
@@ -92,6 +92,14 @@ class SessionOut(Schema):
     cancel_reason: str | None
     feedback: FeedbackViewOut | None
     action_item_ids: list[int] | None
+    series_id: int | None = Field(None, description="Its recurring series, if any (GET /session-series/{id})")
+
+
+class RepeatIn(Schema):
+    """A recurring session (series_services): ``count`` sessions in all, within the agreement's term."""
+    frequency: Literal["weekly", "biweekly", "monthly"] | None = Field(
+        None, description="Default: the agreement's meeting frequency")
+    count: StrictInt = Field(..., ge=2, le=60)
 
 
 class SessionIn(Schema):
@@ -103,6 +111,7 @@ class SessionIn(Schema):
     topics: list[TopicCode] = Field(default_factory=list, max_length=log_services.MAX_TOPICS)  # type: ignore[valid-type]
     questions: MultiLine = Field("", max_length=log_services.TEXT_LIMIT, description="The mentee only")
     notes: MultiLine = Field("", max_length=log_services.TEXT_LIMIT)
+    repeat: RepeatIn | None = Field(None, description="Repeat it: the answer is the first session (series_id set)")
 
 
 class SessionPatch(Schema):
@@ -137,7 +146,7 @@ def _session(s: Any, *, side: str | None, private: bool, item_ids: list[int] | N
         "id": s.pk, "mentorship_id": s.mentorship_id, "starts_at": timezone.localtime(s.starts_at), "ends_at": timezone.localtime(s.ends_at),
         "duration_minutes": s.duration_minutes, "format": s.format, "status": s.status, "private": private,
         "meeting_link": None, "location": None, "topics": None, "questions": None, "advice": None, "notes": None,
-        "cancel_reason": None, "feedback": None, "action_item_ids": None,
+        "cancel_reason": None, "feedback": None, "action_item_ids": None, "series_id": s.series_id,
     }
     if private:
         fv = log_selectors.feedback_view(session=s, side=side)
@@ -275,7 +284,13 @@ def sessions_get(request: HttpRequest, mentorship_id: DbId):
 def sessions_post(request: HttpRequest, mentorship_id: DbId, payload: SessionIn):
     actor = authz.actor_for(request.user)
     m = selectors.mentorship_for(actor, mentorship_id)
-    s = log_services.session_schedule(mentorship=m, actor=actor, **payload.model_dump())
+    data = payload.model_dump()
+    repeat = data.pop("repeat")
+    if repeat:
+        series = series_services.session_series_schedule(mentorship=m, actor=actor, **repeat, **data)
+        s = series.sessions.order_by("original_starts_at", "id").first()
+    else:
+        s = log_services.session_schedule(mentorship=m, actor=actor, **data)
     s = log_selectors.session_of(mentorship=m, session_id=s.pk)
     return Status(201, _session(s, side=authz.log_side(actor, m), private=True, item_ids=[]))
 
