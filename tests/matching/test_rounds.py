@@ -263,14 +263,18 @@ def test_graduate_cannot_rank_as_a_department(client, cohort):
     assert resp.status_code == 403
 
 
-def test_manager_sees_progress_publishes_and_explains(client, cohort):
+def test_manager_sees_progress_publishes_and_explains(client, cohort, django_capture_on_commit_callbacks):
     _designed_case(cohort)
     client.force_login(cohort.manager.user)
     page = client.get(_url(cohort, "round_detail")).content.decode()
     assert "4 / 4" in page and "2 / 2" in page and "Close and publish" in page
     client.post(_url(cohort, "round_publish"))  # before the deadline, no force: refused
     assert not Placement.objects.exists()
-    client.post(_url(cohort, "round_publish"), {"force": "1"})
+    # the request queues the publication and the page shows it waiting; the task runs once that commits
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(_url(cohort, "round_publish"), {"force": "1"}, follow=True).content.decode()
+        assert "placements are being computed" in page and 'id="publication-status"' in page
+        assert "Close and publish" not in page
     page = client.get(_url(cohort, "round_detail")).content.decode()
     assert "no blocking pair exists" in page and "Grad 3" in page
     page = client.get(_url(cohort, "round_explain", employee_id=cohort.grads[3].employee_id)).content.decode()
@@ -292,7 +296,7 @@ def test_after_publication_each_side_sees_only_its_own_result(client, cohort):
 # -- API -----------------------------------------------------------------------------------
 
 
-def test_api_round_lifecycle_and_results_visibility(client, cohort):
+def test_api_round_lifecycle_and_results_visibility(client, cohort, django_capture_on_commit_callbacks):
     g = cohort.grads
     client.force_login(cohort.manager.user)
     resp = client.post(f"/api/programs/{cohort.program.pk}/rounds", json.dumps({
@@ -329,8 +333,13 @@ def test_api_round_lifecycle_and_results_visibility(client, cohort):
     client.force_login(cohort.manager.user)
     assert client.post(f"/api/rounds/{rid}/close-and-publish", json.dumps({}),
                        content_type="application/json").status_code == 409
-    r = client.post(f"/api/rounds/{rid}/close-and-publish", json.dumps({"force": True}), content_type="application/json")
-    assert r.status_code == 200 and r.json()["status"] == "published"
+    with django_capture_on_commit_callbacks(execute=True):  # the task runs once the request commits
+        r = client.post(f"/api/rounds/{rid}/close-and-publish", json.dumps({"force": True}),
+                        content_type="application/json")
+        assert r.status_code == 202 and r.json()["status"] == "open"
+        assert r.json()["publication"]["status"] == "queued"
+    assert client.get(r["Location"]).json()["status"] == "done"
+    assert client.get(f"/api/rounds/{rid}").json()["status"] == "published"
     assert client.post(f"/api/rounds/{rid}/close-and-publish", json.dumps({"force": True}),
                        content_type="application/json").status_code == 409
     assert len(client.get(f"/api/rounds/{rid}/results").json()) == 4

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
@@ -11,7 +11,7 @@ from tandem.core.errors import Forbidden, NotFound, ValidationFailed
 from tandem.core.schemas import DB_SMALLINT_MAX, SaneDateTime, SingleLine, StrictInt
 from tandem.matching.api._paging import PageQuery
 from tandem.matching.flows import rounds as flow
-from tandem.matching.models import SelectionRound
+from tandem.matching.models import RoundPublication, SelectionRound
 from tandem.people.models import Department, Person
 from tandem.programs.api import program_or_404
 
@@ -36,6 +36,18 @@ class SeatOut(Schema):
     pitch: str
 
 
+class PublicationOut(Schema):
+    id: int
+    round: int = Field(..., alias="round_id")
+    status: str = Field(..., description="queued or running (poll it), done (the round is published) or failed")
+    progress: int = Field(..., ge=0, le=100, description="percent computed")
+    stage: str = Field(..., description="loading, solving, checking, saving; empty when not running")
+    error: str = Field(..., description="why it failed (the round stays open), else empty")
+    force: bool
+    created_at: datetime
+    finished_at: datetime | None = None
+
+
 class RoundOut(Schema):
     id: int
     program: int = Field(..., alias="program_id")
@@ -44,6 +56,8 @@ class RoundOut(Schema):
     status: str
     published_at: datetime | None = None
     seats: list[SeatOut]
+    publication: PublicationOut | None = Field(
+        None, description="the close-and-publish being computed, or the last one if it failed (program manager)")
 
 
 class ApplicantRankingIn(Schema):
@@ -85,8 +99,9 @@ def _round_or_404(request: HttpRequest, round_id: int) -> tuple[authz.Actor, Sel
     return actor, selection_round
 
 
-def _round_out(selection_round: SelectionRound) -> dict:
+def _round_out(selection_round: SelectionRound, publication: RoundPublication | None = None) -> dict:
     return {
+        "publication": publication,
         "id": selection_round.pk,
         "program_id": selection_round.program_id,
         "name": selection_round.name,
@@ -128,7 +143,10 @@ def round_create(request: HttpRequest, program_id: int, payload: RoundIn):
 
 @router.get("/rounds/{round_id}", response=RoundOut, summary="A selection round with its departments and places")
 def round_detail(request: HttpRequest, round_id: int):
-    return _round_out(_round_or_404(request, round_id)[1])
+    actor, selection_round = _round_or_404(request, round_id)
+    publication = (flow.active_publication(round=selection_round)
+                   if authz.can_manage_round(actor, selection_round) else None)
+    return _round_out(selection_round, publication)
 
 
 @router.put("/rounds/{round_id}/my-ranking", response=RankingOut, summary="Replace my ranking of departments (graduate)")
@@ -179,13 +197,31 @@ def department_ranking_get(request: HttpRequest, round_id: int, code: str):
     return {"ranked": [c.applicant.employee_id for c in choices]}
 
 
-@router.post("/rounds/{round_id}/close-and-publish", response=RoundOut,
-             summary="Close the round, place graduates by stable matching, publish (program manager)")
-def round_publish(request: HttpRequest, round_id: int, payload: PublishIn | None = None):
+@router.post(
+    "/rounds/{round_id}/close-and-publish", response={202: RoundOut, 200: RoundOut},
+    summary="Close the round and publish its placements, computed in the background (program manager)",
+    description="202: the publication is queued; rankings are frozen from now on. 200: one is already queued or "
+                "running and is returned. The `Location` header is the publication's URL: poll it until `status` "
+                "is `done` (the round is published) or `failed` (`error` says why; the round stays open). "
+                "409 before the deadline without `force`, or once published.",
+)
+def round_publish(request: HttpRequest, response: HttpResponse, round_id: int, payload: PublishIn | None = None):
     actor, selection_round = _round_or_404(request, round_id)
     authz.require(authz.can_manage_round(actor, selection_round))
-    flow.round_close_and_publish(round=selection_round, user=request.user, force=bool(payload and payload.force))
-    return _round_out(selection_round)
+    publication, created = flow.round_publish_request(round=selection_round, user=request.user,
+                                                      force=bool(payload and payload.force))
+    publication.refresh_from_db()  # an immediate task backend has already computed it
+    selection_round.refresh_from_db()
+    response["Location"] = f"/api/rounds/{selection_round.pk}/publications/{publication.pk}"
+    return Status(202 if created else 200, _round_out(selection_round, publication))
+
+
+@router.get("/rounds/{round_id}/publications/{publication_id}", response=PublicationOut,
+            summary="A close-and-publish of the round: its state and progress (program manager)")
+def round_publication(request: HttpRequest, round_id: int, publication_id: int):
+    actor, selection_round = _round_or_404(request, round_id)
+    authz.require(authz.can_manage_round(actor, selection_round))
+    return flow.publication_get(round=selection_round, publication_id=publication_id)
 
 
 @router.get("/rounds/{round_id}/results", response=list[PlacementOut],

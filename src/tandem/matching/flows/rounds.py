@@ -13,30 +13,39 @@ graduates placed with it. Only the program manager reads the full table and the 
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.humanize.templatetags.humanize import ordinal
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tandem.core import events, validators
 from tandem.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
 from tandem.core.tasks import enqueue_on_commit
+from tandem.matching.flows import jobs
 from tandem.matching.models import (
+    ACTIVE_PUBLICATION_STATUSES,
     ApplicantChoice,
     DepartmentChoice,
+    JobStage,
     Placement,
+    PublicationStatus,
+    RoundPublication,
     RoundSeat,
     RoundStatus,
     SelectionRound,
 )
 from tandem.people.models import Department, Person
 from tandem.programs.models import EnrolmentRole, EnrolmentStatus, MatchingMode, Program
+
+logger = logging.getLogger("tandem.matching")
 
 # -- helpers -------------------------------------------------------------------------------
 
@@ -140,6 +149,7 @@ def applicant_ranking_save(
     _require_open(selection_round)
     if timezone.now() >= selection_round.deadline:
         raise Conflict(_("The deadline has passed; rankings can no longer change."), code="deadline_passed")
+    _require_not_closing(selection_round)
     if not _graduates_qs(selection_round.program).filter(pk=applicant.pk).exists():
         raise ValidationFailed({"applicant": [_("Only graduates of this program rank departments.")]})
     ids = [d.pk for d in departments]
@@ -165,6 +175,7 @@ def department_ranking_save(
     _require_open(selection_round)
     if timezone.now() >= selection_round.deadline:
         raise Conflict(_("The deadline has passed; rankings can no longer change."), code="deadline_passed")
+    _require_not_closing(selection_round)
     if not selection_round.seats.filter(department=department).exists():
         raise ValidationFailed({"department": [_("This department is not taking part in this round.")]})
     ids = [p.pk for p in applicants]
@@ -218,42 +229,158 @@ def _round_instance(selection_round: SelectionRound, applicant_ids: Iterable[int
     return RoundInstance(applicants, departments, applicant_prefs, reviewer_prefs, [s.seats for s in seats])
 
 
-@transaction.atomic
-def round_close_and_publish(*, round: SelectionRound, user: Any = None, force: bool = False) -> SelectionRound:
-    """Close the round, place every graduate by the applicant-optimal stable matching, publish.
+# -- close and publish, computed by the worker ------------------------------------------------
+#
+# The manager (or the deadline task) *requests* the publication (round_publish_request): a QUEUED
+# RoundPublication under the round's row lock, one at a time per round; from then on the rankings
+# are frozen (the ranking services refuse while one is queued or running), so the worker reads
+# them without a lock. The worker (round_publication_run) builds the instance, runs deferred
+# acceptance, checks stability, and saves the placements and the PUBLISHED status in one short
+# transaction. A failure leaves the round open and its rankings editable again.
 
-    Allowed at or after the deadline; earlier only with ``force=True`` (an explicit decision).
-    """
+
+def _require_not_closing(selection_round: SelectionRound) -> None:
+    if RoundPublication.objects.filter(round=selection_round, status__in=ACTIVE_PUBLICATION_STATUSES).exists():
+        raise Conflict(_("The round is being closed and published; rankings can no longer change."),
+                       code="round_closing")
+
+
+def active_publication(*, round: SelectionRound) -> RoundPublication | None:
+    """The round's publication being computed, or its newest one if that failed and the round is
+    still open (the page says why). Publications whose worker died are failed first."""
+    jobs.matching_jobs_fail_stale()
+    if round.status != RoundStatus.OPEN:
+        return None
+    publication = RoundPublication.objects.filter(round=round).order_by("-created_at", "-id").first()
+    if publication is None or publication.status == PublicationStatus.DONE:
+        return None
+    return publication
+
+
+def publication_get(*, round: SelectionRound, publication_id: int) -> RoundPublication:
+    jobs.matching_jobs_fail_stale()
+    publication = RoundPublication.objects.filter(round=round, pk=publication_id).first()
+    if publication is None:
+        raise NotFound(_("This publication does not exist."))
+    return publication
+
+
+@transaction.atomic
+def round_publish_request(
+    *, round: SelectionRound, user: Any = None, force: bool = False
+) -> tuple[RoundPublication, bool]:
+    """Ask the worker to close the round and publish its placements. Returns ``(publication,
+    created)``: a new QUEUED one (its task enqueued on commit), or the one already queued or
+    running (``created`` False). Allowed at or after the deadline; earlier only with ``force=True``
+    (an explicit decision). Refused once published."""
+    jobs.matching_jobs_fail_stale()
     selection_round = SelectionRound.objects.select_for_update(of=("self",)).select_related("program").get(pk=round.pk)
     _require_open(selection_round)
-    now = timezone.now()
-    if now < selection_round.deadline and not force:
+    active = RoundPublication.objects.filter(
+        round=selection_round, status__in=ACTIVE_PUBLICATION_STATUSES).order_by("-id").first()
+    if active is not None:
+        return active, False
+    if timezone.now() < selection_round.deadline and not force:
         raise Conflict(_("The deadline has not passed yet. Close early only if everyone has ranked."),
                        code="deadline_not_reached")
-    from tandem.matching.engine.stable import blocking_pairs, stable_match  # NumPy on first use only
+    publication = RoundPublication.objects.create(
+        round=selection_round, requested_by=user if getattr(user, "is_authenticated", False) else None,
+        force=force, language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+    from tandem.matching.tasks import publish_round
 
-    inst = _round_instance(selection_round, _graduates_qs(selection_round.program).values_list("pk", flat=True))
-    matching = stable_match(inst.applicant_prefs, inst.reviewer_prefs, inst.capacities)
-    if blocking_pairs(inst.applicant_prefs, inst.reviewer_prefs, inst.capacities, matching):
-        raise ApplicationError(_("The computed placement is not stable; nothing was published."),
-                               code="unstable_result", status=500)
-    placements = []
-    for i, r in enumerate(matching):
-        if r < 0:
-            placements.append(Placement(round=selection_round, applicant_id=inst.applicants[i]))
-            continue
-        placements.append(Placement(
-            round=selection_round,
-            applicant_id=inst.applicants[i],
-            department_id=inst.departments[r],
-            applicant_rank=inst.applicant_prefs[i].index(r) + 1,
-            department_rank=inst.reviewer_prefs[r].index(i) + 1,
-        ))
-    Placement.objects.bulk_create(placements)
-    selection_round.status = RoundStatus.PUBLISHED
-    selection_round.published_at = now
-    selection_round.save(update_fields=["status", "published_at", "updated_at"])
-    events.emit("round.published", round_id=selection_round.pk)
+    enqueue_on_commit(publish_round, publication.pk)
+    return publication, True
+
+
+def round_publication_run(*, publication_id: int) -> None:
+    """The task's body: claim the queued publication, place every graduate by the
+    applicant-optimal stable matching with progress, publish. A publication that is not queued is
+    left alone; a failure marks it FAILED with a message, leaves the round open and emits
+    ``round.publication_failed``; success emits ``round.published``."""
+    if not jobs.claim(RoundPublication, publication_id):
+        return
+    publication = RoundPublication.objects.select_related("round__program").get(pk=publication_id)
+    selection_round = publication.round
+
+    def report(stage: str, percent: int) -> None:
+        jobs.progress(RoundPublication, publication_id, stage=stage, percent=percent)
+
+    with translation.override(publication.language or settings.LANGUAGE_CODE):
+        try:
+            _require_open(selection_round)
+            from tandem.matching.engine.stable import blocking_pairs, stable_match  # NumPy on first use only
+
+            report(JobStage.LOADING, 5)
+            inst = _round_instance(selection_round, _graduates_qs(selection_round.program).values_list("pk", flat=True))
+            report(JobStage.SOLVING, 30)
+            matching = stable_match(inst.applicant_prefs, inst.reviewer_prefs, inst.capacities)
+            report(JobStage.CHECKING, 60)
+            if blocking_pairs(inst.applicant_prefs, inst.reviewer_prefs, inst.capacities, matching):
+                raise ApplicationError(_("The computed placement is not stable; nothing was published."),
+                                       code="unstable_result", status=500)
+            report(JobStage.SAVING, 80)
+            _save_publication(publication_id, inst, [int(r) for r in matching])
+        except jobs.JobAbandoned:
+            logger.warning("round publication %s was marked failed while running; nothing published", publication_id)
+        except ApplicationError as exc:
+            _publication_failed(publication, str(exc.message), reason="refused")
+        except Exception:
+            logger.exception("round publication %s stopped", publication_id)
+            _publication_failed(publication, _(
+                "The publication stopped on an unexpected error; nothing was published and the round is still "
+                "open. Try again, and tell the administrator if this happens again."), reason="error")
+            raise
+
+
+def _publication_failed(publication: RoundPublication, message: str, *, reason: str) -> None:
+    with transaction.atomic():
+        if jobs.fail(RoundPublication, publication.pk, message):
+            events.emit("round.publication_failed", round_id=publication.round_id, publication_id=publication.pk,
+                        reason=reason)
+
+
+def _save_publication(publication_id: int, inst: RoundInstance, matching: Sequence[int]) -> None:
+    with transaction.atomic():
+        round_id = RoundPublication.objects.values_list("round_id", flat=True).get(pk=publication_id)
+        selection_round = SelectionRound.objects.select_for_update().get(pk=round_id)  # round, then publication
+        publication = RoundPublication.objects.select_for_update().get(pk=publication_id)
+        if publication.status != PublicationStatus.RUNNING:
+            raise jobs.JobAbandoned(publication_id)
+        _require_open(selection_round)
+        placements = []
+        for i, r in enumerate(matching):
+            if r < 0:
+                placements.append(Placement(round=selection_round, applicant_id=inst.applicants[i]))
+                continue
+            placements.append(Placement(
+                round=selection_round,
+                applicant_id=inst.applicants[i],
+                department_id=inst.departments[r],
+                applicant_rank=inst.applicant_prefs[i].index(r) + 1,
+                department_rank=inst.reviewer_prefs[r].index(i) + 1,
+            ))
+        Placement.objects.bulk_create(placements, batch_size=1000)
+        now = timezone.now()
+        selection_round.status = RoundStatus.PUBLISHED
+        selection_round.published_at = now
+        selection_round.save(update_fields=["status", "published_at", "updated_at"])
+        publication.status, publication.progress, publication.stage = PublicationStatus.DONE, 100, ""
+        publication.finished_at = publication.heartbeat_at = now
+        publication.save(update_fields=["status", "progress", "stage", "finished_at", "heartbeat_at", "updated_at"])
+        events.emit("round.published", round_id=selection_round.pk)
+
+
+def round_close_and_publish(*, round: SelectionRound, user: Any = None, force: bool = False) -> SelectionRound:
+    """Request the publication and compute it now, in this process (the deadline task, which
+    already runs in the worker; tests; scripts). Pages and the API only request it. Raises the
+    request's refusal, or an :class:`ApplicationError` with the publication's message if it failed."""
+    publication, _created = round_publish_request(round=round, user=user, force=force)
+    round_publication_run(publication_id=publication.pk)  # a no-op if the task backend already ran it
+    publication.refresh_from_db()
+    if publication.status == PublicationStatus.FAILED:
+        raise ApplicationError(publication.error, code="publication_failed", status=409)
+    selection_round = SelectionRound.objects.select_related("program").get(pk=round.pk)
     round.status, round.published_at = selection_round.status, selection_round.published_at
     return selection_round
 

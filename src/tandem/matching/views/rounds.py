@@ -22,7 +22,7 @@ from tandem.core import authz
 from tandem.core.errors import ApplicationError, ValidationFailed
 from tandem.core.schemas import DB_INT_MAX
 from tandem.matching.flows import rounds as flow
-from tandem.matching.models import RoundStatus, SelectionRound
+from tandem.matching.models import PublicationStatus, RoundStatus, SelectionRound
 from tandem.people.models import Department, Person
 from tandem.programs.models import Program
 from tandem.web.feedback import flash_error
@@ -216,6 +216,7 @@ def round_detail(request: HttpRequest, program_id: int, round_id: int) -> HttpRe
     if ctx["can_manage"]:
         if is_open:
             ctx["progress"] = flow.round_progress(round=selection_round)
+            ctx["publication"] = flow.active_publication(round=selection_round)
         else:
             ctx["results"] = flow.round_results(round=selection_round)
             ctx["summary"] = flow.round_summary(round=selection_round)
@@ -287,11 +288,38 @@ def round_publish(request: HttpRequest, program_id: int, round_id: int) -> HttpR
     actor, selection_round = _round(request, program_id, round_id)
     authz.require(authz.can_manage_round(actor, selection_round))
     try:
-        flow.round_close_and_publish(round=selection_round, user=request.user, force=bool(request.POST.get("force")))
-        messages.success(request, _("The round is closed and the placements are published."))
+        publication, created = flow.round_publish_request(round=selection_round, user=request.user,
+                                                          force=bool(request.POST.get("force")))
     except ApplicationError as exc:
         _flash(request, exc)
+        return redirect("round_detail", program_id=program_id, round_id=round_id)
+    publication.refresh_from_db()  # a task backend that runs at once (tests, development) has published it
+    if publication.status == PublicationStatus.DONE:
+        messages.success(request, _("The round is closed and the placements are published."))
+    elif publication.status == PublicationStatus.FAILED:
+        messages.error(request, publication.error)
+    elif created:
+        messages.info(request, _("The round is closed to rankings and its placements are being computed. "
+                                 "This page shows how far it got and the results when they are published."))
+    else:
+        messages.info(request, _("This round is already being published; here is how far it got."))
     return redirect("round_detail", program_id=program_id, round_id=round_id)
+
+
+@login_required
+def round_publication_status(request: HttpRequest, program_id: int, round_id: int,
+                             publication_id: int) -> HttpResponse:
+    """The progress card of a publication, polled by the round page (htmx, every second). Once it
+    is no longer queued or running, an htmx request is answered with ``HX-Refresh`` so the page
+    reloads with the results (or the failure)."""
+    actor, selection_round = _round(request, program_id, round_id)
+    authz.require(authz.can_manage_round(actor, selection_round))
+    publication = flow.publication_get(round=selection_round, publication_id=publication_id)
+    response = render(request, "matching/rounds/_publication_status.html", {
+        "program": selection_round.program, "round": selection_round, "publication": publication})
+    if request.headers.get("HX-Request") and not publication.is_active:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @login_required

@@ -10,5 +10,7 @@ urlpatterns: list = [
          name="round_rank_graduates"),
     path("rounds/<int:round_id>/departments/<str:code>/pitch/", rounds.round_pitch, name="round_pitch"),
     path("rounds/<int:round_id>/publish/", rounds.round_publish, name="round_publish"),
+    path("rounds/<int:round_id>/publications/<int:publication_id>/status/", rounds.round_publication_status,
+         name="round_publication_status"),
     path("rounds/<int:round_id>/explain/<str:employee_id>/", rounds.round_explain, name="round_explain"),
 ]
