@@ -1,13 +1,12 @@
-
 from datetime import datetime
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
-
-from tandem.core.schemas import PageNumberPagination
-from ninja import Field, Path, Router, Schema
 from ninja.responses import Status
+
+from tandem.core.schemas import DbId, PageNumberPagination, SingleLine
 
 from tandem.accounts import services
 from tandem.accounts.auth import is_token_request
@@ -81,3 +80,112 @@ def token_create(request: HttpRequest, payload: TokenIn):
 def token_revoke(request: HttpRequest, token_id: int = Path(..., ge=1, le=2**63 - 1)):
     services.api_token_revoke(user=request.user, token_id=token_id)
     return Status(204, None)
+
+
+# -- invitations (issue 14 §1) -----------------------------------------------------------------
+
+
+class InvitationOut(Schema):
+    id: int
+    employee_id: str = Field(..., alias="person.employee_id")
+    full_name: str = Field(..., alias="person.full_name")
+    email: str
+    state: str = Field(..., description="pending, expired, accepted or revoked")
+    sent_at: datetime
+    sent_count: int
+    expires_at: datetime
+    accepted_at: datetime | None
+
+    @staticmethod
+    def resolve_state(obj) -> str:
+        from django.utils import timezone
+
+        return obj.state(timezone.now())
+
+
+class InvitationsIn(Schema):
+    employee_ids: list[SingleLine] = Field(default_factory=list, max_length=5000,
+                                           description="Whom to invite (matched whatever their case)")
+    program_id: DbId | None = Field(None, description="Or everyone enrolled in this program (one you manage)")
+    resend: bool = Field(False, description="Send again to people whose invitation is still open")
+
+
+class SkippedOut(Schema):
+    employee_id: str
+    reason: str
+
+
+class InvitationsSent(Schema):
+    sent: int
+    resent: int
+    skipped: list[SkippedOut]
+
+
+class InvitationFilter(Schema):
+    state: str = Field("", pattern="^(|pending|expired|accepted|revoked)$")
+    q: SingleLine = Field("", max_length=100)
+
+
+def _inviter(request: HttpRequest) -> authz.Actor:
+    actor = authz.actor_for(request.user)
+    authz.require(authz.can_manage_invitations(actor))
+    return actor
+
+
+@router.get("/invitations", response=list[InvitationOut], summary="Invitations to sign in (HR; a PM: their programs' people)")
+@paginate(PageNumberPagination, page_size=50)
+def invitation_list(request: HttpRequest, filters: Query[InvitationFilter]):
+    from tandem.accounts import invitation_services as inv
+
+    return inv.invitations_visible(actor=_inviter(request), state=filters.state, q=filters.q.strip())
+
+
+@router.post("/invitations", response={201: InvitationsSent},
+             summary="Invite people to sign in: each gets a one-time link by e-mail, in their language")
+def invitations_create(request: HttpRequest, payload: InvitationsIn):
+    from django.db.models.functions import Lower
+
+    from tandem.accounts import invitation_services as inv
+    from tandem.core.errors import NotFound, ValidationFailed
+    from tandem.people.models import Person
+
+    actor = _inviter(request)
+    if bool(payload.employee_ids) == bool(payload.program_id):
+        raise ValidationFailed({"employee_ids": [_("Give either employee IDs or a program, not both.")]})
+    if payload.program_id:
+        from tandem.programs.models import Program
+
+        program = Program.objects.filter(pk=payload.program_id).first()
+        if program is None or not authz.can_view_program(actor, program):
+            raise NotFound()
+        authz.require(authz.can_manage_program(actor, program))
+        people = Person.objects.filter(enrolments__program=program).distinct()
+    else:
+        ids = list(dict.fromkeys(i.strip().lower() for i in payload.employee_ids if i.strip()))
+        found = {p.eid: p for p in Person.objects.annotate(eid=Lower("employee_id")).filter(eid__in=ids)}
+        unknown = [i for i in ids if i not in found]
+        if unknown:
+            raise ValidationFailed({"employee_ids": [_("No one has the employee ID %(id)s.") % {"id": u[:40]}
+                                                     for u in unknown[:20]]})
+        people = list(found.values())
+    result = inv.invitations_send(people=people, actor=actor, resend=payload.resend)
+    return Status(201, InvitationsSent(sent=result.sent, resent=result.resent,
+                                       skipped=[SkippedOut(employee_id=e, reason=str(r)) for e, r in result.skipped]))
+
+
+@router.post("/invitations/{invitation_id}/resend", response=InvitationOut,
+             summary="Send an open invitation again (a new link; the old one stops working)")
+def invitation_resend(request: HttpRequest, invitation_id: DbId):
+    from tandem.accounts import invitation_services as inv
+
+    actor = _inviter(request)
+    found = inv.invitation_get(actor=actor, invitation_id=invitation_id)
+    return inv.invitation_send(person=found.person, actor=actor)
+
+
+@router.post("/invitations/{invitation_id}/revoke", response=InvitationOut, summary="Withdraw an open invitation")
+def invitation_revoke(request: HttpRequest, invitation_id: DbId):
+    from tandem.accounts import invitation_services as inv
+
+    actor = _inviter(request)
+    return inv.invitation_revoke(invitation=inv.invitation_get(actor=actor, invitation_id=invitation_id), actor=actor)

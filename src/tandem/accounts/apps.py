@@ -16,3 +16,4 @@ class AccountsConfig(AppConfig):
         user_model = get_user_model()
         pre_save.connect(signals.remember_security_fields, sender=user_model, dispatch_uid="tandem_security_before")
         post_save.connect(signals.apply_security_consequences, sender=user_model, dispatch_uid="tandem_security_after")
+        post_save.connect(signals.person_saved, sender="people.Person", dispatch_uid="tandem_person_left")

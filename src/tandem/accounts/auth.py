@@ -17,6 +17,10 @@ def bearer_authenticate(request: HttpRequest, raw: str):
     token = services.api_token_find(raw)
     if token is None:
         return None
+    from tandem.accounts.backends import person_has_left
+
+    if not token.user.is_active or person_has_left(token.user):
+        return None
     if token.is_read_only and request.method not in SAFE_METHODS:
         raise Forbidden(_("This token is read-only: it can read but not change anything."), code="token_read_only")
     request.user = token.user

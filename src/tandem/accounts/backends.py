@@ -11,7 +11,24 @@ from django.core.exceptions import PermissionDenied
 from tandem.accounts import services
 
 
+def person_has_left(user) -> bool:
+    """The user's person is deactivated or has left the company: the account no longer signs in
+    (whatever changed the person — a page, an import, the back office)."""
+    from tandem.people.models import Person
+
+    row = Person.objects.filter(user_id=user.pk).values("is_active", "left_on").first()
+    if row is None:
+        return False
+    from django.utils import timezone
+
+    return not row["is_active"] or (row["left_on"] is not None and row["left_on"] <= timezone.localdate())
+
+
 class ThrottledModelBackend(ModelBackend):
+    def user_can_authenticate(self, user):
+        # checked at sign-in and on every request of a signed-in session (ModelBackend.get_user)
+        return super().user_can_authenticate(user) and not person_has_left(user)
+
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None:
             username = kwargs.get(get_user_model().USERNAME_FIELD)

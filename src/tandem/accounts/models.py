@@ -47,3 +47,43 @@ class LoginFailure(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["username", "at"], name="loginfailure_username_at")]
+
+
+class Invitation(models.Model):
+    """An invitation for a person to set a password and sign in (issue 14 §1).
+
+    The one-time link's secret is never stored: it is an HMAC (``SECRET_KEY``) of the invitation's
+    ID, how many times it was sent and when (``invitation_services.invitation_link_secret``), so the
+    e-mail task can rebuild it from IDs. Sending again bumps the count (the earlier link stops
+    working) and restarts the expiry; accepting creates the person's account and
+    marks the invitation used; HR may revoke one that is still open. At most one open invitation per
+    person (a partial unique constraint)."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("sent to"))
+    invited_by = models.ForeignKey("people.Person", on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField()
+    sent_count = models.PositiveSmallIntegerField(default=1)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person"], condition=models.Q(accepted_at__isnull=True,
+                                                                          revoked_at__isnull=True),
+                                    name="one_open_invitation_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.sent_at:%Y-%m-%d})"
+
+    def state(self, now) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        return "expired" if self.expires_at <= now else "pending"

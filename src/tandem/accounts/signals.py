@@ -36,3 +36,23 @@ def apply_security_consequences(sender, instance, created=False, raw=False, **kw
         services.api_tokens_revoke_all(user=instance)
     if password_changed:
         services.login_failures_clear(username=instance.get_username())
+
+
+def person_saved(sender, instance, raw=False, **kwargs):
+    """A person deactivated or marked as left: their account is deactivated (which revokes its API
+    tokens, above) and their open invitation withdrawn."""
+    if raw:
+        return
+    from django.utils import timezone
+
+    left = not instance.is_active or (instance.left_on is not None and instance.left_on <= timezone.localdate())
+    if not left:
+        return
+    from tandem.accounts.models import Invitation
+
+    Invitation.objects.filter(person=instance, accepted_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=timezone.now())
+    user = instance.user
+    if user is not None and user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from tandem.accounts import views
+from tandem.accounts import invitation_views, views
 
 urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
@@ -31,5 +31,10 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("account/tokens/", views.tokens, name="tokens"),
+    path("people/invitations/", invitation_views.invitation_list, name="invitations"),
+    path("people/invitations/<int:invitation_id>/resend/", invitation_views.invitation_resend, name="invitation_resend"),
+    path("people/invitations/<int:invitation_id>/revoke/", invitation_views.invitation_revoke, name="invitation_revoke"),
+    path("people/<str:employee_id>/invite/", invitation_views.person_invite, name="person_invite"),
+    path("accounts/invitation/<str:key>/", invitation_views.invitation_accept, name="invitation_accept"),
     path("account/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
 ]

@@ -22,6 +22,7 @@ def navigation(request: HttpRequest) -> dict:
         "nav": {
             "import": authz.can_import(actor),
             "audit": authz.can_view_audit(actor),
+            "invitations": authz.can_manage_invitations(actor),
             "admin": authz.can_use_admin(actor),
             "programs": True,
         },

@@ -131,6 +131,11 @@ def profile(request: HttpRequest, employee_id: str) -> HttpResponse:
     ctx["can_self_assess"] = authz.can_add_self_assessment(actor, person)
     ctx["can_see_contact"] = authz.can_view_contact_details(actor, person)
     ctx["can_handle_data"] = authz.can_handle_personal_data(actor, person)
+    if authz.can_invite(actor, person) and person.is_active and not (
+            person.user and person.user.is_active and person.user.has_usable_password()):
+        from tandem.accounts.invitation_services import invitation_status
+
+        ctx["invite"] = invitation_status(person=person)
     if ctx["can_see_competencies"]:
         rows = selectors.person_competencies(person=person)
         ctx["rows"] = rows
