@@ -21,6 +21,10 @@ class PreferenceForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Notifications always appear in Tandem; these choices only concern email."),
     )
+    app_kinds = forms.MultipleChoiceField(
+        label=_("Show in Tandem"), choices=NotificationKind.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
 
 class MarkReadForm(forms.Form):

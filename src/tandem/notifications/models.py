@@ -34,6 +34,41 @@ class NotificationKind(models.TextChoices):
     SESSION_CANCELLED = "session_cancelled", _("A session was cancelled")
     MENTIONED = "mentioned", _("Someone mentioned me in the coaching log")
     ACTION_ITEM_ASSIGNED = "action_item_assigned", _("An action item was given to me")
+    MESSAGE_POSTED = "message_posted", _("A new message in my coaching log")
+    RESOURCE_SHARED = "resource_shared", _("A file or link was shared in my coaching log")
+    SERIES_SCHEDULED = "series_scheduled", _("A series of sessions was scheduled")
+    FEEDBACK_SHARED = "feedback_shared", _("Both sides left their feedback on a session")
+    # reminders (sent by the scheduler, once each: see reminders.py)
+    SESSION_SOON = "session_soon", _("Reminder: a session within 24 hours")
+    FEEDBACK_WAITING = "feedback_waiting", _("Reminder: feedback on a session waits for me")
+    ACTION_ITEM_DUE = "action_item_due", _("Reminder: my action item is due tomorrow")
+    ACTION_ITEM_OVERDUE = "action_item_overdue", _("Reminder: my action item is overdue")
+    DUTY_DUE = "duty_due", _("Reminder: a duty of the checklist is due")
+    DUTY_OVERDUE = "duty_overdue", _("Reminder: a duty of the checklist is overdue")
+    AGREEMENT_WAITING = "agreement_waiting", _("Reminder: an agreement still waits for my signature")
+    PLAN_WAITING = "plan_waiting", _("Reminder: a development plan still waits for my comment")
+
+
+#: The kinds as the preferences page groups them.
+KIND_GROUPS: list[tuple[object, list[str]]] = [
+    (_("Requests and pairing"), [NotificationKind.REQUESTED, NotificationKind.ACCEPTED, NotificationKind.DECLINED,
+                                 NotificationKind.INTRO_SCHEDULED, NotificationKind.PAIRED,
+                                 NotificationKind.STARTED, NotificationKind.COMPLETED, NotificationKind.ENDED_EARLY,
+                                 NotificationKind.CANCELLED]),
+    (_("Agreement and plan"), [NotificationKind.AGREEMENT_STAGE, NotificationKind.AGREEMENT_UPDATED,
+                               NotificationKind.AGREEMENT_SIGNED, NotificationKind.NEEDS_SUBMITTED,
+                               NotificationKind.PLAN_DRAFTED, NotificationKind.PLAN_COMMENTED,
+                               NotificationKind.PLAN_CONFIRMED, NotificationKind.MILESTONE_UPDATED]),
+    (_("Sessions"), [NotificationKind.SESSION_SCHEDULED, NotificationKind.SERIES_SCHEDULED,
+                     NotificationKind.SESSION_RESCHEDULED, NotificationKind.SESSION_CANCELLED,
+                     NotificationKind.FEEDBACK_SHARED]),
+    (_("The coaching log"), [NotificationKind.MESSAGE_POSTED, NotificationKind.MENTIONED,
+                             NotificationKind.ACTION_ITEM_ASSIGNED, NotificationKind.RESOURCE_SHARED]),
+    (_("Reminders"), [NotificationKind.SESSION_SOON, NotificationKind.FEEDBACK_WAITING,
+                      NotificationKind.ACTION_ITEM_DUE, NotificationKind.ACTION_ITEM_OVERDUE,
+                      NotificationKind.DUTY_DUE, NotificationKind.DUTY_OVERDUE,
+                      NotificationKind.AGREEMENT_WAITING, NotificationKind.PLAN_WAITING]),
+]
 
 
 class EmailMode(models.TextChoices):
@@ -54,6 +89,9 @@ class Notification(models.Model):
     # transaction that sends it (immediately or in the digest), so it is never sent twice
     email_wanted = models.BooleanField(default=False)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    #: False when the recipient turned this kind off in Tandem but still wants it by e-mail: the row
+    #: carries the e-mail and is never listed in the centre
+    in_app = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -76,6 +114,10 @@ class NotificationPreference(models.Model):
     email_mode = models.CharField(_("how I receive emails"), max_length=10, choices=EmailMode.choices,
                                   default=EmailMode.IMMEDIATE)
     email_kinds_off = models.JSONField(default=list, blank=True)
+    #: kinds not shown in the notification centre either
+    app_kinds_off = models.JSONField(default=list, blank=True)
+    #: when the last daily digest went out (one a day, in the person's morning)
+    last_digest_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -87,3 +129,62 @@ class NotificationPreference(models.Model):
 
     def wants_email(self, kind: str) -> bool:
         return kind not in (self.email_kinds_off or [])
+
+    def wants_in_app(self, kind: str) -> bool:
+        return kind not in (self.app_kinds_off or [])
+
+
+class SentReminder(models.Model):
+    """The key of a reminder that went out: inserted in the transaction that creates its
+    notification, so a second run, a restarted worker or two workers at once never send it twice.
+
+    ``subject`` names the thing (``session:12``, ``action_item:7``, ``duty:5:31``), ``occasion``
+    the moment it is about (the session's start, the due date, the period's start): a session moved
+    to another time is a new occasion and gets its own reminder."""
+
+    kind = models.CharField(max_length=30, choices=NotificationKind.choices)
+    subject = models.CharField(max_length=80)
+    recipient = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    occasion = models.CharField(max_length=40)
+    notification = models.ForeignKey(Notification, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "subject", "recipient", "occasion"], name="reminder_sent_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject} @ {self.occasion} → {self.recipient_id}"
+
+
+class ScheduledJob(models.Model):
+    """A periodic job of the database-backed scheduler (:mod:`tandem.notifications.scheduler`).
+
+    Rows are created from the code's registry (``JOBS``); ``next_run_at`` is when it is due next.
+    A worker claims a due job by moving ``next_run_at`` forward in one conditional UPDATE (under
+    ``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL), so one worker runs it, once per window,
+    however many workers tick."""
+
+    name = models.CharField(max_length=60, unique=True)
+    task = models.CharField(max_length=200)
+    every_seconds = models.PositiveIntegerField(null=True, blank=True)
+    daily_at = models.TimeField(null=True, blank=True)
+    time_zone = models.CharField(max_length=64, default="UTC")
+    enabled = models.BooleanField(default=True)
+    next_run_at = models.DateTimeField(db_index=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_worker = models.CharField(max_length=64, blank=True)
+    runs = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(every_seconds__isnull=False) | models.Q(daily_at__isnull=False),
+                                   name="scheduled_job_has_a_schedule"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -13,7 +13,7 @@ def notifications_of(*, person: Any, unread: bool | None = None) -> QuerySet[Not
     """The person's notifications, newest first (none for an account without a person)."""
     if person is None:
         return Notification.objects.none()
-    qs = Notification.objects.filter(recipient_id=person.pk)
+    qs = Notification.objects.filter(recipient_id=person.pk, in_app=True)
     if unread is True:
         qs = qs.filter(read_at__isnull=True)
     elif unread is False:
@@ -25,7 +25,7 @@ def unread_count(*, person: Any) -> int:
     """One COUNT query (the top bar's badge)."""
     if person is None:
         return 0
-    return Notification.objects.filter(recipient_id=person.pk, read_at__isnull=True).count()
+    return Notification.objects.filter(recipient_id=person.pk, in_app=True, read_at__isnull=True).count()
 
 
 def preference_of(*, person: Any) -> NotificationPreference:

@@ -7,6 +7,7 @@ IDs and read through the other apps' selectors (notifications import no other ap
 
 from __future__ import annotations
 
+import datetime
 import logging
 import zoneinfo
 from collections.abc import Iterator
@@ -26,7 +27,7 @@ from tandem.core.validators import DB_BIGINT_MAX
 from tandem.matching import selectors as matching_selectors
 from tandem.mentorships import log_selectors
 from tandem.mentorships import selectors as mentorship_selectors
-from tandem.notifications import selectors
+from tandem.notifications import reminder_selectors, selectors
 from tandem.notifications.models import (
     EmailMode,
     Notification,
@@ -70,12 +71,17 @@ EVENT_KINDS: dict[str, tuple[str, str]] = {
     "session.cancelled": (K.SESSION_CANCELLED, "other"),
     "mention.created": (K.MENTIONED, "mentioned"),
     "action_item.assigned": (K.ACTION_ITEM_ASSIGNED, "owner_but_actor"),
+    "message.posted": (K.MESSAGE_POSTED, "other_unless_mentioned"),
+    "resource.shared": (K.RESOURCE_SHARED, "other"),
+    "session.series_scheduled": (K.SERIES_SCHEDULED, "other"),
+    "session.feedback": (K.FEEDBACK_SHARED, "pair_once_both_answered"),
 }
 # kinds that name who acted; the others name the recipient's counterpart in the pair
 ACTION_KINDS = {K.INTRO_SCHEDULED, K.NEEDS_SUBMITTED, K.PLAN_DRAFTED, K.PLAN_COMMENTED, K.PLAN_CONFIRMED,
                 K.MILESTONE_UPDATED, K.SESSION_SCHEDULED, K.SESSION_RESCHEDULED, K.SESSION_CANCELLED, K.MENTIONED,
-                K.ACTION_ITEM_ASSIGNED}
-LOG_SESSION_KINDS = {K.SESSION_SCHEDULED, K.SESSION_RESCHEDULED, K.SESSION_CANCELLED}
+                K.ACTION_ITEM_ASSIGNED, K.MESSAGE_POSTED, K.RESOURCE_SHARED, K.SERIES_SCHEDULED}
+LOG_SESSION_KINDS = {K.SESSION_SCHEDULED, K.SESSION_RESCHEDULED, K.SESSION_CANCELLED, K.FEEDBACK_SHARED,
+                     K.SERIES_SCHEDULED}
 
 
 # -- the recipient's language and time zone ---------------------------------------------------
@@ -114,7 +120,7 @@ def _url(kind: str, m: Any, session_id: Any = None) -> str:
         return reverse("mentorship_plan", args=[m.pk])
     if kind in LOG_SESSION_KINDS and isinstance(session_id, int):
         return reverse("mentorship_log_session", args=[m.pk, session_id])
-    if kind in (K.MENTIONED, K.ACTION_ITEM_ASSIGNED):
+    if kind in (K.MENTIONED, K.ACTION_ITEM_ASSIGNED, K.MESSAGE_POSTED, K.RESOURCE_SHARED):
         return reverse("mentorship_log", args=[m.pk])
     return reverse("mentorship_detail", args=[m.pk])
 
@@ -136,6 +142,13 @@ def _recipients(who: str, m: Any, actor_id: int | None, agreement_id: int | None
         people = [p for p in pair if p.pk == (payload or {}).get("person_id") and p.pk != actor_id]
     elif who == "owner_but_actor":
         people = [p for p in pair if p.pk == (payload or {}).get("owner_id") and p.pk != actor_id]
+    elif who == "other_unless_mentioned":
+        # a message that @-mentions the other side tells them once, as a mention
+        message_id = (payload or {}).get("message_id")
+        mentions = isinstance(message_id, int) and reminder_selectors.message_mentions_someone(message_id=message_id)
+        people = [] if mentions else [p for p in pair if p.pk != actor_id]
+    elif who == "pair_once_both_answered":
+        people = pair if (payload or {}).get("both_answered") is True else []
     else:  # the agreement's parties
         from tandem.mentorships.services import agreement_parties
 
@@ -172,6 +185,18 @@ def _params(kind: str, m: Any, person: Any, actor_id: int | None, payload: dict[
             params["when"] = log_selectors.session_of(mentorship=m, session_id=payload["session_id"]).starts_at.isoformat()
         except ApplicationError:
             pass
+    if kind == K.FEEDBACK_SHARED:
+        params["name"] = counterpart.full_name
+    if kind == K.SERIES_SCHEDULED and isinstance(payload.get("series_id"), int):
+        summary = reminder_selectors.series_summary(series_id=payload["series_id"], mentorship_id=m.pk)
+        if summary is not None:
+            params["count"], params["when"], params["session_id"] = summary
+    if kind == K.RESOURCE_SHARED:
+        title = payload.get("title")
+        if not isinstance(title, str) and isinstance(payload.get("resource_id"), int):
+            title = reminder_selectors.resource_title(resource_id=payload["resource_id"], mentorship_id=m.pk)
+        if isinstance(title, str) and title.strip():
+            params["title"] = " ".join(title.split())[:200]
     if kind == K.ACTION_ITEM_ASSIGNED and isinstance(payload.get("action_item_id"), int):
         try:
             params["title"] = log_selectors.action_item_of(mentorship=m, item_id=payload["action_item_id"]).title
@@ -197,16 +222,19 @@ def notifications_for_event(*, event: str, mentorship_id: int, actor_id: int | N
     if agreement_id is not None:
         a = mentorship_selectors.agreement_versions(mentorship=m).filter(pk=agreement_id).first()
         version = a.version if a is not None else None
-    people = _recipients(who, m, actor_id, agreement_id, payload)
-    prefs = selectors.preferences_for(person_ids=[p.pk for p in people])
-    object_id = next((payload[k] for k in ("comment_id", "milestone_id", "plan_id", "agreement_id")
+    prefs = selectors.preferences_for(person_ids=[p.pk for p in _recipients(who, m, actor_id, agreement_id, payload)])
+    # a kind the person turned off both in Tandem and by e-mail makes no notification at all
+    people = [p for p in _recipients(who, m, actor_id, agreement_id, payload)
+              if prefs[p.pk].wants_in_app(kind) or prefs[p.pk].wants_email(kind)]
+    object_id = next((payload[k] for k in ("comment_id", "milestone_id", "plan_id", "agreement_id", "message_id",
+                                           "resource_id", "session_id", "action_item_id")
                       if isinstance(payload.get(k), int)), None)
     with transaction.atomic():
         created = Notification.objects.bulk_create([
-            Notification(recipient=p, kind=kind, url=_url(kind, m, payload.get("session_id")), mentorship_id=m.pk, object_id=object_id,
-                         params=_params(kind, m, p, actor_id, payload, version),
-                         email_wanted=prefs[p.pk].wants_email(kind))
-            for p in people
+            Notification(recipient=p, kind=kind, url=_url(kind, m, params.get("session_id", payload.get("session_id"))),
+                         mentorship_id=m.pk, object_id=object_id, params=params,
+                         email_wanted=prefs[p.pk].wants_email(kind), in_app=prefs[p.pk].wants_in_app(kind))
+            for p in people for params in [_params(kind, m, p, actor_id, payload, version)]
         ])
     from tandem.notifications.tasks import send_notification_email
 
@@ -265,7 +293,9 @@ def digest_send(*, person_id: int) -> int:
             items = [{"text": notification_text(n.kind, n.params), "url": n.url, "created_at": n.created_at}
                      for n in pending]
             sent = _send(person, "digest", {"person": person, "items": items, "base_url": settings.BASE_URL})
-        Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=timezone.now())
+        now = timezone.now()
+        Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=now)
+        NotificationPreference.objects.filter(pk=pref.pk).update(last_digest_at=now)
     return sent
 
 
@@ -273,6 +303,35 @@ def digests_send() -> int:
     """Send every digest person their waiting notifications; safe to run as often as you like."""
     sent = 0
     for person_id in selectors.digest_person_ids():
+        try:
+            sent += digest_send(person_id=person_id)
+        except Exception:
+            log.exception("digest for person %s failed; it stays pending for the next run", person_id)
+    return sent
+
+
+#: the local hour from which a person's daily digest goes out
+DIGEST_HOUR = 7
+
+
+def digest_due(*, person: Any, pref: NotificationPreference, now: datetime.datetime) -> bool:
+    """Whether it is the person's morning (``DIGEST_HOUR`` or later in their time zone) and they had
+    no digest yet today (their today). A worker down all morning sends it when it is back."""
+    with recipient_locale(person, pref):
+        local = timezone.localtime(now)
+        if local.hour < DIGEST_HOUR:
+            return False
+        return pref.last_digest_at is None or timezone.localtime(pref.last_digest_at).date() < local.date()
+
+
+def digests_send_morning(*, now: datetime.datetime | None = None) -> int:
+    """The scheduler's digest job: one digest a day to each digest person, in their own morning."""
+    now = now or timezone.now()
+    sent = 0
+    for person_id in selectors.digest_person_ids():
+        pref = NotificationPreference.objects.select_related("person").filter(person_id=person_id).first()
+        if pref is None or not digest_due(person=pref.person, pref=pref, now=now):
+            continue
         try:
             sent += digest_send(person_id=person_id)
         except Exception:
@@ -327,7 +386,7 @@ def notifications_mark_read(*, person: Any, ids: Any = None, everything: bool = 
     if person is None:
         raise NotFound()
     now = timezone.now()
-    mine = Notification.objects.filter(recipient_id=person.pk)
+    mine = Notification.objects.filter(recipient_id=person.pk, in_app=True)
     if everything:
         return mine.filter(read_at__isnull=True).update(read_at=now)
     wanted = set(_clean_ids(ids))
@@ -338,14 +397,16 @@ def notifications_mark_read(*, person: Any, ids: Any = None, everything: bool = 
 
 
 @transaction.atomic
-def notification_preference_save(*, person: Any, language: str, email_mode: str,
-                                 email_kinds: list[str]) -> NotificationPreference:
+def notification_preference_save(*, person: Any, language: str, email_mode: str, email_kinds: list[str],
+                                 app_kinds: list[str] | None = None) -> NotificationPreference:
+    """The person's language, e-mail mode, and which kinds reach them by e-mail (``email_kinds``)
+    and in Tandem (``app_kinds``; None leaves that choice as it was)."""
     errors: dict[str, list[str]] = {}
     if language and language not in dict(settings.LANGUAGES):
         errors["language"] = [_("Choose one of the languages offered.")]
     if email_mode not in EmailMode.values:
         errors["email_mode"] = [_("Choose immediate emails or a daily digest.")]
-    unknown = [k for k in email_kinds if k not in K.values]
+    unknown = [k for k in [*email_kinds, *(app_kinds or [])] if k not in K.values]
     if unknown:
         errors["email_kinds"] = [_("Unknown kind of notification.")]
     if errors:
@@ -354,5 +415,7 @@ def notification_preference_save(*, person: Any, language: str, email_mode: str,
     pref.language = language
     pref.email_mode = email_mode
     pref.email_kinds_off = sorted(set(K.values) - set(email_kinds))
-    pref.save(update_fields=["language", "email_mode", "email_kinds_off", "updated_at"])
+    if app_kinds is not None:
+        pref.app_kinds_off = sorted(set(K.values) - set(app_kinds))
+    pref.save(update_fields=["language", "email_mode", "email_kinds_off", "app_kinds_off", "updated_at"])
     return pref

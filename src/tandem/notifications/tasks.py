@@ -21,3 +21,11 @@ def send_digests() -> int:
 @task()
 def send_round_results(round_id: int) -> int:
     return round_results_email_send(round_id=round_id)
+
+
+@task()
+def run_scheduled_job(name: str) -> object:
+    """One run of a periodic job, enqueued by the scheduler's tick (``scheduler.py``)."""
+    from tandem.notifications.scheduler import scheduled_job_run
+
+    return scheduled_job_run(name=name)

@@ -34,8 +34,23 @@ TEXTS: dict[str, Any] = {
     K.SESSION_CANCELLED: _("%(name)s cancelled the session of %(when)s"),
     K.MENTIONED: _("%(name)s mentioned you in your coaching log"),
     K.ACTION_ITEM_ASSIGNED: _("%(name)s gave you an action item: %(title)s"),
+    K.MESSAGE_POSTED: _("%(name)s wrote to you in your coaching log"),
+    K.RESOURCE_SHARED: _("%(name)s shared “%(title)s” in your coaching log"),
+    K.SERIES_SCHEDULED: _("%(name)s scheduled %(count)s sessions, the first on %(when)s"),
+    K.FEEDBACK_SHARED: _("You can now read %(name)s's feedback on the session of %(when)s"),
+    K.SESSION_SOON: _("Reminder: your session with %(name)s starts at %(when)s"),
+    K.FEEDBACK_WAITING: _("How was your session with %(name)s on %(when)s? Leave your rating and a line of "
+                          "feedback"),
+    K.ACTION_ITEM_DUE: _("Reminder: your action item “%(title)s” is due on %(due)s"),
+    K.ACTION_ITEM_OVERDUE: _("Your action item “%(title)s” was due on %(due)s: complete it or change its date"),
+    K.DUTY_DUE: _("“%(duty)s” is due by %(due)s in the mentorship of %(mentor)s and %(mentee)s"),
+    K.DUTY_OVERDUE: _("“%(duty)s” was due by %(due)s in the mentorship of %(mentor)s and %(mentee)s"),
+    K.AGREEMENT_WAITING: _("Version %(version)s of the agreement between %(mentor)s and %(mentee)s still waits "
+                           "for your signature"),
+    K.PLAN_WAITING: _("The development plan with %(name)s waits for your comments or confirmation"),
 }
 MILESTONE_DONE = _("%(name)s completed a milestone")
+RESOURCE_UNTITLED = _("%(name)s shared a file or link in your coaching log")
 
 
 def _when(value: Any) -> str:
@@ -50,6 +65,13 @@ def _when(value: Any) -> str:
     return formats.date_format(dt, "DATETIME_FORMAT")
 
 
+def _day(value: Any) -> str:
+    try:
+        return formats.date_format(datetime.date.fromisoformat(str(value)), "DATE_FORMAT")
+    except ValueError:
+        return "—"
+
+
 def notification_text(kind: str, params: dict[str, Any]) -> str:
     """The sentence for ``kind`` in the active language, times in the active time zone."""
     template = TEXTS.get(kind)
@@ -57,8 +79,12 @@ def notification_text(kind: str, params: dict[str, Any]) -> str:
         return str(K(kind).label) if kind in K.values else kind
     if kind == K.MILESTONE_UPDATED and params.get("done"):
         template = MILESTONE_DONE
-    values = {"name": "", "mentor": "", "mentee": "", "version": "", "program": "", "title": "", **(params or {})}
+    if kind == K.RESOURCE_SHARED and not (params or {}).get("title"):
+        template = RESOURCE_UNTITLED
+    values = {"name": "", "mentor": "", "mentee": "", "version": "", "program": "", "title": "", "duty": "",
+              "count": "", **(params or {})}
     values["when"] = _when(values.get("when"))
+    values["due"] = _day(values.get("due"))
     try:
         return str(template) % values
     except (KeyError, TypeError, ValueError):

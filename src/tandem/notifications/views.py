@@ -15,7 +15,7 @@ from tandem.core import authz
 from tandem.core.errors import NotFound, ValidationFailed
 from tandem.notifications import selectors, services
 from tandem.notifications.forms import MarkReadForm, PreferenceForm
-from tandem.notifications.models import NotificationKind
+from tandem.notifications.models import KIND_GROUPS, NotificationKind
 from tandem.notifications.texts import notification_text
 
 PAGE_SIZE = 30
@@ -65,11 +65,15 @@ def preferences(request: HttpRequest) -> HttpResponse:
     person = _person(request)
     pref = selectors.preference_of(person=person)
     initial = {"language": pref.language, "email_mode": pref.email_mode,
-               "email_kinds": [k for k in NotificationKind.values if pref.wants_email(k)]}
+               "email_kinds": [k for k in NotificationKind.values if pref.wants_email(k)],
+               "app_kinds": [k for k in NotificationKind.values if pref.wants_in_app(k)]}
     form = PreferenceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if "app_kinds_shown" not in request.POST:  # a form without the "in Tandem" column leaves it as it was
+            data["app_kinds"] = None
         try:
-            services.notification_preference_save(person=person, **form.cleaned_data)
+            services.notification_preference_save(person=person, **data)
         except ValidationFailed as exc:
             for field, errs in exc.errors.items():
                 for e in errs:
@@ -77,4 +81,18 @@ def preferences(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your notification settings are saved."))
             return redirect("notification_preferences")
-    return render(request, "notifications/preferences.html", {"form": form})
+    return render(request, "notifications/preferences.html", {"form": form, "groups": _kind_rows(form),
+                                                             "digest_hour": services.DIGEST_HOUR})
+
+
+def _kind_rows(form: PreferenceForm) -> list[dict]:
+    """The kinds grouped as the page shows them, each with its two choices as they stand (the
+    posted ones after a refused save)."""
+    if form.is_bound:
+        email = set(form.data.getlist("email_kinds"))
+        app = set(form.data.getlist("app_kinds")) if "app_kinds_shown" in form.data else set(form.initial["app_kinds"])
+    else:
+        email, app = set(form.initial["email_kinds"]), set(form.initial["app_kinds"])
+    return [{"title": title, "kinds": [{"value": str(k), "label": NotificationKind(k).label,
+                                        "email": str(k) in email, "app": str(k) in app} for k in kinds]}
+            for title, kinds in KIND_GROUPS]

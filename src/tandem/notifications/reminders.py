@@ -1,0 +1,267 @@
+"""Reminders, each sent exactly once.
+
+:func:`reminders_send` (the scheduler runs it every few minutes) looks at what is due *now*, not at
+what happens in the next few minutes, so one run after a downtime catches up what was missed:
+
+- a session within 24 hours: both sides; the key is the session's *current* start, so a moved
+  session is reminded again at its new time (the old key no longer matches anything);
+- a held session's feedback: the side that has not answered, ``FEEDBACK_AFTER`` after it was held
+  (for a week; older ones are left alone);
+- an action item due tomorrow (in the owner's time zone; on the day itself if that reminder was
+  missed) and overdue (for ``OVERDUE_FOR`` days after the due date): its owner, once per due date;
+- a duty of the checklist due (in its period's last ``DUTY_AHEAD`` days) or overdue: whom
+  ``concerns`` names, once per period (``tandem.mentorships.duties.due_and_overdue``);
+- an agreement version waiting ``WAIT_DAYS`` days for a party's signature, a plan waiting as long
+  for a side's comment or confirmation: those who have not acted, once per version / draft.
+
+Each reminder inserts its :class:`~tandem.notifications.models.SentReminder` key first and creates
+its notification in the same transaction: the unique key makes a second run, a worker restarted
+mid-job or two workers at once skip it (on PostgreSQL the second insert waits for the first
+transaction, then fails on the key). Each person's per-kind choices (in Tandem, by e-mail) apply.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import zoneinfo
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from tandem.notifications import reminder_selectors as rs
+from tandem.notifications import selectors
+from tandem.notifications.models import (
+    EmailMode,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    SentReminder,
+)
+
+log = logging.getLogger(__name__)
+K = NotificationKind
+
+SOON = datetime.timedelta(hours=24)
+FEEDBACK_AFTER = datetime.timedelta(hours=3)
+FEEDBACK_FOR = datetime.timedelta(days=7)
+OVERDUE_FOR = 30  # days
+DUTY_AHEAD = 7  # days before a period's end
+WAIT_DAYS = 3
+
+
+def _today_of(person: Any, now: datetime.datetime) -> datetime.date:
+    try:
+        tz = zoneinfo.ZoneInfo(person.time_zone or settings.TIME_ZONE)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    return now.astimezone(tz).date()
+
+
+def _pair_params(m: Any, person: Any) -> dict[str, Any]:
+    other = m.mentee if person.pk == m.mentor_id else m.mentor
+    return {"name": other.full_name, "mentor": m.mentor.full_name, "mentee": m.mentee.full_name,
+            "program": m.program.name}
+
+
+class _Run:
+    """One run: the preferences of everyone reminded, read once per person."""
+
+    def __init__(self, now: datetime.datetime) -> None:
+        self.now = now
+        self.prefs: dict[int, NotificationPreference] = {}
+        self.sent: dict[str, int] = {}
+
+    def pref(self, person_id: int) -> NotificationPreference:
+        if person_id not in self.prefs:
+            self.prefs.update(selectors.preferences_for(person_ids=[person_id]))
+        return self.prefs[person_id]
+
+    def preload(self, person_ids: Iterable[int]) -> None:
+        missing = sorted(set(person_ids) - set(self.prefs))
+        if missing:
+            self.prefs.update(selectors.preferences_for(person_ids=missing))
+
+    def remind(self, *, kind: str, subject: str, occasion: str, person: Any, m: Any, params: dict[str, Any],
+               url: str, object_id: int | None = None) -> Notification | None:
+        if person is None or not person.is_active:
+            return None
+        pref = self.pref(person.pk)
+        in_app, email = pref.wants_in_app(kind), pref.wants_email(kind)
+        if not (in_app or email):
+            return None  # the person turned this kind off entirely
+        if SentReminder.objects.filter(kind=kind, subject=subject, recipient_id=person.pk, occasion=occasion).exists():
+            return None
+        return remind_once(kind=kind, subject=subject, occasion=occasion, person=person, mentorship_id=m.pk,
+                           params=params, url=url, object_id=object_id, in_app=in_app, email=email,
+                           immediate=pref.email_mode == EmailMode.IMMEDIATE, now=self.now, counts=self.sent)
+
+
+def remind_once(*, kind: str, subject: str, occasion: str, person: Any, mentorship_id: int | None,
+                params: dict[str, Any], url: str, object_id: int | None, in_app: bool, email: bool,
+                immediate: bool, now: datetime.datetime, counts: dict[str, int] | None = None) -> Notification | None:
+    """Insert the reminder's key, then its notification, in one transaction; None if the key was
+    already there (sent by an earlier run or by another worker right now)."""
+    from tandem.notifications.tasks import send_notification_email
+
+    try:
+        with transaction.atomic():
+            key = SentReminder.objects.create(kind=kind, subject=subject, recipient_id=person.pk,
+                                              occasion=occasion[:40], sent_at=now)
+            n = Notification.objects.create(recipient_id=person.pk, kind=kind, params=params, url=url[:300],
+                                            mentorship_id=mentorship_id, object_id=object_id, in_app=in_app,
+                                            email_wanted=email)
+            SentReminder.objects.filter(pk=key.pk).update(notification=n)
+            if email and immediate:
+                # inside the transaction: with the database queue, the e-mail's task commits with the
+                # reminder or not at all (a worker killed in between loses neither)
+                send_notification_email.enqueue(n.pk)
+    except IntegrityError:
+        return None
+    if counts is not None:
+        counts[kind] = counts.get(kind, 0) + 1
+    return n
+
+
+def _url(name: str, *args: int, fallback: str) -> str:
+    try:
+        return reverse(name, args=list(args))
+    except NoReverseMatch:
+        return fallback
+
+
+# -- each kind ------------------------------------------------------------------------------------
+
+
+def _sessions_soon(run: _Run) -> None:
+    sessions = list(rs.sessions_starting(after=run.now, until=run.now + SOON))
+    run.preload(p for s in sessions for p in (s.mentorship.mentor_id, s.mentorship.mentee_id))
+    for s in sessions:
+        m = s.mentorship
+        url = _url("mentorship_log_session", m.pk, s.pk, fallback=f"/mentorships/{m.pk}/log/")
+        for person in (m.mentor, m.mentee):
+            run.remind(kind=K.SESSION_SOON, subject=f"session:{s.pk}", occasion=s.starts_at.astimezone(datetime.UTC)
+                       .isoformat(), person=person, m=m, url=url, object_id=s.pk,
+                       params={**_pair_params(m, person), "when": s.starts_at.isoformat()})
+
+
+def _feedback_waiting(run: _Run) -> None:
+    sessions = list(rs.sessions_held_between(since=run.now - FEEDBACK_FOR, until=run.now - FEEDBACK_AFTER))
+    run.preload(p for s in sessions for p in (s.mentorship.mentor_id, s.mentorship.mentee_id))
+    for s in sessions:
+        m = s.mentorship
+        answered = {f.side for f in s.feedback.all()}
+        url = _url("mentorship_log_session", m.pk, s.pk, fallback=f"/mentorships/{m.pk}/log/")
+        for side, person in (("mentor", m.mentor), ("mentee", m.mentee)):
+            if side in answered:
+                continue
+            run.remind(kind=K.FEEDBACK_WAITING, subject=f"session:{s.pk}", occasion="held", person=person, m=m,
+                       url=url, object_id=s.pk, params={**_pair_params(m, person), "when": s.starts_at.isoformat()})
+
+
+def _action_items(run: _Run) -> None:
+    utc_today = run.now.astimezone(datetime.UTC).date()
+    items = list(rs.action_items_open_due(first=utc_today - datetime.timedelta(days=OVERDUE_FOR + 1),
+                                          last=utc_today + datetime.timedelta(days=2)))
+    run.preload(it.owner_id for it in items)
+    for it in items:
+        m = it.mentorship
+        today = _today_of(it.owner, run.now)
+        left = (it.due_on - today).days
+        if left in (0, 1):
+            kind = K.ACTION_ITEM_DUE
+        elif -OVERDUE_FOR <= left < 0:
+            kind = K.ACTION_ITEM_OVERDUE
+        else:
+            continue
+        run.remind(kind=kind, subject=f"action_item:{it.pk}", occasion=it.due_on.isoformat(), person=it.owner, m=m,
+                   url=_url("mentorship_log", m.pk, fallback=f"/mentorships/{m.pk}/log/") + f"#item-{it.pk}",
+                   object_id=it.pk,
+                   params={**_pair_params(m, it.owner), "title": it.title, "due": it.due_on.isoformat()})
+
+
+def _duty_people(m: Any, concerns: str) -> list[Any]:
+    people = {
+        "mentor": [m.mentor], "mentee": [m.mentee], "pair": [m.mentor, m.mentee],
+        "line_manager": [m.mentee.manager], "department_head": [m.mentee.department.head],
+        "program_team": [m.program.owner],
+    }.get(str(concerns), [m.mentor])
+    return [p for p in people if p is not None]
+
+
+def _duties(run: _Run) -> None:
+    try:
+        from tandem.mentorships.duties import due_and_overdue
+    except ImportError:
+        log.info("duty reminders skipped: tandem.mentorships.duties.due_and_overdue is not there yet")
+        return
+    today = run.now.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE)).date()
+    wanted = []
+    for mentorship_id, state in due_and_overdue(today=today):
+        if not getattr(state, "required", True):
+            continue
+        if state.state == "due" and (state.period_end - today).days < DUTY_AHEAD:
+            wanted.append((mentorship_id, K.DUTY_DUE, state))
+        elif state.state == "overdue" and (today - state.period_end).days <= OVERDUE_FOR:
+            wanted.append((mentorship_id, K.DUTY_OVERDUE, state))
+    pairs = rs.mentorships_by_id(sorted({mid for mid, _k, _s in wanted}))
+    for mentorship_id, kind, state in wanted:
+        m = pairs.get(mentorship_id)
+        if m is None:
+            continue
+        url = _url("mentorship_duties", m.pk, fallback=f"/mentorships/{m.pk}/duties/")
+        for person in _duty_people(m, getattr(state, "concerns", "mentor")):
+            run.remind(kind=kind, subject=f"duty:{m.pk}:{state.duty_id}", occasion=state.period_start.isoformat(),
+                       person=person, m=m, url=url,
+                       params={**_pair_params(m, person), "duty": state.duty_name,
+                               "due": state.period_end.isoformat()})
+
+
+def _agreements(run: _Run) -> None:
+    from tandem.mentorships.services import agreement_parties
+
+    for a in rs.agreements_waiting(created_before=run.now - datetime.timedelta(days=WAIT_DAYS)):
+        m = a.mentorship
+        signed = {s.party for s in a.signatures.all()}
+        holders = agreement_parties(m)
+        url = _url("mentorship_agreement", m.pk, fallback=f"/mentorships/{m.pk}/agreement/")
+        for party in a.parties or []:
+            person = holders.get(party)
+            if party in signed or person is None:
+                continue
+            run.remind(kind=K.AGREEMENT_WAITING, subject=f"agreement:{a.pk}", occasion=f"v{a.version}",
+                       person=person, m=m, url=url, object_id=a.pk,
+                       params={**_pair_params(m, person), "version": a.version})
+
+
+def _plans(run: _Run) -> None:
+    for plan in rs.plans_in_review(updated_before=run.now - datetime.timedelta(days=WAIT_DAYS)):
+        m = plan.mentorship
+        url = _url("mentorship_plan", m.pk, fallback=f"/mentorships/{m.pk}/plan/")
+        for person, confirmed in ((m.mentee, plan.mentee_confirmed_at), (m.mentor, plan.mentor_confirmed_at)):
+            if confirmed is not None:
+                continue
+            run.remind(kind=K.PLAN_WAITING, subject=f"plan:{plan.pk}",
+                       occasion=plan.updated_at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S"),
+                       person=person, m=m, url=url, object_id=plan.pk, params=_pair_params(m, person))
+
+
+STEPS = (_sessions_soon, _feedback_waiting, _action_items, _duties, _agreements, _plans)
+
+
+def reminders_send(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Send every reminder due now that has not gone out yet; returns how many of each kind.
+    Safe to run as often as you like, from any number of workers at once."""
+    run = _Run(now or timezone.now())
+    for step in STEPS:
+        try:
+            step(run)
+        except Exception:  # one kind failing must not hold up the others; its reminders come next run
+            log.exception("reminders: %s failed", step.__name__)
+    if run.sent:
+        log.info("reminders sent: %s", ", ".join(f"{k} {n}" for k, n in sorted(run.sent.items())))
+    return {str(k): n for k, n in run.sent.items()}
