@@ -111,6 +111,10 @@ class AuditConfig(AppConfig):
                  persons=lambda u: person_of_user(u.pk), label=lambda u: u.get_username())
         register(ApiToken, fields=("user", "name", "prefix", "scope", "expires_at", "revoked_at"),
                  persons=lambda t: person_of_user(t.user_id), label=lambda t: f"{t.name} ({t.prefix}…)")
+        from tandem.accounts.models import Invitation
+
+        register(Invitation, fields=("person", "email", "invited_by", "sent_count", "expires_at", "accepted_at",
+                                     "revoked_at"), persons=lambda i: [i.person_id])
         # insights: outcome records (retention, promotion, ratings of people: personal data)
         from tandem.insights.models import OutcomeRecord
 
