@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tandem.assessments.survey_selectors import mentor_rating_values
 from tandem.mentorships import selectors as mentorship_selectors
 from tandem.mentorships.models import OPEN_STATUSES, Mentorship
 from tandem.people.models import (
@@ -144,6 +145,8 @@ def _profiles(
     for pid, lid in Person.languages.through.objects.filter(person_id__in=ids).values_list("person_id", "language_id"):
         langs[pid].append(lang_index[lid])
     chains = _manager_chains(people)
+    # assessments: the mentees' anonymous, thresholded mentor-effectiveness rating (None: the prior)
+    ratings = mentor_rating_values(ids)
     now = timezone.now()
     records = [
         {
@@ -159,6 +162,7 @@ def _profiles(
             "managers": chains[p.pk],
             "load": load.get(p.pk, 0),
             "capacity": capacity.get(p.pk, 0),
+            "rating": ratings.get(p.pk),
         }
         for p in people
     ]
