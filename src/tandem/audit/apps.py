@@ -111,6 +111,27 @@ class AuditConfig(AppConfig):
                  persons=lambda u: person_of_user(u.pk), label=lambda u: u.get_username())
         register(ApiToken, fields=("user", "name", "prefix", "scope", "expires_at", "revoked_at"),
                  persons=lambda t: person_of_user(t.user_id), label=lambda t: f"{t.name} ({t.prefix}…)")
+        # assessments: teach-back slots, scores, questions and gaps; who was asked and who answered a
+        # survey. Anonymous answers (SurveyResponse, SurveyAnswer) are deliberately NOT audited: an
+        # audit entry (actor, exact time) would link an answer back to its author.
+        from tandem.assessments.models import (
+            KnowledgeGap,
+            Survey,
+            SurveyCompletion,
+            SurveyRecipient,
+            TeachBack,
+            TeachBackQuestion,
+            TeachBackScore,
+        )
+
+        register(TeachBack, fields=("program", "trainee", "topic", "competency", "starts_at", "attempt", "status",
+                                    "mean", "last_attempt"))
+        register(TeachBackScore, fields=("teach_back", "scorer", "trainee"))
+        register(TeachBackQuestion, persons=lambda q: [q.logged_by_id] if q.logged_by_id else [], redact=("text",))
+        register(KnowledgeGap, redact=("text",))
+        register(Survey, fields=("version", "program", "mentorship", "anonymous", "threshold", "status", "closes_at"))
+        register(SurveyRecipient, fields=("survey", "person"))
+        register(SurveyCompletion, fields=("survey", "person", "answered_on"))
         from tandem.accounts.models import Invitation
 
         register(Invitation, fields=("person", "email", "invited_by", "sent_count", "expires_at", "accepted_at",
