@@ -53,11 +53,27 @@ def states(p, today, code=None):
 def test_periods_are_calendar_months_with_the_first_cut_to_the_start():
     assert duties.periods("monthly", START, D(2026, 11, 20)) == [
         (D(2026, 9, 15), D(2026, 9, 30)), (D(2026, 10, 1), D(2026, 10, 31)), (D(2026, 11, 1), D(2026, 11, 20))]
-    assert duties.periods("quarterly", START, D(2027, 1, 5))[1] == (D(2026, 10, 1), D(2026, 12, 31))
+    assert duties.periods("quarterly", D(2026, 8, 1), D(2027, 3, 31)) == [
+        (D(2026, 8, 1), D(2026, 9, 30)), (D(2026, 10, 1), D(2026, 12, 31)), (D(2027, 1, 1), D(2027, 3, 31))]
     assert duties.periods("weekly", D(2026, 11, 4), D(2026, 11, 20))[0] == (D(2026, 11, 4), D(2026, 11, 8))
     # years are the pairing's own: one yearly case in a 12-month pairing that starts in September
     assert duties.periods("yearly", START, D(2027, 9, 14)) == [(START, D(2027, 9, 14))]
     assert duties.periods("once", START, D(2027, 3, 1)) == [(START, D(2027, 3, 1))]
+
+
+def test_a_stub_shorter_than_half_a_period_joins_its_neighbour():
+    # started on 25 November: November's six days go with December
+    assert duties.periods("monthly", D(2026, 11, 25), D(2027, 1, 31)) == [
+        (D(2026, 11, 25), D(2026, 12, 31)), (D(2027, 1, 1), D(2027, 1, 31))]
+    # the term ends on 3 February: those three days go with January
+    assert duties.periods("monthly", D(2026, 12, 1), D(2027, 2, 3))[-1] == (D(2027, 1, 1), D(2027, 2, 3))
+    # a quarter's first 16 days go with the next quarter
+    assert duties.periods("quarterly", START, D(2027, 3, 31))[0] == (START, D(2026, 12, 31))
+
+
+def test_a_pair_active_past_its_term_keeps_full_periods_to_today():
+    # open-ended: the current month is the whole month, not cut at today, and not joined to the last
+    assert duties.periods("monthly", START, D(2027, 2, 2), open_end=True)[-1] == (D(2027, 2, 1), D(2027, 2, 28))
 
 
 def test_no_session_this_month_is_due_and_overdue_once_the_month_is_over(pair):
@@ -142,15 +158,16 @@ def test_the_duty_turns_done_when_the_mentor_records_advice_through_the_log(acti
 
 def test_a_mentor_rating_in_the_quarter_satisfies_the_assessment_duty(pair):
     duty(pair, "quarterly_assessment", period="quarterly", requirement="mentor_assessment")
-    q4 = (D(2026, 10, 1), D(2026, 12, 31))
+    q4 = (START, D(2026, 12, 31))  # September's 16 days go with Q4
     assert states(pair, D(2026, 11, 10))[q4].state == duties.DUE
     for comp in pair.competencies[:2]:  # two competencies rated the same day: one assessment
         CompetencyRating.objects.create(person=pair.mentee, competency=comp, level=3, source=RatingSource.MENTOR,
                                         rated_by=pair.mentor, rated_on=D(2026, 11, 2))
     s = states(pair, D(2026, 11, 10))
     assert s[q4].state == duties.DONE and s[q4].count == 1 and len(s[q4].evidence) == 2
-    # Q3 (15 September – 30 September) went by without one
-    assert s[(START, D(2026, 9, 30))].state == duties.OVERDUE
+    # the next quarter owes its own
+    nxt = next(x for x in duties.checklist(pair.mentorship, today=D(2026, 11, 10)) if x.period_start == D(2027, 1, 1))
+    assert nxt.state == duties.UPCOMING
 
 
 def test_a_rating_by_someone_else_does_not_satisfy_the_mentor_assessment(pair):
@@ -159,14 +176,14 @@ def test_a_rating_by_someone_else_does_not_satisfy_the_mentor_assessment(pair):
                                     source=RatingSource.MANAGER, rated_by=pair.line_manager, rated_on=D(2026, 11, 2))
     CompetencyRating.objects.create(person=pair.mentee, competency=pair.competencies[0], level=3,
                                     source=RatingSource.MENTOR, rated_by=pair.line_manager, rated_on=D(2026, 11, 3))
-    assert states(pair, D(2026, 11, 10))[(D(2026, 10, 1), D(2026, 12, 31))].state == duties.DUE
+    assert states(pair, D(2026, 11, 10))[(START, D(2026, 12, 31))].state == duties.DUE
 
 
 def test_a_self_rating_by_the_mentee_satisfies_the_self_assessment(pair):
     duty(pair, "self_check", period="quarterly", requirement="self_assessment", concerns="mentee")
     CompetencyRating.objects.create(person=pair.mentee, competency=pair.competencies[0], level=3,
                                     source=RatingSource.SELF, rated_by=pair.mentee, rated_on=D(2026, 10, 20))
-    assert states(pair, D(2026, 11, 10))[(D(2026, 10, 1), D(2026, 12, 31))].state == duties.DONE
+    assert states(pair, D(2026, 11, 10))[(START, D(2026, 12, 31))].state == duties.DONE
 
 
 def test_feedback_counts_only_for_the_side_it_concerns(pair):

@@ -6,7 +6,9 @@ Periods
 Weeks, months and quarters are the calendar's (ISO weeks from Monday; "November", "Q4"): that is
 how the pair and the program team speak of them ("November's in-depth session"). The first period
 is cut to start on the day the mentorship took effect (``Mentorship.started_on``); the last one ends
-on ``ended_on`` when the pairing is over. Years are the pairing's own (year 1 starts on
+on ``ended_on`` when the pairing is over. A cut period shorter than half a period joins its
+neighbour (a pair that starts on 25 November owes one in-depth session for 25 November –
+31 December, not one within six days). Years are the pairing's own (year 1 starts on
 ``started_on``): a 12-month program starting in August owes one yearly case, not two calendar
 halves. ``once`` is one period from ``started_on`` to the end of the term. Periods run to the end of
 the term (the agreement in force, or the program's end) and, for a pair still active past it, to
@@ -163,14 +165,16 @@ def _add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def periods(period: str, start: datetime.date, end: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
+def periods(period: str, start: datetime.date, end: datetime.date, *,
+            open_end: bool = False) -> list[tuple[datetime.date, datetime.date]]:
     """The periods of ``period`` covering ``start`` .. ``end`` (inclusive), the first and last cut
-    to them.
+    to them — unless ``open_end`` (the pairing goes on past ``end``: the last period keeps its full
+    length).
 
-    >>> periods("monthly", datetime.date(2026, 10, 20), datetime.date(2026, 12, 5))[0]
-    (datetime.date(2026, 10, 20), datetime.date(2026, 10, 31))
-    >>> len(periods("quarterly", datetime.date(2026, 11, 2), datetime.date(2027, 1, 1)))
-    2
+    >>> periods("monthly", datetime.date(2026, 10, 10), datetime.date(2026, 12, 31))[0]
+    (datetime.date(2026, 10, 10), datetime.date(2026, 10, 31))
+    >>> periods("monthly", datetime.date(2026, 10, 25), datetime.date(2026, 12, 31))[0]
+    (datetime.date(2026, 10, 25), datetime.date(2026, 11, 30))
     """
     if end < start:
         return []
@@ -191,11 +195,23 @@ def periods(period: str, start: datetime.date, end: datetime.date) -> list[tuple
         step = lambda d: _add_years(d, 1)
     else:
         return [(start, end)]
+    full = _FULL_DAYS[period]
     while cursor <= end:
         nxt = step(cursor)
-        out.append((max(cursor, start), min(nxt - datetime.timedelta(days=1), end)))
+        last = nxt - datetime.timedelta(days=1)
+        out.append((max(cursor, start), last if open_end else min(last, end)))
         cursor = nxt
+    # a stub shorter than half a period at either end joins its neighbour: a pair that starts on
+    # 25 November owes November's session together with December's, not within six days
+    if len(out) > 1 and (out[0][1] - out[0][0]).days + 1 < full / 2:
+        out[:2] = [(out[0][0], out[1][1])]
+    if not open_end and len(out) > 1 and (out[-1][1] - out[-1][0]).days + 1 < full / 2:
+        out[-2:] = [(out[-2][0], out[-1][1])]
     return out
+
+
+#: A period's usual length in days, to tell a stub at the start or the end of a pairing.
+_FULL_DAYS = {"weekly": 7, "monthly": 30, "quarterly": 91, "yearly": 365}
 
 
 def _local_day(value: datetime.datetime) -> datetime.date:
@@ -313,16 +329,19 @@ def _terms(ms: Sequence[Mentorship]) -> dict[int, datetime.date]:
     return {m.pk: ends.get(m.pk) or m.program.ends_on for m in ms}
 
 
-def span(m: Mentorship, *, today: datetime.date, term_end: datetime.date | None) -> tuple[datetime.date, datetime.date] | None:
+def span(m: Mentorship, *, today: datetime.date,
+         term_end: datetime.date | None) -> tuple[datetime.date, datetime.date, bool] | None:
     """The days the mentorship owes duties in: from ``started_on`` to ``ended_on`` when it is over,
-    else to the end of its term (or today, if it runs past it). None when it never started."""
+    else to the end of its term — or to today, open-ended, when it is still active past its term.
+    None when it never started. The flag says the end is open (the pairing goes on)."""
     if m.status not in _RAN or m.started_on is None:
         return None
     if m.status != MentorshipStatus.ACTIVE:
         last = m.ended_on or today
-        return (m.started_on, max(m.started_on, last))
-    end = max(term_end or today, today)
-    return (m.started_on, max(m.started_on, end))
+        return (m.started_on, max(m.started_on, last), False)
+    if term_end is None or term_end < today:
+        return (m.started_on, max(m.started_on, today), True)
+    return (m.started_on, max(m.started_on, term_end), False)
 
 
 def _state(*, required: bool, tracked: bool, met: bool, timing: str) -> str:
@@ -359,7 +378,9 @@ def _evaluate(ms: Sequence[Mentorship], duties_by_program: Mapping[int, Sequence
     if not running:
         return out
     low = min(spans[m.pk][0] for m in running)  # type: ignore[index]
-    high = max(spans[m.pk][1] for m in running)  # type: ignore[index]
+    # an open-ended pairing's last period runs past today: look that far for its entries too
+    high = max(spans[m.pk][1] + datetime.timedelta(days=366 if spans[m.pk][2] else 0)  # type: ignore[index]
+               for m in running)
     needed = {d.requirement for m in running for d in duties_by_program.get(m.program_id, ())}
     facts: dict[str, Mapping[int, Iterable[Evidence]]] = {}
     for code in sorted(needed):
@@ -367,7 +388,7 @@ def _evaluate(ms: Sequence[Mentorship], duties_by_program: Mapping[int, Sequence
         if fn is not None:
             facts[code] = fn(running, low, high)
     for m in running:
-        start, end = spans[m.pk]  # type: ignore[misc]
+        start, end, open_end = spans[m.pk]  # type: ignore[misc]
         for duty in duties_by_program.get(m.program_id, ()):
             tracked = duty.requirement in facts
             mine = sorted(facts[duty.requirement].get(m.pk, ()), key=lambda e: (e.on, e.id)) if tracked else []
@@ -375,7 +396,7 @@ def _evaluate(ms: Sequence[Mentorship], duties_by_program: Mapping[int, Sequence
             if min_minutes:
                 mine = [e for e in mine if e.minutes is None or e.minutes >= min_minutes]
             need = duty.min_count
-            for p_start, p_end in periods(duty.period, start, end):
+            for p_start, p_end in periods(duty.period, start, end, open_end=open_end):
                 inside = [e for e in mine if p_start <= e.on <= p_end]
                 count, used = _count(inside, concerns=duty.concerns)
                 timing = PAST if p_end < today else FUTURE if p_start > today else CURRENT
