@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path, re_path
 
-urlpatterns: list = []
+from tandem.insights import views
+
+urlpatterns = [
+    path("insights/compare/", views.compare, name="insights_compare"),
+    re_path(r"^insights/compare/export\.(?P<fmt>csv|xlsx)$", views.compare_export, name="insights_compare_export"),
+    path("programs/<int:program_id>/roi/", views.program_roi, name="program_roi"),
+]
