@@ -59,3 +59,34 @@ def tb_world(db, make_person):
 
     w.schedule, w.at, w.score_all = schedule, at, score_all
     return w
+
+
+@pytest.fixture
+def survey_world(db, make_person):
+    """A classic program with 8 mentees in two departments (5 + 3), paired with 2 mentors (6 with
+    Mentor A, 2 with Mentor B), started mentorships, the owner, HR and outsiders."""
+    from tandem.mentorships.models import Mentorship
+    from tandem.programs.models import MatchingMode, ProgramType
+    from tests.factories import DepartmentFactory, JobProfileFactory
+
+    today = timezone.localdate()
+    owner = make_person(groups=["program_manager"])
+    program = Program.objects.create(name="Classic", program_type=ProgramType.CLASSIC,
+                                     matching_mode=MatchingMode.BULK, status="running",
+                                     starts_on=today - datetime.timedelta(days=120),
+                                     ends_on=today + datetime.timedelta(days=120), owner=owner)
+    sales, ops = DepartmentFactory(name="Sales"), DepartmentFactory(name="Ops")
+    job = JobProfileFactory()
+    mentor_a = make_person(full_name="Mentor A", mentor_capacity=8)
+    mentor_b = make_person(full_name="Mentor B", mentor_capacity=8)
+    mentees = [make_person(department=sales if i < 5 else ops, job_profile=job) for i in range(8)]
+    for p in (mentor_a, mentor_b):
+        Enrolment.objects.create(program=program, person=p, role="mentor")
+    pairs = []
+    for i, p in enumerate(mentees):
+        Enrolment.objects.create(program=program, person=p, role="mentee")
+        pairs.append(Mentorship.objects.create(program=program, mentee=p, mentor=mentor_a if i < 6 else mentor_b,
+                                               status="active", origin="manual"))
+    return SimpleNamespace(program=program, owner=owner, mentees=mentees, mentor_a=mentor_a, mentor_b=mentor_b,
+                           pairs=pairs, sales=sales, ops=ops, hr=make_person(groups=["hr_admin"]),
+                           other_pm=make_person(groups=["program_manager"]), outsider=make_person())
