@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from tandem.accounts import invitation_views, views
+from tandem.accounts import invitation_views, oidc, views
 
 urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
@@ -35,6 +35,8 @@ urlpatterns = [
     path("people/invitations/<int:invitation_id>/resend/", invitation_views.invitation_resend, name="invitation_resend"),
     path("people/invitations/<int:invitation_id>/revoke/", invitation_views.invitation_revoke, name="invitation_revoke"),
     path("people/<str:employee_id>/invite/", invitation_views.person_invite, name="person_invite"),
+    path("oidc/authenticate/", oidc.SignInView.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", oidc.CallbackView.as_view(), name="oidc_authentication_callback"),
     path("accounts/invitation/<str:key>/", invitation_views.invitation_accept, name="invitation_accept"),
     path("account/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
 ]

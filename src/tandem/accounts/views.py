@@ -21,6 +21,16 @@ class LoginView(auth_views.LoginView):
     authentication_form = ThrottledLoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        from django.conf import settings
+
+        from tandem.accounts import oidc
+
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(sso_enabled=oidc.enabled(), sso_name=settings.OIDC_PROVIDER_NAME,
+                   sso_failed=self.request.GET.get("sso") == "failed")
+        return ctx
+
 
 @login_required
 def tokens(request: HttpRequest) -> HttpResponse:

@@ -112,6 +112,21 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Every password sign-in (the app's and /admin/login/) passes the throttle in this backend.
 AUTHENTICATION_BACKENDS = ["tandem.accounts.backends.ThrottledModelBackend"]
+
+# Single sign-on with OpenID Connect (accounts/oidc.py), on when OIDC_CLIENT_ID is set; the provider's
+# endpoints come from its discovery document (/.well-known/openid-configuration). docs/deployment.md.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "SSO")
+AUTHENTICATION_BACKENDS.append("tandem.accounts.oidc.TandemOIDCBackend")
 # Failed sign-ins: LOGIN_FAILURE_LIMIT failures of a username from one address lock that pair, and
 # LOGIN_FAILURE_USERNAME_LIMIT from any addresses lock the username; each lock lasts
 # LOGIN_LOCK_BASE_SECONDS, doubling with every further failure up to LOGIN_LOCK_MAX_SECONDS, and
