@@ -400,14 +400,15 @@ def rule_problems(*, signal: str, threshold: Any, window_days: Any, min_sample: 
             "low": spec.threshold_min.normalize(), "high": spec.threshold_max.normalize()}]
     elif spec.whole and value != value.to_integral_value():
         errors["threshold"] = [_("This signal counts whole numbers: enter one.")]
-    for name, used, high, label in (("window_days", spec.windowed, WINDOW_MAX, _("a window")),
-                                    ("min_sample", spec.sampled, SAMPLE_MAX, _("a minimum sample"))):
-        given = window_days if name == "window_days" else min_sample
+    for name, given, used, high, unused in (
+            ("window_days", window_days, spec.windowed, WINDOW_MAX, _("This signal takes no window: leave it empty.")),
+            ("min_sample", min_sample, spec.sampled, SAMPLE_MAX,
+             _("This signal takes no minimum sample: leave it empty."))):
         if used:
             if isinstance(given, bool) or not isinstance(given, int) or not 1 <= given <= high:
                 errors[name] = [_("Enter a whole number between 1 and %(high)s.") % {"high": high}]
         elif given not in (None, ""):
-            errors[name] = [_("This signal takes no %(what)s: leave it empty.") % {"what": label}]
+            errors[name] = [unused]
     return errors
 
 
