@@ -31,8 +31,13 @@ from tandem.core import events
 logger = logging.getLogger("tandem.matching")
 
 #: A running job without a sign of life for this long lost its worker (every stage beats well
-#: within it: the slowest, the solver at 20,000 × 5,000, takes seconds).
-STALE_AFTER_SECONDS = int(getattr(settings, "MATCHING_STALE_AFTER_SECONDS", 300))
+#: within it: the slowest, the solver at 20,000 × 5,000, takes seconds). A setting of that name
+#: overrides it.
+STALE_AFTER_SECONDS = 300
+
+
+def stale_after_seconds() -> int:
+    return int(getattr(settings, "MATCHING_STALE_AFTER_SECONDS", STALE_AFTER_SECONDS))
 
 
 class JobAbandoned(Exception):
@@ -63,7 +68,7 @@ def fail(model: type[models.Model], job_id: int, message: str) -> bool:
 
 
 def _fail_stale(model: type[models.Model], *, now: Any, event: str, what: str, ids: tuple[str, str]) -> int:
-    cutoff = now - timedelta(seconds=STALE_AFTER_SECONDS)
+    cutoff = now - timedelta(seconds=stale_after_seconds())
     # queued jobs are waiting for a worker, not dead: only running ones go stale
     stale = model.objects.filter(status="running").filter(
         Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, updated_at__lt=cutoff))
