@@ -29,7 +29,7 @@ from tandem.core.schemas import (
     StrictInt,
 )
 from tandem.core.validators import DB_INT_MAX
-from tandem.mentorships import log_selectors, log_services, selectors, series_services
+from tandem.mentorships import library_api, log_selectors, log_services, selectors, series_services
 from tandem.mentorships.log_models import (
     DURATION_MAX,
     DURATION_MIN,
@@ -263,6 +263,9 @@ class LogOut(Schema):
 class LogQuery(Schema):
     page: int = Field(1, ge=1, le=DB_INT_MAX)
     page_size: int = Field(log_selectors.PAGE_SIZE, ge=1, le=log_selectors.MAX_PAGE_SIZE)
+    # the library's search (library_api.log_search): ranked hits instead of the timeline
+    q: SingleLine | None = Field(None, max_length=200,
+                                 description="Search the log instead: see GET /mentorships/{id}/log/search")
 
 
 # -- handlers ---------------------------------------------------------------------------------
@@ -385,6 +388,9 @@ def item_patch(request: HttpRequest, item_id: DbId, payload: ActionItemPatch):
             summary="The timeline: sessions, messages and action items, newest first, paginated "
                     "(sessions only, without texts, for HR and the program team)")
 def log_get(request: HttpRequest, mentorship_id: DbId, query: Query[LogQuery]):
+    if query.q is not None:  # a search: answered by the library (library_api.log_search)
+        return library_api.log_search_response(request, mentorship_id, q=query.q, page=query.page,
+                                               page_size=query.page_size)
     actor = authz.actor_for(request.user)
     m = selectors.mentorship_for(actor, mentorship_id, rule=authz.can_view_log_summary)
     private, side = authz.can_read_log(actor, m), authz.log_side(actor, m)

@@ -250,7 +250,7 @@ def _ranked_ids(*, mentorship_id: int, reader_id: int | None, tokens: list[str],
             params: list[Any] = [" ".join(tokens), mentorship_id, reader_id]
             cur.execute(f"SELECT COUNT(*) FROM {source} WHERE {match} AND {visible}", params)
             count = cur.fetchone()[0]
-            cur.execute(f"SELECT e.id, ts_rank(to_tsvector('simple', e.tokens), q.query) AS rank FROM {source} "
+            cur.execute(f"SELECT e.id, ts_rank(to_tsvector('simple', e.tokens), q.query, 1) AS rank FROM {source} "
                         f"WHERE {match} AND {visible} ORDER BY rank DESC, e.at DESC, e.id DESC LIMIT %s OFFSET %s",
                         [*params, limit, offset])
             rows = [(pk, float(rank)) for pk, rank in cur.fetchall()]
