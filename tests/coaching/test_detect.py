@@ -119,24 +119,38 @@ def test_progressing_does_not_fire_on_poor_feedback_or_a_single_rating(log):
     assert "progressing" not in situations(log.m)  # 3.5 on average
 
 
-def test_dependent_fires_when_the_mentee_hands_items_to_the_mentor(log):
-    log.item(by="mentee", owner="mentor", due=5, title="Prepare my slides")
+def _goal_item(log, *, by: str, owner: str, title: str, goal):
+    return log_services.action_item_create(mentorship=log.m, actor=log.actor(by), title=title, owner=owner,
+                                           due_on=day(5), goal_id=goal.pk)
+
+
+def test_dependent_fires_when_the_mentee_hands_items_on_their_goals_to_the_mentor(log):
+    goal = log.plan()
+    _goal_item(log, by="mentee", owner="mentor", title="Prepare my slides", goal=goal)
     assert "dependent" not in situations(log.m)
-    log.item(by="mentee", owner="mentor", due=5, title="Write my status report")
+    _goal_item(log, by="mentee", owner="mentor", title="Write my status report", goal=goal)
     s = situations(log.m)["dependent"]
     assert s.text.title == "Setting a boundary: the mentee's thinking first"
     assert s.reason == "2 of the mentee's action items went to the mentor in the last 60 days."
 
 
 def test_an_item_the_mentee_dropped_and_the_mentor_took_on_counts_as_handed_over(log):
+    goal = log.plan()
     mine = log.item(due=5, title="Book the venue")
     log_services.action_item_update(item=mine, actor=log.actor("mentee"), status="dropped")
     log.item(by="mentor", owner="mentor", due=5, title="book the  venue")
-    log.item(by="mentee", owner="mentor", due=5, title="Send my invitations")
+    _goal_item(log, by="mentee", owner="mentor", title="Send my invitations", goal=goal)
     assert situations(log.m)["dependent"].triggers[0].value == 2
     # the mentor's own items are not the mentee's
     log.item(by="mentor", owner="mentor", due=5, title="Share the template")
+    _goal_item(log, by="mentor", owner="mentor", title="Find a case study", goal=goal)
     assert situations(log.m)["dependent"].triggers[0].value == 2
+
+
+def test_a_request_to_the_mentor_on_no_goal_is_not_a_handover(log):
+    log.item(by="mentee", owner="mentor", due=5, title="Send me your architecture notes")
+    log.item(by="mentee", owner="mentor", due=5, title="Book a slot with the architecture group")
+    assert "dependent" not in situations(log.m)
 
 
 def test_dependent_fires_when_the_mentee_mostly_asks_for_answers(log):

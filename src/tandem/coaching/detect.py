@@ -27,8 +27,10 @@ Signals (every count is of the log up to the end of ``today``, in the reader's t
     the mentee's action items completed in the last *window* days.
 ``items_handed_to_mentor`` (window)
     action items of the last *window* days that the mentor owns although they were the mentee's
-    to do: the mentee created them for the mentor, or the mentee dropped an item with the same
-    title before the mentor took it on (the log has no "reassign": this is how it shows).
+    to do: the mentee dropped an item with the same title before the mentor took it on, or the
+    mentee created it for the mentor on one of the plan's goals (the goals are the mentee's to
+    reach; a request such as "send me your notes", on no goal, is not counted). The log has no
+    "reassign": this is how it shows.
 ``answer_seeking_share`` (window, minimum sample)
     the share (%) of the mentee's messages of the last *window* days (the latest 200 at most)
     that ask the mentor for the answer rather than for help thinking it through ("what should I
@@ -279,7 +281,7 @@ def _handed(d: PairData, window: int | None, _s: int | None) -> Measure:
     for it in d.items:
         if it["owner_id"] != m.mentor_id or it["created_at"] < since:
             continue
-        if it["created_by_id"] == m.mentee_id or any(
+        if (it["created_by_id"] == m.mentee_id and it["goal_id"] is not None) or any(
                 _norm(x["title"]) == _norm(it["title"]) and x["created_at"] <= it["created_at"] for x in dropped):
             n += 1
     return Measure(_n(n))
