@@ -140,3 +140,7 @@ class AuditConfig(AppConfig):
         from tandem.insights.models import OutcomeRecord
 
         register(OutcomeRecord, fields=("person", "metric", "cohort", "value", "recorded_on", "source"))
+        # calendars: a person's private feed (made, regenerated, revoked; never the token's hash)
+        from tandem.calendars.models import CalendarFeed
+
+        register(CalendarFeed, fields=("person", "prefix", "created_at", "revoked_at"), persons=lambda f: [f.person_id])
