@@ -7,15 +7,26 @@ Dates: the agreement runs from 30 days ago to 150 days from now (``tests/mentors
 from __future__ import annotations
 
 import datetime
+from importlib import import_module
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.utils import timezone
 
 from tandem.coaching import detect
 from tandem.mentorships import log_services, plan_services
 from tests.factories import actor_of
 from tests.mentorships.conftest import make_pair  # noqa: F401  (the fixture)
+
+DEFAULTS = import_module("tandem.coaching.migrations.0002_default_prompts")
+
+
+@pytest.fixture(autouse=True)
+def default_prompts(db):
+    """The migration's rules and texts. Seeded again (it is idempotent): a transactional test that
+    ran earlier in the same worker (the browser tests) flushes what the migrations wrote."""
+    DEFAULTS.seed(apps, None)
 
 
 def today() -> datetime.date:
