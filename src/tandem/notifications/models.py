@@ -47,6 +47,8 @@ class NotificationKind(models.TextChoices):
     DUTY_OVERDUE = "duty_overdue", _("Reminder: a duty of the checklist is overdue")
     AGREEMENT_WAITING = "agreement_waiting", _("Reminder: an agreement still waits for my signature")
     PLAN_WAITING = "plan_waiting", _("Reminder: a development plan still waits for my comment")
+    PROGRAM_OVERDUE = "program_overdue", _("Reminder: pairs of a program I oversee have overdue duties")
+    ROUND_CLOSING = "round_closing", _("Reminder: a selection round closes soon")
 
 
 #: The kinds as the preferences page groups them.
@@ -67,7 +69,9 @@ KIND_GROUPS: list[tuple[object, list[str]]] = [
     (_("Reminders"), [NotificationKind.SESSION_SOON, NotificationKind.FEEDBACK_WAITING,
                       NotificationKind.ACTION_ITEM_DUE, NotificationKind.ACTION_ITEM_OVERDUE,
                       NotificationKind.DUTY_DUE, NotificationKind.DUTY_OVERDUE,
-                      NotificationKind.AGREEMENT_WAITING, NotificationKind.PLAN_WAITING]),
+                      NotificationKind.AGREEMENT_WAITING, NotificationKind.PLAN_WAITING,
+                      NotificationKind.ROUND_CLOSING]),
+    (_("Overseeing programs"), [NotificationKind.PROGRAM_OVERDUE]),
 ]
 
 

@@ -99,3 +99,37 @@ def resource_title(*, resource_id: int, mentorship_id: int) -> str | None:
         return None
     row = Resource.objects.filter(pk=resource_id, mentorship_id=mentorship_id).values("title").first()
     return row["title"] if row else None
+
+
+def rounds_closing(*, after: datetime.datetime, until: datetime.datetime) -> list[Any]:
+    """Open selection rounds whose deadline falls in ``(after, until]``, with their graduates and
+    the heads of the departments taking part (through the rounds flow's selectors)."""
+    from tandem.matching.flows import rounds as round_flow
+    from tandem.matching.models import RoundStatus, SelectionRound
+
+    out = []
+    for r in (SelectionRound.objects.filter(status=RoundStatus.OPEN, deadline__gt=after, deadline__lte=until)
+              .select_related("program").order_by("deadline", "pk")):
+        heads = [(seat.department, seat.department.head) for seat in round_flow.round_seats(round=r)
+                 if seat.department.head_id]
+        out.append((r, list(round_flow.round_graduates(round=r)), heads))
+    return out
+
+
+def hr_people() -> list[Any]:
+    """People whose login is in the HR group (they oversee every program)."""
+    from tandem.core.authz import HR_ADMIN
+    from tandem.people.models import Person
+
+    return list(Person.objects.filter(user__groups__name=HR_ADMIN, user__is_active=True).distinct().order_by("pk"))
+
+
+def scheduled_sessions_of(*, mentorship_id: int, after: datetime.datetime, until: datetime.datetime) -> bool:
+    """Whether the pair has a scheduled session starting in ``(after, until]`` (the demo)."""
+    return Session.objects.filter(mentorship_id=mentorship_id, status=SessionStatus.SCHEDULED, starts_at__gt=after,
+                                  starts_at__lte=until).exists()
+
+
+def active_mentorship_between(*, mentor: Any, mentee: Any) -> Mentorship | None:
+    return (Mentorship.objects.filter(mentor=mentor, mentee=mentee, status=MentorshipStatus.ACTIVE)
+            .select_related("mentor", "mentee", "program").order_by("-started_on", "-pk").first())

@@ -12,7 +12,10 @@ what happens in the next few minutes, so one run after a downtime catches up wha
 - a duty of the checklist due (in its period's last ``DUTY_AHEAD`` days) or overdue: whom
   ``concerns`` names, once per period (``tandem.mentorships.duties.due_and_overdue``);
 - an agreement version waiting ``WAIT_DAYS`` days for a party's signature, a plan waiting as long
-  for a side's comment or confirmation: those who have not acted, once per version / draft.
+  for a side's comment or confirmation: those who have not acted, once per version / draft;
+- pairs of a program with overdue duties: its manager and HR, once a week per program;
+- a selection round closing: its graduates and the heads of its departments, two weeks before the
+  deadline and again in its last two days (a head heading two departments hears once).
 
 Each reminder inserts its :class:`~tandem.notifications.models.SentReminder` key first and creates
 its notification in the same transaction: the unique key makes a second run, a worker restarted
@@ -86,7 +89,7 @@ class _Run:
         if missing:
             self.prefs.update(selectors.preferences_for(person_ids=missing))
 
-    def remind(self, *, kind: str, subject: str, occasion: str, person: Any, m: Any, params: dict[str, Any],
+    def remind(self, *, kind: str, subject: str, occasion: str, person: Any, m: Any | None, params: dict[str, Any],
                url: str, object_id: int | None = None) -> Notification | None:
         if person is None or not person.is_active:
             return None
@@ -96,7 +99,8 @@ class _Run:
             return None  # the person turned this kind off entirely
         if SentReminder.objects.filter(kind=kind, subject=subject, recipient_id=person.pk, occasion=occasion).exists():
             return None
-        return remind_once(kind=kind, subject=subject, occasion=occasion, person=person, mentorship_id=m.pk,
+        return remind_once(kind=kind, subject=subject, occasion=occasion, person=person,
+                           mentorship_id=m.pk if m is not None else None,
                            params=params, url=url, object_id=object_id, in_app=in_app, email=email,
                            immediate=pref.email_mode == EmailMode.IMMEDIATE, now=self.now, counts=self.sent)
 
@@ -201,14 +205,18 @@ def _duties(run: _Run) -> None:
         return
     today = run.now.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE)).date()
     wanted = []
+    overdue_pairs: set[int] = set()
     for mentorship_id, state in due_and_overdue(today=today):
         if not getattr(state, "required", True):
             continue
+        if state.state == "overdue":
+            overdue_pairs.add(mentorship_id)
         if state.state == "due" and (state.period_end - today).days < DUTY_AHEAD:
             wanted.append((mentorship_id, K.DUTY_DUE, state))
         elif state.state == "overdue" and (today - state.period_end).days <= OVERDUE_FOR:
             wanted.append((mentorship_id, K.DUTY_OVERDUE, state))
-    pairs = rs.mentorships_by_id(sorted({mid for mid, _k, _s in wanted}))
+    pairs = rs.mentorships_by_id(sorted({mid for mid, _k, _s in wanted} | overdue_pairs))
+    _program_overdue(run, [pairs[mid] for mid in sorted(overdue_pairs) if mid in pairs], today)
     for mentorship_id, kind, state in wanted:
         m = pairs.get(mentorship_id)
         if m is None:
@@ -219,6 +227,51 @@ def _duties(run: _Run) -> None:
                        person=person, m=m, url=url,
                        params={**_pair_params(m, person), "duty": state.duty_name,
                                "due": state.period_end.isoformat()})
+
+
+def _program_overdue(run: _Run, overdue: list[Any], today: datetime.date) -> None:
+    """Once a week, each program's manager and HR hear how many of its pairs have overdue duties."""
+    by_program: dict[int, list[Any]] = {}
+    for m in overdue:
+        by_program.setdefault(m.program_id, []).append(m)
+    if not by_program:
+        return
+    hr = rs.hr_people()
+    year, week, _day = today.isocalendar()
+    for program_id, pairs in sorted(by_program.items()):
+        program = pairs[0].program
+        url = _url("program_duties", program_id, fallback=f"/programs/{program_id}/duties/")
+        people = {p.pk: p for p in [program.owner, *hr] if p is not None}
+        for person in people.values():
+            run.remind(kind=K.PROGRAM_OVERDUE, subject=f"program:{program_id}", occasion=f"{year}-W{week:02d}",
+                       person=person, m=None, url=url, object_id=program_id,
+                       params={"program": program.name, "count": len(pairs)})
+
+
+ROUND_AHEAD = datetime.timedelta(days=14)
+ROUND_LAST = datetime.timedelta(days=2)
+
+
+def _rounds(run: _Run) -> None:
+    """A selection round closing: its graduates and the heads of its departments, two weeks before
+    the deadline and again in its last two days."""
+    for r, graduates, heads in rs.rounds_closing(after=run.now, until=run.now + ROUND_AHEAD):
+        occasion = r.deadline.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M")
+        if r.deadline - run.now <= ROUND_LAST:
+            occasion += "/last"
+        params = {"round": r.name, "program": r.program.name, "when": r.deadline.isoformat()}
+        home = _url("round_detail", r.program_id, r.pk, fallback=f"/programs/{r.program_id}/rounds/{r.pk}/")
+        for person in graduates:
+            run.remind(kind=K.ROUND_CLOSING, subject=f"round:{r.pk}", occasion=occasion, person=person, m=None,
+                       url=_url("round_rank_departments", r.program_id, r.pk, fallback=home), object_id=r.pk,
+                       params=params)
+        for department, head in heads:
+            try:
+                url = reverse("round_rank_graduates", args=[r.program_id, r.pk, department.code])
+            except NoReverseMatch:
+                url = home
+            run.remind(kind=K.ROUND_CLOSING, subject=f"round:{r.pk}", occasion=occasion, person=head, m=None,
+                       url=url, object_id=r.pk, params=params)
 
 
 def _agreements(run: _Run) -> None:
@@ -250,7 +303,7 @@ def _plans(run: _Run) -> None:
                        person=person, m=m, url=url, object_id=plan.pk, params=_pair_params(m, person))
 
 
-STEPS = (_sessions_soon, _feedback_waiting, _action_items, _duties, _agreements, _plans)
+STEPS = (_sessions_soon, _feedback_waiting, _action_items, _duties, _agreements, _plans, _rounds)
 
 
 def reminders_send(*, now: datetime.datetime | None = None) -> dict[str, int]:

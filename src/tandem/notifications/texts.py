@@ -48,6 +48,8 @@ TEXTS: dict[str, Any] = {
     K.AGREEMENT_WAITING: _("Version %(version)s of the agreement between %(mentor)s and %(mentee)s still waits "
                            "for your signature"),
     K.PLAN_WAITING: _("The development plan with %(name)s waits for your comments or confirmation"),
+    K.PROGRAM_OVERDUE: _("%(count)s pairs in %(program)s have overdue duties"),
+    K.ROUND_CLOSING: _("The selection round “%(round)s” closes on %(when)s: check your ranking"),
 }
 MILESTONE_DONE = _("%(name)s completed a milestone")
 RESOURCE_UNTITLED = _("%(name)s shared a file or link in your coaching log")
@@ -82,7 +84,7 @@ def notification_text(kind: str, params: dict[str, Any]) -> str:
     if kind == K.RESOURCE_SHARED and not (params or {}).get("title"):
         template = RESOURCE_UNTITLED
     values = {"name": "", "mentor": "", "mentee": "", "version": "", "program": "", "title": "", "duty": "",
-              "count": "", **(params or {})}
+              "count": "", "round": "", **(params or {})}
     values["when"] = _when(values.get("when"))
     values["due"] = _day(values.get("due"))
     try:
