@@ -23,7 +23,10 @@ def zone_changing_soon(days: int = 140) -> tuple[str, datetime.date]:
     today = timezone.localdate()
     for key in DST_ZONES:
         z = zoneinfo.ZoneInfo(key)
-        noon = lambda d: datetime.datetime.combine(d, datetime.time(12), z).utcoffset()  # noqa: E731
+
+        def noon(d: datetime.date, z: zoneinfo.ZoneInfo = z) -> datetime.timedelta | None:
+            return datetime.datetime.combine(d, datetime.time(12), z).utcoffset()
+
         first = noon(today + datetime.timedelta(days=1))
         for n in range(2, days):
             d = today + datetime.timedelta(days=n)

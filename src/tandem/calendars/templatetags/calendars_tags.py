@@ -6,7 +6,6 @@ from typing import Any
 
 from django import template
 
-from tandem.core import authz
 from tandem.mentorships.log_models import SessionSeries, SessionStatus
 
 register = template.Library()
