@@ -67,7 +67,11 @@ def test_publishing_a_round_tells_each_graduate_and_the_heads_of_departments(dja
 
     from django.utils import timezone
 
-    from tandem.matching.flows.rounds import applicant_ranking_save, department_ranking_save, round_close_and_publish
+    from tandem.matching.flows.rounds import (
+        applicant_ranking_save,
+        department_ranking_save,
+        round_close_and_publish,
+    )
     from tandem.matching.models import RoundSeat, SelectionRound
     from tandem.programs.models import Enrolment, MatchingMode, Program, ProgramType
     from tests.factories import DepartmentFactory, PersonFactory

@@ -287,7 +287,7 @@ def _period(**kw):
 
 
 def test_duties_due_near_the_period_end_and_overdue_remind_whom_they_concern(active_pair, monkeypatch):
-    import tandem.mentorships.duties as duties
+    from tandem.mentorships import duties
 
     p = active_pair
     today = timezone.localdate()

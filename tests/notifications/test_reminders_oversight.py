@@ -25,7 +25,7 @@ D = datetime.timedelta(days=1)
 
 def test_a_programs_manager_and_hr_hear_weekly_of_its_pairs_with_overdue_duties(active_pair, hr_person,
                                                                                  make_person, monkeypatch):
-    import tandem.mentorships.duties as duties
+    from tandem.mentorships import duties
 
     p = active_pair
     other_pm = make_person(groups=["program_manager"])
@@ -97,7 +97,7 @@ def test_the_digest_goes_out_in_each_persons_morning_once_a_day(active_pair, dja
         Notification.objects.create(recipient=person, kind="mentioned", params={"name": "X"}, email_wanted=True)
     mail.outbox.clear()
     day = timezone.now().date() + D
-    at = lambda hour: datetime.datetime.combine(day, datetime.time(hour), tzinfo=datetime.UTC)  # noqa: E731
+    at = lambda hour: datetime.datetime.combine(day, datetime.time(hour), tzinfo=datetime.UTC)
 
     # 21:00 UTC: 06:00 in Tokyo (too early), 16:00 in New York (had none today: sent)
     assert services.digests_send_morning(now=at(21) - D) == 1

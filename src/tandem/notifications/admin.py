@@ -1,6 +1,11 @@
 from django.contrib import admin
 
-from tandem.notifications.models import Notification, NotificationPreference, ScheduledJob, SentReminder
+from tandem.notifications.models import (
+    Notification,
+    NotificationPreference,
+    ScheduledJob,
+    SentReminder,
+)
 
 
 @admin.register(Notification)

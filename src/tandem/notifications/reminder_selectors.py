@@ -12,7 +12,13 @@ from typing import Any
 
 from django.db.models import Max, Prefetch, QuerySet
 
-from tandem.mentorships.log_models import ActionItem, ActionItemStatus, Session, SessionFeedback, SessionStatus
+from tandem.mentorships.log_models import (
+    ActionItem,
+    ActionItemStatus,
+    Session,
+    SessionFeedback,
+    SessionStatus,
+)
 from tandem.mentorships.models import Agreement, Mentorship, MentorshipStatus
 from tandem.mentorships.plan_models import Plan, PlanStatus
 
@@ -94,7 +100,9 @@ def series_summary(*, series_id: int, mentorship_id: int) -> tuple[int, str, int
 def resource_title(*, resource_id: int, mentorship_id: int) -> str | None:
     """The title of a resource shared in the log (None while the library has no such model)."""
     try:
-        from tandem.mentorships.library_models import Resource  # the library's model (another app part)
+        from tandem.mentorships.library_models import (
+            Resource,  # the library's model (another app part)
+        )
     except ImportError:
         return None
     row = Resource.objects.filter(pk=resource_id, mentorship_id=mentorship_id).values("title").first()
