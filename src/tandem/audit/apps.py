@@ -92,6 +92,16 @@ class AuditConfig(AppConfig):
         register(GoalMilestone, persons=lambda m: pair(plan__goals=m.goal_id), redact=("note",))
         register(PlanComment, persons=lambda c: pair(plan=c.plan_id), redact=("text",))
         register(PlanVersion, fields=("plan", "number", "confirmed_at"), persons=lambda v: pair(plan=v.plan_id))
+        # the coaching log's library (mentorships/library_models.py): who shared, uploaded or wrote
+        # what and when; never the titles, texts or notes themselves (HR does not read the log, and
+        # a private note is its author's alone)
+        from tandem.mentorships.library_models import PrivateNote, Resource, Transcript
+
+        register(Resource, fields=("mentorship", "session", "kind", "shared_by", "side", "size"),
+                 persons=lambda r: pair(pk=r.mentorship_id))
+        register(Transcript, fields=("session", "uploaded_by", "format"),
+                 persons=lambda t: pair(sessions=t.session_id))
+        register(PrivateNote, fields=("mentorship", "author"), persons=lambda n: [n.author_id])
         # matching: bulk runs, pins and exclusions, rounds, rankings, placements
         register(MatchRun, fields=("program", "created_by", "status", "total_score", "committed_at"))
         register(MatchConstraint, fields=("program", "mentee", "mentor", "kind", "created_by"))
