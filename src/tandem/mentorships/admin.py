@@ -69,3 +69,33 @@ class AgreementAdmin(_ReadOnly):
     list_display = ["mentorship", "version", "starts_on", "ends_on", "fully_signed_at"]
     list_select_related = ["mentorship__mentor", "mentorship__mentee"]
     inlines = [SignatureInline]
+
+
+# -- the coaching log's library (library_models.py): read-only; files are opened through the pair's
+# pages (the download view checks who may read the log), private notes are not shown at all.
+from tandem.mentorships.library_models import Resource, Transcript  # noqa: E402
+
+
+@admin.register(Resource)
+class ResourceAdmin(_ReadOnly):
+    """Who shared what kind of resource in which log, and when. Shared and removed by the pair only."""
+
+    list_display = ["mentorship", "kind", "side", "shared_by", "size", "created_at"]
+    list_filter = ["kind", "side"]
+    list_select_related = ["mentorship__mentor", "mentorship__mentee", "shared_by"]
+    fields = ["mentorship", "session", "kind", "side", "shared_by", "size", "content_type", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+
+@admin.register(Transcript)
+class TranscriptAdmin(_ReadOnly):
+    """Which session has a transcript (its text stays on the pair's session page)."""
+
+    list_display = ["session", "format", "uploaded_by", "updated_at"]
+    list_select_related = ["session", "uploaded_by"]
+    fields = ["session", "format", "uploaded_by", "created_at", "updated_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
