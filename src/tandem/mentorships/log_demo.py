@@ -158,7 +158,7 @@ def _mentor_rating(m: Mentorship, day: datetime.date, rng: random.Random) -> Non
 
 
 def _month_periods(m: Mentorship, today: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
-    return duties.periods("monthly", m.started_on, today)
+    return duties.periods("monthly", m.started_on, today, open_end=True)
 
 
 def _day_in(start: datetime.date, end: datetime.date, rng: random.Random, *, before: datetime.date) -> datetime.date | None:
@@ -210,7 +210,7 @@ def _seed_demo_pair(m: Mentorship, rng: random.Random) -> None:
         if nxt + datetime.timedelta(days=30) <= term_end:
             log.session(nxt + datetime.timedelta(days=28), outcome="scheduled", questions=False)
     # the quarter's assessment: a mentor rating in the first quarter the pair went through
-    quarters = duties.periods("quarterly", first, today)
+    quarters = duties.periods("quarterly", first, today, open_end=True)
     start, end = quarters[0]
     rating_day = _day_in(start, end, rng, before=today) or first
     _mentor_rating(m, rating_day, rng)
