@@ -240,3 +240,18 @@ def test_compliance_query_count_is_bounded_whatever_the_number_of_pairs(client, 
         assert client.get(f"/programs/{p.program.pk}/duties/").status_code == 200
     with django_assert_max_num_queries(25):
         assert client.get(f"/api/programs/{p.program.pk}/duties").status_code == 200
+
+
+def test_a_period_is_named_after_the_month_or_quarter_holding_most_of_it():
+    from tandem.mentorships.duty_views import period_label
+
+    def label(period, start, end):
+        return period_label(duties.PeriodState(
+            duty_id=1, duty_code="d", duty_name="d", required=True, requirement="session", concerns="pair",
+            period=period, period_start=start, period_end=end, state="due", count=0, needed=1, timing="current"))
+
+    D = datetime.date
+    assert label("monthly", D(2026, 11, 1), D(2026, 11, 30)) == "November 2026"
+    assert label("monthly", D(2026, 11, 25), D(2026, 12, 31)) == "December 2026"  # a stub joined to December
+    assert label("quarterly", D(2026, 9, 3), D(2026, 12, 31)) == "Q4 2026"
+    assert label("quarterly", D(2027, 1, 1), D(2027, 3, 31)) == "Q1 2027"

@@ -25,10 +25,12 @@ Q_LIMIT = 100
 def period_label(s: duties.PeriodState) -> str:
     """How a period reads: "November 2026", "Q4 2026", "Week of 2 Nov 2026", or the days."""
     start, end = s.period_start, s.period_end
+    # a stub joined to its neighbour is named after the month or quarter that holds most of it
+    middle = start + (end - start) / 2
     if s.period == "monthly":
-        return date_format(start, "YEAR_MONTH_FORMAT")
+        return date_format(middle, "YEAR_MONTH_FORMAT")
     if s.period == "quarterly":
-        return _("Q%(q)s %(year)s") % {"q": (start.month - 1) // 3 + 1, "year": start.year}
+        return _("Q%(q)s %(year)s") % {"q": (middle.month - 1) // 3 + 1, "year": middle.year}
     if s.period == "weekly":
         return _("Week of %(day)s") % {"day": date_format(start, "SHORT_DATE_FORMAT")}
     return _("%(start)s – %(end)s") % {"start": date_format(start, "SHORT_DATE_FORMAT"),
