@@ -11,7 +11,13 @@ import pytest
 from django.utils import timezone
 
 from tandem.assessments import survey_services, teachback_services
-from tandem.assessments.models import SurveyCompletion, SurveyResponse, SurveyTemplate, TeachBack, TeachBackScore
+from tandem.assessments.models import (
+    SurveyCompletion,
+    SurveyResponse,
+    SurveyTemplate,
+    TeachBack,
+    TeachBackScore,
+)
 from tandem.mentorships.models import Mentorship
 from tandem.programs.models import Enrolment
 from tests.factories import DepartmentFactory, UserFactory, actor_of

@@ -134,7 +134,7 @@ def test_anonymous_rows_cannot_be_joined_back_to_their_authors(survey_world):
                    if c != "respondent_id")
     for table in (SurveyResponse._meta.db_table, SurveyAnswer._meta.db_table):
         with connection.cursor() as cur:
-            cur.execute(f"SELECT * FROM {table}")  # noqa: S608 - our own table name
+            cur.execute(f"SELECT * FROM {table}")
             cols = [c[0] for c in cur.description]
             rows = cur.fetchall()
         for row in rows:

@@ -69,7 +69,7 @@ def _teach_back_week(rng: random.Random, users: dict[str, Person]) -> None:
                                                values=dict(zip(codes, values, strict=False)),
                                                now=starts + datetime.timedelta(hours=3, minutes=10))
 
-    six = lambda row: [row] * 6  # noqa: E731 - every learner the same
+    six = lambda row: [row] * 6
     # Tom: 3.2 on day 46, then 3.9 and 4.1: the last attempt fails, the program manager is told
     run(tom, 46, six([3, 3, 3, 3, 4]), "Running a one-to-one", questions=3)
     run(tom, 48, [[4, 4, 3, 4, 4]] * 3 + [[4, 4, 4, 4, 4]] * 3, "Running a one-to-one", questions=2)
