@@ -354,4 +354,4 @@ def highlight(text: str, query: str, *, width: int = SNIPPET_CHARS) -> SafeStrin
     parts.append(escape(text[pos:end]))
     if end < len(text):
         parts.append("…")
-    return mark_safe("".join(parts).replace("\n", " "))  # noqa: S308 - every piece of text is escaped above
+    return mark_safe("".join(parts).replace("\n", " "))  # every piece of text is escaped above
