@@ -48,11 +48,10 @@ def duty_groups(states: list[duties.PeriodState]) -> list[dict[str, Any]]:
     for duty_id, rows in by_duty.items():
         seen = [s for s in rows if s.timing != duties.FUTURE]
         future = [s for s in rows if s.timing == duties.FUTURE]
-        shown = list(reversed(seen)) + future[:1]
         out.append({
             "head": heads[duty_id], "head_label": period_label(heads[duty_id]),
             "periods": [(s, period_label(s)) for s in (future[:1] + list(reversed(seen)))],
-            "later": max(0, len(future) - 1), "shown": len(shown),
+            "later": max(0, len(future) - 1),
             "done": sum(1 for s in seen if s.state == duties.DONE),
             "overdue": sum(1 for s in seen if s.state == duties.OVERDUE),
         })
