@@ -27,7 +27,14 @@ from tandem.matching.models import (
     RunStatus,
 )
 from tandem.mentorships.models import Mentorship
-from tandem.programs.models import Enrolment, EnrolmentRole, MatchingMode, Program, ProgramStatus, ProgramType
+from tandem.programs.models import (
+    Enrolment,
+    EnrolmentRole,
+    MatchingMode,
+    Program,
+    ProgramStatus,
+    ProgramType,
+)
 from tests.factories import DepartmentFactory, PersonFactory, UserFactory
 from tests.matching.test_bulk import World
 
@@ -46,9 +53,13 @@ def world(db):
 def heard():
     """Domain events of the matching jobs, as delivered (after commit)."""
     got: list[tuple[str, dict]] = []
+
+    def recorder(name):
+        return lambda **ids: got.append((name, ids))
+
     handlers = {}
     for name in ("bulk.preview_ready", "bulk.preview_failed", "round.publication_failed", "round.published"):
-        handlers[name] = (lambda n: lambda **ids: got.append((n, ids)))(name)
+        handlers[name] = recorder(name)
         events.subscribe(name, handlers[name])
     yield got
     for name, handler in handlers.items():
@@ -198,7 +209,7 @@ def test_a_run_picked_up_twice_is_computed_once(world):
 
 def test_the_request_never_imports_the_engine(world, monkeypatch):
     """The web side of a preview is a few queries: nothing of the engine runs in it."""
-    import tandem.matching.engine.scoring as scoring
+    from tandem.matching.engine import scoring
 
     monkeypatch.setattr(scoring, "score_matrix", lambda *a, **k: pytest.fail("scored inside the request"))
     run, created = bulk.bulk_preview_request(program=world.program, user=world.owner.user)

@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from tandem.matching.models import MatchConstraint, MatchRun, RoundPublication, RoundSeat, SelectionRound
+from tandem.matching.models import (
+    MatchConstraint,
+    MatchRun,
+    RoundPublication,
+    RoundSeat,
+    SelectionRound,
+)
 
 
 class HistoryAdmin(admin.ModelAdmin):

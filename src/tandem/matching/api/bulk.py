@@ -12,8 +12,8 @@ from tandem.matching.api._paging import PAGE_DEFAULT, PageQuery
 from tandem.matching.flows import bulk
 from tandem.matching.models import MatchRun
 from tandem.people import selectors as people_selectors
-from tandem.programs import selectors as program_selectors
 from tandem.people.models import Person
+from tandem.programs import selectors as program_selectors
 from tandem.programs.models import Program
 
 router = Router(tags=["matching: bulk"])

@@ -18,8 +18,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.humanize.templatetags.humanize import ordinal
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import ordinal
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone, translation
@@ -309,7 +309,10 @@ def round_publication_run(*, publication_id: int) -> None:
     with translation.override(publication.language or settings.LANGUAGE_CODE):
         try:
             _require_open(selection_round)
-            from tandem.matching.engine.stable import blocking_pairs, stable_match  # NumPy on first use only
+            from tandem.matching.engine.stable import (  # NumPy on first use only
+                blocking_pairs,
+                stable_match,
+            )
 
             report(JobStage.LOADING, 5)
             inst = _round_instance(selection_round, _graduates_qs(selection_round.program).values_list("pk", flat=True))
