@@ -83,3 +83,39 @@ def test_the_manager_finds_people_by_typing_and_excludes_a_pair(page, sign_in):
     # then the rule is listed
     page.wait_for_selector("text=Ann Mentee will never be paired with Xena Mentor")
     assert "Xena Mentor" in page.inner_text("#constraints table")
+
+
+def test_the_page_follows_a_preview_computed_by_the_worker_and_shows_its_pairs(page, sign_in):
+    from tandem.matching.flows import bulk
+    from tandem.matching.models import MatchRun, RunStatus
+
+    # given a bulk program whose preview was requested and waits for the worker (in production the
+    # request only queues it; the tests' task backend would compute it at once, so it is created here)
+    manager = PersonFactory(user=UserFactory(username="pm3", groups=["program_manager"]), full_name="Paula Manager")
+    program = Program.objects.create(
+        name="Bulk async", program_type=ProgramType.CLASSIC, matching_mode=MatchingMode.BULK,
+        status=ProgramStatus.OPEN, starts_on=datetime.date(2026, 1, 1), ends_on=datetime.date(2026, 12, 31),
+        owner=manager, default_mentor_capacity=1,
+    )
+    Enrolment.objects.create(program=program, person=PersonFactory(full_name="Ann Mentee"), role="mentee")
+    Enrolment.objects.create(program=program, person=PersonFactory(full_name="Xena Mentor", mentor_capacity=2),
+                             role="mentor")
+    run = MatchRun.objects.create(program=program, created_by=manager.user, status=RunStatus.QUEUED)
+    sign_in("pm3")
+    page.goto(f"/programs/{program.pk}/bulk/")
+    # then the page shows it waiting, with no second "Run preview"
+    page.wait_for_selector("#run-status[data-status=queued]")
+    assert "waiting for the worker" in page.inner_text("#run-status")
+    assert page.locator("#run-preview").count() == 0
+    # when the worker reports a stage, the polling card shows it without a reload
+    MatchRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, stage="scoring", progress=25,
+                                              heartbeat_at=timezone.now())
+    page.wait_for_selector("#run-status[data-status=running]")
+    assert "Scoring every pair" in page.inner_text("#run-status") and page.inner_text("#run-progress") == "25"
+    # when the worker finishes (it claims queued runs: put it back as the worker found it)
+    MatchRun.objects.filter(pk=run.pk).update(status=RunStatus.QUEUED)
+    bulk.bulk_preview_run(run_id=run.pk)
+    # then the page reloads itself with the proposed pair, ready to commit
+    page.wait_for_selector("#pairs")
+    assert "Xena Mentor" in page.locator("#pairs tr", has_text="Ann Mentee").inner_text()
+    assert page.locator("#commit").count() == 1 and page.locator("#run-status").count() == 0

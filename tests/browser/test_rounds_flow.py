@@ -71,3 +71,32 @@ def test_graduate_and_head_rank_blind_then_the_manager_publishes(page, sign_in):
     page.goto(url)
     text = page.inner_text(".placement")
     assert "Sales" in text and "1st choice" in text
+
+
+def test_the_round_page_follows_a_publication_computed_by_the_worker(page, sign_in):
+    from tandem.matching.models import PublicationStatus, RoundPublication
+
+    # given a round whose close-and-publish was requested and waits for the worker (created here: the
+    # tests' task backend would run it at once)
+    manager = PersonFactory(user=UserFactory(username="pat2", groups=["program_manager"]), full_name="Pat Manager")
+    program = Program.objects.create(
+        name="Cohort async", program_type=ProgramType.COHORT, matching_mode=MatchingMode.MUTUAL_SELECTION,
+        starts_on=datetime.date(2026, 1, 1), ends_on=datetime.date(2026, 12, 31), owner=manager,
+    )
+    sales = DepartmentFactory(name="Sales", code="SAL2")
+    grad = PersonFactory(full_name="Gina Graduate")
+    Enrolment.objects.create(program=program, person=grad, role=EnrolmentRole.MENTEE)
+    rnd = flow.round_create(program=program, name="Async round", deadline=timezone.now() + datetime.timedelta(days=2),
+                            seats={sales: 1}, user=None)
+    flow.applicant_ranking_save(round=rnd, applicant=grad, departments=[sales])
+    flow.department_ranking_save(round=rnd, department=sales, applicants=[grad])
+    publication = RoundPublication.objects.create(round=rnd, requested_by=manager.user, force=True)
+    sign_in("pat2")
+    page.goto(f"/programs/{program.pk}/rounds/{rnd.pk}/")
+    page.wait_for_selector("#publication-status[data-status=queued]")
+    assert page.locator("text=Close and publish").count() == 0
+    # when the worker publishes it, the page reloads itself with the results
+    flow.round_publication_run(publication_id=publication.pk)
+    assert RoundPublication.objects.get(pk=publication.pk).status == PublicationStatus.DONE
+    page.wait_for_selector("#results")
+    assert "Gina Graduate" in page.inner_text("#results") and "Sales" in page.inner_text("#results")
