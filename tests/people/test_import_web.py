@@ -144,7 +144,7 @@ def test_the_people_template_can_be_imported_back_as_a_header(hr_client):
 
     header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert header[:4] == ["employee_id", "full_name", "email", "department_code"]
-    assert len(header) == 14
+    assert len(header) == 15  # left_on: the leaving date (insights)
 
 
 # -- API -------------------------------------------------------------------------------------

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import math
 
-from scipy import stats as _scipy_stats
 
 from tandem.insights.stats.errors import StatsError
+
+
+def _scipy() -> Any:
+    """SciPy's distributions, imported on first use: a web worker that never compares cohorts
+    never loads SciPy (the URLs load this module; tests/matching/test_lazy_engine.py)."""
+    from scipy import stats
+
+    return stats
 
 
 def check_count(name: str, value: int, *, minimum: int = 0) -> int:
@@ -35,16 +44,16 @@ def check_confidence(confidence: float) -> float:
 
 def z_quantile(confidence: float) -> float:
     """The two-sided normal critical value: z such that P(|Z| <= z) = ``confidence``."""
-    return float(_scipy_stats.norm.isf((1.0 - confidence) / 2.0))
+    return float(_scipy().norm.isf((1.0 - confidence) / 2.0))
 
 
 def normal_two_sided_p(statistic: float) -> float:
-    return float(min(1.0, 2.0 * _scipy_stats.norm.sf(abs(statistic))))
+    return float(min(1.0, 2.0 * _scipy().norm.sf(abs(statistic))))
 
 
 def t_quantile(confidence: float, df: float) -> float:
-    return float(_scipy_stats.t.isf((1.0 - confidence) / 2.0, df))
+    return float(_scipy().t.isf((1.0 - confidence) / 2.0, df))
 
 
 def t_two_sided_p(statistic: float, df: float) -> float:
-    return float(min(1.0, 2.0 * _scipy_stats.t.sf(abs(statistic), df)))
+    return float(min(1.0, 2.0 * _scipy().t.sf(abs(statistic), df)))
