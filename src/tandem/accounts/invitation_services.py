@@ -97,7 +97,7 @@ def _send_now(inv: Invitation, now: datetime.datetime, actor: authz.Actor) -> In
 def invitation_send(*, person: Person, actor: authz.Actor) -> Invitation:
     """Invite one person, or send their open invitation again (a new link; the old one stops)."""
     _check_rights(actor, person)
-    person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
     now = timezone.now()
     refusal = _refusal(person, timezone.localdate())
     if refusal:
@@ -126,7 +126,7 @@ def invitations_send(*, people: Iterable[Person] | QuerySet[Person], actor: auth
         raise ValidationFailed({"people": [_("Invite at most %(n)d people at a time.") % {"n": BATCH_LIMIT}]})
     now, today = timezone.now(), timezone.localdate()
     result = BatchResult()
-    rows = Person.objects.select_for_update().select_related("user").filter(pk__in=ids).order_by("pk")
+    rows = Person.objects.select_for_update(of=("self",)).select_related("user").filter(pk__in=ids).order_by("pk")
     open_ = {inv.person_id: inv for inv in Invitation.objects.select_for_update().filter(
         person_id__in=ids, accepted_at__isnull=True, revoked_at__isnull=True)}
     for person in rows:
@@ -169,7 +169,7 @@ def invitation_from_link(key: str, *, lock: bool = False) -> Invitation:
     if not pk.isdigit() or len(pk) > 12 or not secret:
         raise invalid
     qs = Invitation.objects.select_related("person", "person__user")
-    inv = (qs.select_for_update() if lock else qs).filter(pk=int(pk)).first()
+    inv = (qs.select_for_update(of=("self",)) if lock else qs).filter(pk=int(pk)).first()
     if inv is None or not constant_time_compare(secret, invitation_link_secret(inv)):
         raise invalid
     if inv.accepted_at or inv.revoked_at:
@@ -185,7 +185,7 @@ def invitation_from_link(key: str, *, lock: bool = False) -> Invitation:
 def invitation_accept(*, key: str, password1: str, password2: str) -> Any:
     """Set the password, create (or re-activate) the person's account and link it; returns the user."""
     inv = invitation_from_link(key, lock=True)
-    person = Person.objects.select_for_update().select_related("user").get(pk=inv.person_id)
+    person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=inv.person_id)
     refusal = _refusal(person, timezone.localdate())
     if refusal:
         raise Conflict(refusal[1], code=refusal[0])

@@ -44,7 +44,7 @@ class TandemOIDCBackend(OIDCAuthenticationBackend):
             log.info("OIDC sign-in refused: no verified e-mail in the claims")
             return None
         with transaction.atomic():
-            person = (Person.objects.select_for_update().select_related("user").annotate(e=Lower("email"))
+            person = (Person.objects.select_for_update(of=("self",)).select_related("user").annotate(e=Lower("email"))
                       .filter(e=email).first())
             if person is None or not person.is_active or person_has_left_person(person):
                 log.info("OIDC sign-in refused: no active person has the e-mail of the claims")
