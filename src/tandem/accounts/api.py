@@ -143,31 +143,25 @@ def invitation_list(request: HttpRequest, filters: Query[InvitationFilter]):
 @router.post("/invitations", response={201: InvitationsSent},
              summary="Invite people to sign in: each gets a one-time link by e-mail, in their language")
 def invitations_create(request: HttpRequest, payload: InvitationsIn):
-    from django.db.models.functions import Lower
-
     from tandem.accounts import invitation_services as inv
     from tandem.core.errors import NotFound, ValidationFailed
-    from tandem.people.models import Person
 
     actor = _inviter(request)
     if bool(payload.employee_ids) == bool(payload.program_id):
         raise ValidationFailed({"employee_ids": [_("Give either employee IDs or a program, not both.")]})
     if payload.program_id:
-        from tandem.programs.models import Program
+        from tandem.programs.selectors import program_get
 
-        program = Program.objects.filter(pk=payload.program_id).first()
+        program = program_get(program_id=payload.program_id)
         if program is None or not authz.can_view_program(actor, program):
             raise NotFound()
         authz.require(authz.can_manage_program(actor, program))
-        people = Person.objects.filter(enrolments__program=program).distinct()
+        people = inv.program_people(program=program)
     else:
-        ids = list(dict.fromkeys(i.strip().lower() for i in payload.employee_ids if i.strip()))
-        found = {p.eid: p for p in Person.objects.annotate(eid=Lower("employee_id")).filter(eid__in=ids)}
-        unknown = [i for i in ids if i not in found]
+        people, unknown = inv.people_by_employee_ids(payload.employee_ids)
         if unknown:
             raise ValidationFailed({"employee_ids": [_("No one has the employee ID %(id)s.") % {"id": u[:40]}
                                                      for u in unknown[:20]]})
-        people = list(found.values())
     result = inv.invitations_send(people=people, actor=actor, resend=payload.resend)
     return Status(201, InvitationsSent(sent=result.sent, resent=result.resent,
                                        skipped=[SkippedOut(employee_id=e, reason=str(r)) for e, r in result.skipped]))

@@ -277,3 +277,17 @@ def invitation_status(*, person: Person) -> dict[str, Any]:
     if inv is None:
         return {"state": "none"}
     return {"state": inv.state(timezone.now()), "sent_at": inv.sent_at, "id": inv.pk}
+
+
+def people_by_employee_ids(ids: list[str]) -> tuple[list[Person], list[str]]:
+    """The people with these employee IDs, matched whatever their case, and the IDs nobody has."""
+    from django.db.models.functions import Lower
+
+    wanted = list(dict.fromkeys(i.strip().lower() for i in ids if i and i.strip()))
+    found = {p.eid: p for p in Person.objects.annotate(eid=Lower("employee_id")).filter(eid__in=wanted)}
+    return list(found.values()), [i for i in wanted if i not in found]
+
+
+def program_people(*, program: Any) -> QuerySet[Person]:
+    """Everyone enrolled in ``program`` (any role)."""
+    return Person.objects.filter(enrolments__program=program).distinct()
