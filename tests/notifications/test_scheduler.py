@@ -100,7 +100,9 @@ def test_a_daily_job_is_next_due_at_its_time_in_its_zone():
     assert again == datetime.datetime(2026, 3, 30, 4, 0, tzinfo=datetime.UTC)
 
 
-@pytest.mark.django_db
+# transaction=True: the worker's loop closes a connection left in a transaction (close_old_connections),
+# as a real worker's is never; inside a test's transaction on PostgreSQL that hangs the test
+@pytest.mark.django_db(transaction=True)
 def test_a_reminder_is_sent_once_across_a_worker_restart(active_pair):
     # given: a session in five hours and the real jobs
     p = active_pair
@@ -121,7 +123,7 @@ def test_a_reminder_is_sent_once_across_a_worker_restart(active_pair):
     assert SentReminder.objects.filter(kind="session_soon").count() == 2
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_a_worker_without_the_scheduler_claims_nothing(counted):
     w = worker("quiet")
     w.schedule_every = 0
