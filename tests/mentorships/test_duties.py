@@ -199,6 +199,26 @@ def test_feedback_counts_only_for_the_side_it_concerns(pair):
     assert states(pair, D(2026, 11, 10), "pair_feedback")[nov].state == duties.DONE
 
 
+def test_a_link_the_mentor_shares_in_the_log_meets_the_resource_duty(pair):
+    # given a monthly "recommend a resource" suggestion for the mentor
+    from tandem.mentorships import library_services
+    from tandem.mentorships.library_models import Resource
+
+    duty(pair, "recommend", requirement="resource_shared", required=False, concerns="mentor")
+    nov = (D(2026, 11, 1), D(2026, 11, 30))
+    # a link the mentee shares is not the mentor's recommendation
+    library_services.resource_share(mentorship=pair.mentorship, actor=actor_of(pair.mentee),
+                                    title="My notes", url="https://example.org/notes")
+    Resource.objects.update(created_at=at(D(2026, 11, 4)))
+    assert states(pair, D(2026, 11, 10), "recommend")[nov].state == duties.SUGGESTED
+    # when the mentor shares one through the log, November's period is done
+    r = library_services.resource_share(mentorship=pair.mentorship, actor=actor_of(pair.mentor),
+                                        title="Negotiation checklist", url="https://example.org/checklist")
+    Resource.objects.filter(pk=r.pk).update(created_at=at(D(2026, 11, 5)))
+    row = states(pair, D(2026, 11, 10), "recommend")[nov]
+    assert row.state == duties.DONE and row.evidence == (("resource", r.pk),)
+
+
 def test_suggestions_are_never_overdue(pair):
     duty(pair, "share_session", requirement="session", required=False)
     session(pair, D(2026, 10, 7))

@@ -72,6 +72,35 @@ def test_a_series_of_sessions_is_one_notification(active_pair, django_capture_on
     assert notification_text(n.kind, n.params).startswith(f"{p.mentor.full_name} scheduled 4 sessions, the first on")
 
 
+def test_cancelling_the_rest_of_a_series_tells_the_other_side_once_in_their_plural(
+        active_pair, django_capture_on_commit_callbacks):
+    from django.utils import translation
+
+    from tandem.mentorships import series_services
+
+    p = active_pair
+    first = timezone.now() + datetime.timedelta(days=2)
+    series = SessionSeries.objects.create(mentorship=p.mentorship, frequency="weekly", count=3, created_by=p.mentor)
+    sessions = [Session.objects.create(mentorship=p.mentorship, series=series, created_by=p.mentor,
+                                       starts_at=first + datetime.timedelta(weeks=i),
+                                       original_starts_at=first + datetime.timedelta(weeks=i)) for i in range(3)]
+    # when the mentee cancels the rest, the mentor (only) hears of it once, with a link to the first one
+    got = made(django_capture_on_commit_callbacks, lambda: series_services.session_series_cancel_rest(
+        series=series, actor=actor_of(p.mentee), reason="Project deadline"))
+    assert got == [("series_cancelled", p.mentor.pk)]
+    n = Notification.objects.get(kind="series_cancelled")
+    assert n.params["count"] == 3
+    assert n.url == f"/mentorships/{p.mentorship.pk}/log/sessions/{sessions[0].pk}/"
+    assert notification_text(n.kind, n.params).startswith(
+        f"{p.mentee.full_name} cancelled 3 sessions of your series, from")
+    assert notification_text(n.kind, {**n.params, "count": 1}).startswith(
+        f"{p.mentee.full_name} cancelled 1 session of your series")
+    # Russian has its own forms: 1 встреча / 3 встречи / 5 встреч
+    with translation.override("ru"):
+        forms = {c: notification_text(n.kind, {**n.params, "count": c}) for c in (1, 3, 5)}
+    assert len(set(f.replace(str(c), "#", 1) for c, f in forms.items())) == 3, forms
+
+
 def test_both_sides_hear_when_the_feedback_can_be_read(active_pair, django_capture_on_commit_callbacks):
     p = active_pair
     s = log.session_schedule(mentorship=p.mentorship, actor=actor_of(p.mentor),

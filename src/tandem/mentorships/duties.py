@@ -25,10 +25,9 @@ registered an evaluator for is ``untracked``: the page says so rather than prete
 Evaluators
 ----------
 Each requirement code has an evaluator registered with :func:`register_requirement`; other apps
-register theirs in their ``AppConfig.ready()`` (the library registers ``resource_shared``,
-assessments ``grai_review``). An evaluator takes the mentorships and the window of days and returns,
-per mentorship ID, :class:`Evidence` rows — one query for all of them, whatever the number of pairs.
-The period arithmetic, the filters of a duty's ``params`` (``min_minutes``) and ``concerns`` (whose
+register theirs in their ``AppConfig.ready()`` (assessments registers ``grai_review``). An
+evaluator takes the mentorships and the window of days and returns, per mentorship ID,
+:class:`Evidence` rows — one query for all of them, whatever the number of pairs. The period arithmetic, the filters of a duty's ``params`` (``min_minutes``) and ``concerns`` (whose
 entries count), and the states are here, once.
 """
 
@@ -308,7 +307,22 @@ def evaluate_feedback(ms: Sequence[Mentorship], start: datetime.date, end: datet
     return out
 
 
+def evaluate_resource_shared(ms: Sequence[Mentorship], start: datetime.date,
+                             end: datetime.date) -> dict[int, list[Evidence]]:
+    """Files and links shared in the log (the mentee's resource library, source 002), by the side
+    that shared them, on the day they were shared."""
+    from tandem.mentorships.library_models import Resource
+
+    low, high = _window(start, end)
+    qs = Resource.objects.filter(mentorship_id__in=[m.pk for m in ms], created_at__gte=low, created_at__lt=high)
+    out: dict[int, list[Evidence]] = defaultdict(list)
+    for rid, mid, side, at in qs.order_by().values_list("id", "mentorship_id", "side", "created_at"):
+        out[mid].append(Evidence(kind="resource", id=rid, on=_local_day(at), side=side))
+    return out
+
+
 register_requirement("session", evaluate_session)
+register_requirement("resource_shared", evaluate_resource_shared)
 register_requirement("session_in_depth", evaluate_session_in_depth)
 register_requirement("mentor_assessment", evaluate_mentor_assessment)
 register_requirement("self_assessment", evaluate_self_assessment)

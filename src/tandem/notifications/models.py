@@ -37,6 +37,7 @@ class NotificationKind(models.TextChoices):
     MESSAGE_POSTED = "message_posted", _("A new message in my coaching log")
     RESOURCE_SHARED = "resource_shared", _("A file or link was shared in my coaching log")
     SERIES_SCHEDULED = "series_scheduled", _("A series of sessions was scheduled")
+    SERIES_CANCELLED = "series_cancelled", _("The rest of a series of sessions was cancelled")
     FEEDBACK_SHARED = "feedback_shared", _("Both sides left their feedback on a session")
     # reminders (sent by the scheduler, once each: see reminders.py)
     SESSION_SOON = "session_soon", _("Reminder: a session within 24 hours")
@@ -63,7 +64,7 @@ KIND_GROUPS: list[tuple[object, list[str]]] = [
                                NotificationKind.PLAN_CONFIRMED, NotificationKind.MILESTONE_UPDATED]),
     (_("Sessions"), [NotificationKind.SESSION_SCHEDULED, NotificationKind.SERIES_SCHEDULED,
                      NotificationKind.SESSION_RESCHEDULED, NotificationKind.SESSION_CANCELLED,
-                     NotificationKind.FEEDBACK_SHARED]),
+                     NotificationKind.SERIES_CANCELLED, NotificationKind.FEEDBACK_SHARED]),
     (_("The coaching log"), [NotificationKind.MESSAGE_POSTED, NotificationKind.MENTIONED,
                              NotificationKind.ACTION_ITEM_ASSIGNED, NotificationKind.RESOURCE_SHARED]),
     (_("Reminders"), [NotificationKind.SESSION_SOON, NotificationKind.FEEDBACK_WAITING,

@@ -74,14 +74,16 @@ EVENT_KINDS: dict[str, tuple[str, str]] = {
     "message.posted": (K.MESSAGE_POSTED, "other_unless_mentioned"),
     "resource.shared": (K.RESOURCE_SHARED, "other"),
     "session.series_scheduled": (K.SERIES_SCHEDULED, "other"),
+    "session.series_cancelled": (K.SERIES_CANCELLED, "other"),
     "session.feedback": (K.FEEDBACK_SHARED, "pair_once_both_answered"),
 }
 # kinds that name who acted; the others name the recipient's counterpart in the pair
 ACTION_KINDS = {K.INTRO_SCHEDULED, K.NEEDS_SUBMITTED, K.PLAN_DRAFTED, K.PLAN_COMMENTED, K.PLAN_CONFIRMED,
                 K.MILESTONE_UPDATED, K.SESSION_SCHEDULED, K.SESSION_RESCHEDULED, K.SESSION_CANCELLED, K.MENTIONED,
-                K.ACTION_ITEM_ASSIGNED, K.MESSAGE_POSTED, K.RESOURCE_SHARED, K.SERIES_SCHEDULED}
+                K.ACTION_ITEM_ASSIGNED, K.MESSAGE_POSTED, K.RESOURCE_SHARED, K.SERIES_SCHEDULED,
+                K.SERIES_CANCELLED}
 LOG_SESSION_KINDS = {K.SESSION_SCHEDULED, K.SESSION_RESCHEDULED, K.SESSION_CANCELLED, K.FEEDBACK_SHARED,
-                     K.SERIES_SCHEDULED}
+                     K.SERIES_SCHEDULED, K.SERIES_CANCELLED}
 
 
 # -- the recipient's language and time zone ---------------------------------------------------
@@ -191,6 +193,15 @@ def _params(kind: str, m: Any, person: Any, actor_id: int | None, payload: dict[
         summary = reminder_selectors.series_summary(series_id=payload["series_id"], mentorship_id=m.pk)
         if summary is not None:
             params["count"], params["when"], params["session_id"] = summary
+    if kind == K.SERIES_CANCELLED:
+        ids = [i for i in payload.get("session_ids") or () if isinstance(i, int)]
+        params["count"] = len(ids)
+        if ids:
+            params["session_id"] = ids[0]
+            try:
+                params["when"] = log_selectors.session_of(mentorship=m, session_id=ids[0]).starts_at.isoformat()
+            except ApplicationError:
+                pass
     if kind == K.RESOURCE_SHARED:
         title = payload.get("title")
         if not isinstance(title, str) and isinstance(payload.get("resource_id"), int):

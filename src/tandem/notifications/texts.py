@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from tandem.notifications.models import NotificationKind as K
 
@@ -36,7 +37,12 @@ TEXTS: dict[str, Any] = {
     K.ACTION_ITEM_ASSIGNED: _("%(name)s gave you an action item: %(title)s"),
     K.MESSAGE_POSTED: _("%(name)s wrote to you in your coaching log"),
     K.RESOURCE_SHARED: _("%(name)s shared “%(title)s” in your coaching log"),
-    K.SERIES_SCHEDULED: _("%(name)s scheduled %(count)s sessions, the first on %(when)s"),
+    # counted texts take the reader's plural forms (ngettext keyed on "count")
+    K.SERIES_SCHEDULED: ngettext_lazy("%(name)s scheduled %(count)s session, the first on %(when)s",
+                                      "%(name)s scheduled %(count)s sessions, the first on %(when)s", "count"),
+    K.SERIES_CANCELLED: ngettext_lazy("%(name)s cancelled %(count)s session of your series, from %(when)s on",
+                                      "%(name)s cancelled %(count)s sessions of your series, from %(when)s on",
+                                      "count"),
     K.FEEDBACK_SHARED: _("You can now read %(name)s's feedback on the session of %(when)s"),
     K.SESSION_SOON: _("Reminder: your session with %(name)s starts at %(when)s"),
     K.FEEDBACK_WAITING: _("How was your session with %(name)s on %(when)s? Leave your rating and a line of "
@@ -48,7 +54,8 @@ TEXTS: dict[str, Any] = {
     K.AGREEMENT_WAITING: _("Version %(version)s of the agreement between %(mentor)s and %(mentee)s still waits "
                            "for your signature"),
     K.PLAN_WAITING: _("The development plan with %(name)s waits for your comments or confirmation"),
-    K.PROGRAM_OVERDUE: _("%(count)s pairs in %(program)s have overdue duties"),
+    K.PROGRAM_OVERDUE: ngettext_lazy("%(count)s pair in %(program)s has overdue duties",
+                                     "%(count)s pairs in %(program)s have overdue duties", "count"),
     K.ROUND_CLOSING: _("The selection round “%(round)s” closes on %(when)s: check your ranking"),
 }
 MILESTONE_DONE = _("%(name)s completed a milestone")
@@ -88,6 +95,6 @@ def notification_text(kind: str, params: dict[str, Any]) -> str:
     values["when"] = _when(values.get("when"))
     values["due"] = _day(values.get("due"))
     try:
-        return str(template) % values
+        return str(template % values)
     except (KeyError, TypeError, ValueError):
         return str(K(kind).label)
