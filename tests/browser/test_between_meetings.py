@@ -49,8 +49,11 @@ def test_a_week_between_meetings(browser, live_server, active_pair):
     mentor.wait_for_selector("text=Session scheduled. The other side is told.")
     session = Session.objects.get(mentorship=m)
 
-    # the mentee hears of it and prepares questions
+    # the mentee hears of it and prepares questions; this month's in-depth duty is still due
     mentee = _as(browser, live_server, p.mentee)
+    mentee.goto(f"/mentorships/{m.pk}/duties/")
+    assert mentee.locator("tr.duty-row-done").count() == 0
+    assert mentee.locator("tr.duty-row-due").count() == 1
     mentee.goto("/notifications/")
     assert "session" in mentee.inner_text("main").lower()
     mentee.goto(f"/mentorships/{m.pk}/log/sessions/{session.pk}/")
@@ -93,21 +96,21 @@ def test_a_week_between_meetings(browser, live_server, active_pair):
     item = mentee.locator("#items li", has_text="List three concessions")
     item.locator("button:has-text('Done')").first.click()
     mentee.wait_for_selector("#items .item-done, #items :text('Done')")
-    mentee.select_option("select[name=rating]", "5")
+    mentee.check("#feedback input[name=rating][value='5']")
     mentee.fill("#feedback input[name=text]", "Very useful")
     mentee.click("#feedback button[type=submit]")
     mentee.wait_for_selector("text=You will see the other side's feedback once they have answered.")
 
     mentor.goto(f"/mentorships/{m.pk}/log/sessions/{session.pk}/")
-    mentor.select_option("select[name=rating]", "4")
+    mentor.check("#feedback input[name=rating][value='4']")
     mentor.fill("#feedback input[name=text]", "Well prepared")
     mentor.click("#feedback button[type=submit]")
     mentor.wait_for_selector("text=Very useful")  # both answered: each sees the other's
 
     # the month's in-depth duty is done, computed from the log
     mentee.goto(f"/mentorships/{m.pk}/duties/")
-    this_month = mentee.locator("tr.duty-row-done")
-    assert this_month.count() >= 1
+    assert mentee.locator("tr.duty-row-done").count() == 1
+    assert mentee.locator("tr.duty-row-due").count() == 0
 
     # search in Russian (another form of the word) and in Chinese (no spaces) finds the session
     for query, expect in (("переговоров", "переговор"), ("谈判", "谈判")):
