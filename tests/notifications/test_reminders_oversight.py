@@ -45,7 +45,7 @@ def test_a_programs_manager_and_hr_hear_weekly_of_its_pairs_with_overdue_duties(
     assert not got.filter(recipient=other_pm).exists() and not got.filter(recipient=p.mentee).exists()
     n = got.first()
     assert n.mentorship_id is None and n.url == f"/programs/{p.program.pk}/duties/"
-    assert notification_text(n.kind, n.params) == f"1 pairs in {p.program.name} have overdue duties"
+    assert notification_text(n.kind, n.params) == f"1 pair in {p.program.name} has overdue duties"
     # a week later, still overdue: told again
     reminders_send(now=now + 7 * D)
     assert Notification.objects.filter(kind="program_overdue", recipient=p.owner).count() == 2
