@@ -403,3 +403,8 @@ class SurveyAnswer(models.Model):
             models.CheckConstraint(condition=Q(number__isnull=True) | Q(number__gte=0, number__lte=10),
                                    name="answer_number_0_10"),
         ]
+
+
+# The other parts of the aggregate, each in its own module (imported here so Django sees the models).
+from tandem.assessments.grai_models import *  # noqa: E402,F401,F403
+from tandem.assessments.review_models import *  # noqa: E402,F401,F403

@@ -130,6 +130,9 @@ from tandem.assessments.api import router as assessments_router  # noqa: E402
 from tandem.calendars.api import router as calendars_router  # noqa: E402
 from tandem.coaching.api import router as coaching_router  # noqa: E402
 from tandem.insights.api import router as insights_router  # noqa: E402
+from tandem.assessments.grai_api import router as grai_router  # noqa: E402
+from tandem.assessments.review_api import router as reviews_router  # noqa: E402
+from tandem.insights.retention_api import router as retention_router  # noqa: E402
 from tandem.mentorships.duty_api import router as duties_router  # noqa: E402
 from tandem.mentorships.library_api import router as library_router  # noqa: E402
 from tandem.audit.api import router as audit_router  # noqa: E402
@@ -162,3 +165,6 @@ api.add_router("/", calendars_router)
 api.add_router("/", coaching_router)
 api.add_router("/", assessments_router)
 api.add_router("/", insights_router)
+api.add_router("/", grai_router)
+api.add_router("/", reviews_router)
+api.add_router("/", retention_router)

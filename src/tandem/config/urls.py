@@ -18,6 +18,10 @@ urlpatterns = [
     path("", include("tandem.coaching.urls")),
     path("", include("tandem.assessments.urls")),
     path("", include("tandem.insights.urls")),
+    path("", include("tandem.assessments.grai_urls")),
+    path("", include("tandem.assessments.review_urls")),
+    path("", include("tandem.insights.retention_urls")),
+    path("", include("tandem.people.framework_urls")),
     path("", include("tandem.web.urls")),
 ]
 

@@ -359,7 +359,10 @@ APP_DEMOS = (
     "tandem.calendars.demo.seed",
     "tandem.coaching.demo.seed",
     "tandem.assessments.demo.seed",
+    "tandem.assessments.review_demo.seed",
+    "tandem.assessments.grai_demo.seed",
     "tandem.insights.demo.seed",
+    "tandem.insights.retention_demo.seed",
     "tandem.notifications.demo.seed",
 )
 

@@ -1,0 +1,3 @@
+"""Retention pages (included from ``config/urls.py``)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Competency framework pages (included from ``config/urls.py``)."""
+
+urlpatterns: list = []
