@@ -39,6 +39,9 @@ class NotificationKind(models.TextChoices):
     SERIES_SCHEDULED = "series_scheduled", _("A series of sessions was scheduled")
     SERIES_CANCELLED = "series_cancelled", _("The rest of a series of sessions was cancelled")
     FEEDBACK_SHARED = "feedback_shared", _("Both sides left their feedback on a session")
+    # assessments and insights
+    REVIEW_OPENED = "review_opened", _("A competency review waits for my ratings")
+    GRAI_COMMENTED = "grai_commented", _("Someone commented on my GRAI review")
     # reminders (sent by the scheduler, once each: see reminders.py)
     SESSION_SOON = "session_soon", _("Reminder: a session within 24 hours")
     FEEDBACK_WAITING = "feedback_waiting", _("Reminder: feedback on a session waits for me")
@@ -50,6 +53,9 @@ class NotificationKind(models.TextChoices):
     PLAN_WAITING = "plan_waiting", _("Reminder: a development plan still waits for my comment")
     PROGRAM_OVERDUE = "program_overdue", _("Reminder: pairs of a program I oversee have overdue duties")
     ROUND_CLOSING = "round_closing", _("Reminder: a selection round closes soon")
+    REVIEW_WAITING = "review_waiting", _("Reminder: a competency review still waits for my ratings")
+    GRAI_DUE = "grai_due", _("Reminder: my GRAI review is due")
+    AT_RISK = "at_risk", _("Reminder: participants of a program I oversee are at risk before a retention checkpoint")
 
 
 #: The kinds as the preferences page groups them.
@@ -72,7 +78,9 @@ KIND_GROUPS: list[tuple[object, list[str]]] = [
                       NotificationKind.DUTY_DUE, NotificationKind.DUTY_OVERDUE,
                       NotificationKind.AGREEMENT_WAITING, NotificationKind.PLAN_WAITING,
                       NotificationKind.ROUND_CLOSING]),
-    (_("Overseeing programs"), [NotificationKind.PROGRAM_OVERDUE]),
+    (_("Assessments"), [NotificationKind.REVIEW_OPENED, NotificationKind.REVIEW_WAITING,
+                        NotificationKind.GRAI_DUE, NotificationKind.GRAI_COMMENTED]),
+    (_("Overseeing programs"), [NotificationKind.PROGRAM_OVERDUE, NotificationKind.AT_RISK]),
 ]
 
 

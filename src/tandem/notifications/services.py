@@ -76,12 +76,14 @@ EVENT_KINDS: dict[str, tuple[str, str]] = {
     "session.series_scheduled": (K.SERIES_SCHEDULED, "other"),
     "session.series_cancelled": (K.SERIES_CANCELLED, "other"),
     "session.feedback": (K.FEEDBACK_SHARED, "pair_once_both_answered"),
+    # assessments: a comment on a GRAI review tells its author (the other side of the pair)
+    "grai.commented": (K.GRAI_COMMENTED, "other"),
 }
 # kinds that name who acted; the others name the recipient's counterpart in the pair
 ACTION_KINDS = {K.INTRO_SCHEDULED, K.NEEDS_SUBMITTED, K.PLAN_DRAFTED, K.PLAN_COMMENTED, K.PLAN_CONFIRMED,
                 K.MILESTONE_UPDATED, K.SESSION_SCHEDULED, K.SESSION_RESCHEDULED, K.SESSION_CANCELLED, K.MENTIONED,
                 K.ACTION_ITEM_ASSIGNED, K.MESSAGE_POSTED, K.RESOURCE_SHARED, K.SERIES_SCHEDULED,
-                K.SERIES_CANCELLED}
+                K.SERIES_CANCELLED, K.GRAI_COMMENTED}
 LOG_SESSION_KINDS = {K.SESSION_SCHEDULED, K.SESSION_RESCHEDULED, K.SESSION_CANCELLED, K.FEEDBACK_SHARED,
                      K.SERIES_SCHEDULED, K.SERIES_CANCELLED}
 
@@ -124,6 +126,8 @@ def _url(kind: str, m: Any, session_id: Any = None) -> str:
         return reverse("mentorship_log_session", args=[m.pk, session_id])
     if kind in (K.MENTIONED, K.ACTION_ITEM_ASSIGNED, K.MESSAGE_POSTED, K.RESOURCE_SHARED):
         return reverse("mentorship_log", args=[m.pk])
+    if kind == K.GRAI_COMMENTED:
+        return f"/mentorships/{m.pk}/grai/"  # the pair's GRAI reviews (assessments.grai_urls)
     return reverse("mentorship_detail", args=[m.pk])
 
 

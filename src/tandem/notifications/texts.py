@@ -57,6 +57,14 @@ TEXTS: dict[str, Any] = {
     K.PROGRAM_OVERDUE: ngettext_lazy("%(count)s pair in %(program)s has overdue duties",
                                      "%(count)s pairs in %(program)s have overdue duties", "count"),
     K.ROUND_CLOSING: _("The selection round “%(round)s” closes on %(when)s: check your ranking"),
+    K.REVIEW_OPENED: _("Your ratings for the competency review of %(subject)s are asked until %(due)s"),
+    K.REVIEW_WAITING: _("Reminder: the competency review of %(subject)s closes on %(due)s and still waits for "
+                        "your ratings"),
+    K.GRAI_DUE: _("Reminder: your GRAI review (goal, result, analysis, insight) for %(period)s is due"),
+    K.GRAI_COMMENTED: _("%(name)s commented on your GRAI review"),
+    K.AT_RISK: ngettext_lazy("%(count)s participant of %(program)s is at risk before the %(checkpoint)s checkpoint",
+                             "%(count)s participants of %(program)s are at risk before the %(checkpoint)s checkpoint",
+                             "count"),
 }
 MILESTONE_DONE = _("%(name)s completed a milestone")
 RESOURCE_UNTITLED = _("%(name)s shared a file or link in your coaching log")
@@ -91,7 +99,7 @@ def notification_text(kind: str, params: dict[str, Any]) -> str:
     if kind == K.RESOURCE_SHARED and not (params or {}).get("title"):
         template = RESOURCE_UNTITLED
     values = {"name": "", "mentor": "", "mentee": "", "version": "", "program": "", "title": "", "duty": "",
-              "count": "", "round": "", **(params or {})}
+              "count": "", "round": "", "subject": "", "period": "", "checkpoint": "", **(params or {})}
     values["when"] = _when(values.get("when"))
     values["due"] = _day(values.get("due"))
     try:
