@@ -1,0 +1,33 @@
+"""GRAI selectors: the day each person last wrote a review (used by the retention at-risk list)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from tandem.assessments.grai_models import GraiReview
+from tandem.assessments.grai_selectors import latest_review_on
+from tests.mentorships.conftest import active_pair, make_pair  # noqa: F401  (fixtures)
+
+
+def _review(p, *, author, side, period_start):
+    return GraiReview.objects.create(mentorship=p.mentorship, author=author, side=side, cadence="weekly",
+                                     period_start=period_start, goal="g", result="r", analysis="a", insight="i")
+
+
+def test_latest_review_on_gives_each_authors_last_day_and_omits_people_without_reviews(active_pair, django_assert_num_queries):
+    p = active_pair
+    today = timezone.localdate()
+    old = _review(p, author=p.mentee, side="mentee", period_start=today - datetime.timedelta(days=21))
+    GraiReview.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=20))
+    newer = _review(p, author=p.mentee, side="mentee", period_start=today - datetime.timedelta(days=14))
+    GraiReview.objects.filter(pk=newer.pk).update(created_at=timezone.now() - datetime.timedelta(days=13))
+    with django_assert_num_queries(1):
+        got = latest_review_on(person_ids=[p.mentee.pk, p.mentor.pk])
+    assert got == {p.mentee.pk: today - datetime.timedelta(days=13)}
+
+
+def test_latest_review_on_of_nobody_is_empty_without_a_query(db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert latest_review_on(person_ids=[]) == {}
