@@ -292,6 +292,18 @@ def can_import(actor: Actor) -> bool:
     return actor.is_hr
 
 
+def can_view_framework(actor: Actor) -> bool:
+    """The competency framework (groups, competencies, level descriptors, job profiles' targets) is
+    open to every signed-in user, read-only, like the directory."""
+    return actor.is_authenticated
+
+
+def can_edit_framework(actor: Actor) -> bool:
+    """Create, edit and delete competencies, groups, descriptors and job-profile targets, and load
+    the O*NET example framework: HR, who model the organisation (issue 14 §6)."""
+    return actor.is_hr
+
+
 def can_view_org_insights(actor: Actor) -> bool:
     return actor.is_hr
 
@@ -634,6 +646,30 @@ def can_view_mentor_rating(actor: Actor, mentor: Person) -> bool:
     return actor.is_authenticated and (actor.is_hr or actor.is_program_manager or actor.is_self(mentor))
 
 
+# -- competency reviews (tandem.assessments.review_*) -------------------------------------------
+# A review's answers are competency ratings, so whoever sees a person's ratings sees their reviews
+# and their before/after change (the person, HR, the line manager, the department head, the mentor
+# while the mentorship is ACTIVE, the manager of a program they are enrolled in). The program team
+# opens campaigns, adds peers and reads the program's aggregate. A rater submits only their own
+# assignment; self, mentor and manager answers need the relation that allows that rating source
+# at the moment of submitting (a mentor never submits the mentee's self-rating, source 002).
+
+
+def can_view_review(actor: Actor, subject: Person) -> bool:
+    return can_view_competencies(actor, subject)
+
+
+def can_open_reviews(actor: Actor, program: Program) -> bool:
+    return actor.is_authenticated and can_manage_program(actor, program)
+
+
+def can_submit_review(actor: Actor, assignment: Any, subject: Person) -> bool:
+    if actor.person is None or assignment.rater_id != actor.person.pk:
+        return False
+    source = {"self": "self", "mentor": "mentor", "manager": "manager"}.get(assignment.role)
+    return source is None or can_rate(actor, subject, source)
+
+
 # -- insights (tandem.insights): cohort comparison, ROI ------------------------------------------
 # Aggregates only, never a person's value, and never a group below the anonymity threshold
 # (settings.INSIGHTS_MIN_GROUP). HR compares anything; a program manager compares the participants
@@ -673,3 +709,35 @@ def can_invite(actor: Actor, person: Person) -> bool:
 
 def can_manage_invitations(actor: Actor) -> bool:
     return actor.is_hr or (actor.is_program_manager and actor.person is not None)
+
+
+# -- GRAI reviews (tandem.assessments.grai_*, issue 11 §4) ----------------------------------------
+# A review is part of the pair's log: its texts and comments are the pair's (from the start of the
+# mentorship on); HR and the program team see only its dates and counts, and the program's "who is
+# behind" list. The line manager and the head see nothing of it.
+
+
+def can_read_grai(actor: Actor, mentorship: Any) -> bool:
+    """The reviews' texts and comments: the pair."""
+    return can_read_log(actor, mentorship)
+
+
+def can_write_grai(actor: Actor, mentorship: Any) -> bool:
+    """Write a review (either side: their own) or comment on one: the pair, while active."""
+    return can_write_log(actor, mentorship)
+
+
+def can_view_grai_summary(actor: Actor, mentorship: Any) -> bool:
+    """Which periods have a review, and when (no texts): the pair, HR and the program team."""
+    return can_view_log_summary(actor, mentorship)
+
+
+def can_edit_grai_review(actor: Actor, review: Any, mentorship: Any) -> bool:
+    """Only its author changes a review, while the mentorship is active."""
+    return (can_write_grai(actor, mentorship) and actor.person is not None
+            and review.author_id == actor.person.pk)
+
+
+def can_view_program_grai(actor: Actor, program: Program) -> bool:
+    """A program's GRAI overview (who is behind): HR and the program's manager."""
+    return actor.is_authenticated and can_manage_program(actor, program)

@@ -230,7 +230,8 @@ class CompetencyRating(models.Model):
     """One rating at one moment. Appended, never updated: the history is the record."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="ratings")
-    competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="ratings")
+    # PROTECT: a rated competency is never deleted with its history (framework_services refuses it first)
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="ratings")
     level = models.PositiveSmallIntegerField(_("level"), validators=LEVEL_VALIDATORS)
     source = models.CharField(_("source"), max_length=20, choices=RatingSource.choices)
     rated_by = models.ForeignKey(
