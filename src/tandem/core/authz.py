@@ -699,6 +699,18 @@ def can_view_roi(actor: Actor, program: Program) -> bool:
     return actor.is_authenticated and can_manage_program(actor, program)
 
 
+def can_view_retention(actor: Actor, program: Program) -> bool:
+    """A program's retention curve and checkpoints (thresholded aggregates): HR and the program's
+    manager. What it is compared with is :func:`can_compare_group`."""
+    return actor.is_authenticated and can_manage_program(actor, program)
+
+
+def can_view_at_risk(actor: Actor, program: Program) -> bool:
+    """The named at-risk list before a retention checkpoint (missed sessions, low feedback ratings,
+    no GRAI review, overdue items): HR and the program's manager; never the mentors or mentees."""
+    return actor.is_authenticated and can_manage_program(actor, program)
+
+
 # -- invitations (issue 14 §1) ---------------------------------------------------------------
 
 
