@@ -30,3 +30,13 @@ class AssessmentErrorCode(StrEnum):
     SURVEY_CLOSED = "survey_closed"
     NO_RECIPIENTS = "no_recipients"
     BREAKDOWN_REFUSED = "breakdown_refused"
+
+
+class GraiErrorCode(StrEnum):
+    """GRAI reviews (``grai_services``)."""
+
+    LOG_NOT_WRITABLE = "grai_log_not_writable"
+    ALREADY_WRITTEN = "grai_already_written"
+    PERIOD_IN_FUTURE = "grai_period_in_future"
+    PERIOD_BEFORE_START = "grai_period_before_start"
+    NOT_YOUR_REVIEW = "grai_not_your_review"
