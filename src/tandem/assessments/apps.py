@@ -13,3 +13,15 @@ class AssessmentsConfig(AppConfig):
         from tandem.mentorships import duties
 
         duties.register_requirement("grai_review", evaluate_grai_review)
+
+        # competency reviews: the daily job opening campaigns from milestones, and their notifications
+        import datetime
+
+        from tandem.assessments import review_services
+        from tandem.core import events
+        from tandem.notifications.scheduler import Job, register
+
+        register(Job("review_campaigns_due", "tandem.assessments.review_services.review_campaigns_due_job",
+                     daily_at=datetime.time(6, 0)))
+        events.subscribe("review.opened", review_services.review_opened_notify)
+        events.subscribe("mentorship.started", review_services.review_mentor_join)

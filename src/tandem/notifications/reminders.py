@@ -303,7 +303,23 @@ def _plans(run: _Run) -> None:
                        person=person, m=m, url=url, object_id=plan.pk, params=_pair_params(m, person))
 
 
-STEPS = (_sessions_soon, _feedback_waiting, _action_items, _duties, _agreements, _plans, _rounds)
+REVIEW_AHEAD = 3  # days before a competency review closes
+
+
+def _reviews(run: _Run) -> None:
+    """A competency review closing within REVIEW_AHEAD days: each rater who has not answered, once."""
+    from tandem.assessments.review_selectors import assignments_waiting
+
+    today = run.now.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE)).date()
+    for a in assignments_waiting(closes_from=today, closes_until=today + datetime.timedelta(days=REVIEW_AHEAD),
+                                 today=today):
+        c = a.review.campaign
+        run.remind(kind=K.REVIEW_WAITING, subject=f"review:{a.review_id}", occasion=f"closes:{c.closes_on}",
+                   person=a.rater, m=None, url=_url("review_assignment", a.pk, fallback="/reviews/"), object_id=a.pk,
+                   params={"subject": a.review.subject.full_name, "due": c.closes_on.isoformat()})
+
+
+STEPS = (_sessions_soon, _feedback_waiting, _action_items, _duties, _agreements, _plans, _rounds, _reviews)
 
 
 def reminders_send(*, now: datetime.datetime | None = None) -> dict[str, int]:
