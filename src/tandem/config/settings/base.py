@@ -142,7 +142,12 @@ TRUSTED_PROXY_HEADER = os.environ.get("TRUSTED_PROXY_HEADER", "")
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1") or 1)
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese")), ("ru", _("Russian"))]
+# en-gb: the same English texts with British dates (21/10/2026, 21 Oct 2026) — a browser asking for
+# en-GB gets it, and anyone can choose it
+LANGUAGES = [("en", _("English")), ("en-gb", _("English (United Kingdom)")), ("zh-hans", _("Simplified Chinese")),
+             ("ru", _("Russian"))]
+# our own formats where Django's do not fit a sentence (tandem/config/formats/<lang>/formats.py)
+FORMAT_MODULE_PATH = ["tandem.config.formats"]
 LOCALE_PATHS = [SRC_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"
