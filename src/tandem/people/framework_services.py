@@ -31,6 +31,8 @@ from tandem.people.models import (
 
 LANGUAGES = ("en", "zh-hans", "ru")
 OTHER_LANGUAGES = ("zh-hans", "ru")
+# How a language shows in a field name of an error (and of the forms): ``name_zh``, ``level_3_ru``.
+SUFFIX = {"en": "en", "zh-hans": "zh", "ru": "ru"}
 LEVELS = (1, 2, 3, 4, 5)
 CODE_MAX = 40
 NAME_MAX = 120
@@ -109,7 +111,7 @@ def _check_code(errors: _Errors, code: str, model: type, *, instance: Any = None
 def _clean_translations(errors: _Errors, translations: Texts | None, fields: Mapping[str, int],
                         multi_line: frozenset[str] = frozenset()) -> dict[str, dict[str, str]]:
     """``fields`` maps each translatable field to its maximum length. Errors are reported on
-    ``<field>_<lang>`` (``name_ru``, ``description_zh-hans``). Empty texts are dropped."""
+    ``<field>_<suffix>`` (``name_ru``, ``description_zh``). Empty texts are dropped."""
     out: dict[str, dict[str, str]] = {}
     for lang, texts in (translations or {}).items():
         if lang not in OTHER_LANGUAGES:
@@ -120,7 +122,7 @@ def _clean_translations(errors: _Errors, translations: Texts | None, fields: Map
                 errors.add("translations", _("Unknown field “%(field)s”.") % {"field": field_name})
                 continue
             value = _text(raw)
-            key = f"{field_name}_{lang}"
+            key = f"{field_name}_{SUFFIX[lang]}"
             if field_name in multi_line:
                 _check_text(errors, key, value, max_length=fields[field_name])
             else:
@@ -148,7 +150,7 @@ def _clean_levels(errors: _Errors, levels: Levels | None) -> dict[int, dict[str,
                 errors.add("levels", _("Unknown language “%(lang)s”.") % {"lang": lang})
                 continue
             value = _text(raw)
-            _check_line(errors, f"level_{level}_{lang}", value, max_length=DESCRIPTOR_MAX)
+            _check_line(errors, f"level_{level}_{SUFFIX[lang]}", value, max_length=DESCRIPTOR_MAX)
             if value:
                 clean[lang] = value
         if clean and "en" not in clean:

@@ -21,6 +21,7 @@ def navigation(request: HttpRequest) -> dict:
         "LANGUAGE_CHOICES": settings.LANGUAGES,
         "nav": {
             "import": authz.can_import(actor),
+            "framework": authz.can_edit_framework(actor),
             "audit": authz.can_view_audit(actor),
             "invitations": authz.can_manage_invitations(actor),
             "admin": authz.can_use_admin(actor),
