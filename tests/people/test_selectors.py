@@ -47,14 +47,31 @@ def test_directory_sorting_by_name_descending():
     assert [p.full_name for p in selectors.person_list(sort="-name")] == ["Zoe", "Anna"]
 
 
-def test_people_without_mentor_excludes_open_mentorships_only():
-    mentor, mentee, alone = PersonFactory(), PersonFactory(), PersonFactory()
+def _enrol(program, *people, role="mentee"):
+    from tandem.programs.models import Enrolment
+
+    for p in people:
+        Enrolment.objects.create(program=program, person=p, role=role)
+
+
+def test_people_without_mentor_are_the_enrolled_mentees_not_yet_paired():
+    # given a running program with a paired mentee, one with only a pending request, one alone,
+    # their mentor, and an HR person enrolled in nothing
+    mentor, paired, pending, alone, hr = (PersonFactory() for _ in range(5))
     program = Program.objects.create(name="P", program_type=ProgramType.CLASSIC, matching_mode=MatchingMode.CHOOSE,
-                                     starts_on="2026-01-01", ends_on="2026-06-01", owner=mentor)
-    Mentorship.objects.create(program=program, mentor=mentor, mentee=mentee, status=MentorshipStatus.ACTIVE,
+                                     starts_on="2026-01-01", ends_on="2026-06-01", owner=mentor, status="running")
+    _enrol(program, paired, pending, alone)
+    _enrol(program, mentor, role="mentor")
+    Mentorship.objects.create(program=program, mentor=mentor, mentee=paired, status=MentorshipStatus.ACTIVE,
+                              origin=MentorshipOrigin.MANUAL)
+    Mentorship.objects.create(program=program, mentor=mentor, mentee=pending, status=MentorshipStatus.REQUESTED,
                               origin=MentorshipOrigin.MANUAL)
     ids = set(selectors.people_without_mentor().values_list("id", flat=True))
-    assert mentee.pk not in ids and {mentor.pk, alone.pk} <= ids
+    # then only those a mentor is for and who have none count; a pending request is no mentor yet
+    assert ids == {pending.pk, alone.pk}
+    # a mentee of a draft or closed program is not waiting for a mentor
+    Program.objects.filter(pk=program.pk).update(status="closed")
+    assert not selectors.people_without_mentor().exists()
 
 
 def test_headcount_by_department_rolls_up_sub_departments():
@@ -151,11 +168,15 @@ def test_directory_can_list_only_people_without_a_mentor(client, hr_person):
     mentor, mentee = PersonFactory(full_name="Mentor Mia"), PersonFactory(full_name="Mentee Max")
     program = Program.objects.create(name="P", program_type=ProgramType.CLASSIC, matching_mode=MatchingMode.CHOOSE,
                                      starts_on="2026-01-01", ends_on="2026-06-01", owner=mentor)
+    waiting = PersonFactory(full_name="Waiting Wanda")
+    program.status = "running"
+    program.save(update_fields=["status"])
+    _enrol(program, mentee, waiting)
     Mentorship.objects.create(program=program, mentor=mentor, mentee=mentee, status=MentorshipStatus.ACTIVE,
                               origin=MentorshipOrigin.MANUAL)
     client.force_login(hr_person.user)
     html = client.get("/people/?no_mentor=1").content.decode()
-    assert "Mentor Mia" in html and "Mentee Max" not in html
+    assert "Waiting Wanda" in html and "Mentee Max" not in html and "Mentor Mia" not in html
 
 
 def test_headcount_within_a_department_counts_its_direct_members_too():

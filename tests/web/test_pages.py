@@ -15,7 +15,7 @@ def test_hr_home_shows_real_headcount_and_people_without_mentor(client, hr_perso
     client.force_login(hr_person.user)
     html = client.get("/").content.decode()
     assert "Logistics" in html
-    assert "people with no mentor" in html
+    assert "mentees with no mentor yet" in html
     assert '"values": [' in html  # the chart's data is on the page
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from django.db.models import Avg, Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from tandem.mentorships import selectors as mentorship_selectors
-from tandem.mentorships.models import OPEN_STATUSES, Mentorship
+from tandem.mentorships.models import OPEN_STATUSES, Mentorship, MentorshipStatus
 from tandem.people.models import (
     Competency,
     CompetencyGroup,
@@ -74,7 +74,7 @@ def person_list(
     if available_mentors:
         qs = mentorship_selectors.with_free_mentor_slots(qs)
     if without_mentor:
-        qs = qs.filter(~Exists(Mentorship.objects.filter(mentee=OuterRef("pk"), status__in=OPEN_STATUSES)))
+        qs = _waiting_for_a_mentor(qs)
     return qs.order_by(SORTS.get(sort, "full_name"), "id")
 
 
@@ -218,10 +218,23 @@ def people_in(*, paths: tuple[str, ...] = ()) -> QuerySet[Person]:
     return qs.filter(_under(paths)) if paths else qs
 
 
+def _waiting_for_a_mentor(qs: QuerySet[Person]) -> QuerySet[Person]:
+    """Those a mentor is for and who have none yet: enrolled as a mentee in a program that is open
+    or running, and not paired past the request (a pending request is no mentor yet). HR staff and
+    mentors who are nobody's mentee are not counted."""
+    from tandem.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, ProgramStatus
+
+    enrolled = Enrolment.objects.filter(person=OuterRef("pk"), role=EnrolmentRole.MENTEE,
+                                        status=EnrolmentStatus.ACTIVE,
+                                        program__status__in=[ProgramStatus.OPEN, ProgramStatus.RUNNING])
+    paired = Mentorship.objects.filter(mentee=OuterRef("pk"),
+                                       status__in=[s for s in OPEN_STATUSES if s != MentorshipStatus.REQUESTED])
+    return qs.filter(Exists(enrolled)).filter(~Exists(paired))
+
+
 def people_without_mentor(*, paths: tuple[str, ...] = ()) -> QuerySet[Person]:
-    """Active people who are not a mentee in any open mentorship."""
-    open_ms = Mentorship.objects.filter(mentee=OuterRef("pk"), status__in=OPEN_STATUSES)
-    return people_in(paths=paths).filter(~Exists(open_ms))
+    """Active people enrolled as mentees who have no mentor yet (see ``_waiting_for_a_mentor``)."""
+    return _waiting_for_a_mentor(people_in(paths=paths))
 
 
 def largest_gaps(*, paths: tuple[str, ...] = (), limit: int = 8) -> list[dict]:
