@@ -74,9 +74,16 @@ def test_password_reset_for_unknown_email_reveals_nothing(client):
 def test_token_created_in_the_ui_authenticates_the_api(client):
     person = PersonFactory(with_user=True)
     client.force_login(person.user)
-    html = client.post("/account/tokens/", {"name": "HRIS sync"}).content.decode()
+    response = client.post("/account/tokens/", {"name": "HRIS sync"})
+    # redirect after POST: the secret shows once on the page it lands on
+    assert response.status_code == 302 and response["Location"] == "/account/tokens/"
+    html = client.get("/account/tokens/").content.decode()
     secret = html.split('id="new-token">', 1)[1].split("<", 1)[0]
     assert secret.startswith("tdm_")
+    # refreshing that page creates no second token and no longer shows the secret
+    again = client.get("/account/tokens/").content.decode()
+    assert 'id="new-token"' not in again and secret not in again
+    assert ApiToken.objects.filter(user=person.user).count() == 1
     api = client.__class__()
     response = api.get("/api/me", HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert response.status_code == 200 and response.json()["employee_id"] == person.employee_id

@@ -162,7 +162,7 @@ def test_the_tokens_page_offers_expiry_and_read_only(client, ann):
     client.force_login(ann)
     html = client.get("/account/tokens/").content.decode()
     assert 'name="scope"' in html and 'name="expires_in"' in html
-    html = client.post("/account/tokens/", {"name": "reports", "scope": "read", "expires_in": "30"}).content.decode()
+    html = client.post("/account/tokens/", {"name": "reports", "scope": "read", "expires_in": "30"}, follow=True).content.decode()
     secret = html.split('id="new-token">', 1)[1].split("<", 1)[0]
     token = ApiToken.objects.get()
     assert token.scope == "read"

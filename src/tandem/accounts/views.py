@@ -32,18 +32,24 @@ class LoginView(auth_views.LoginView):
         return ctx
 
 
+NEW_TOKEN_KEY = "tandem_new_api_token"
+
+
 @login_required
 def tokens(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
-    new_secret = None
+    # the secret shown once: kept in the session only until the page after the redirect reads it, so
+    # refreshing that page neither resubmits the form (a second token) nor shows the secret again
+    new_secret = request.session.pop(NEW_TOKEN_KEY, None) if request.method == "GET" else None
     if request.method == "POST" and form.is_valid():
         days = form.cleaned_data["expires_in"]
         try:
-            _token, new_secret = services.api_token_create(
+            _token, secret = services.api_token_create(
                 user=request.user, name=form.cleaned_data["name"], scope=form.cleaned_data["scope"],
                 expires_at=timezone.now() + timedelta(days=days) if days else None,
             )
-            form = TokenForm()
+            request.session[NEW_TOKEN_KEY] = secret
+            return redirect("tokens")
         except ApplicationError as exc:
             for field, errs in getattr(exc, "errors", {"name": [exc.message]}).items():
                 for e in errs:
