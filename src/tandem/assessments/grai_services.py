@@ -80,6 +80,11 @@ def next_period_start(cadence: str, start: datetime.date) -> datetime.date:
     return start + datetime.timedelta(days=7)
 
 
+def period_end_of(cadence: str, start: datetime.date) -> datetime.date:
+    """The last day of the period of ``cadence`` opening on ``start``."""
+    return next_period_start(cadence, start) - datetime.timedelta(days=1)
+
+
 # -- checks ------------------------------------------------------------------------------------
 
 
