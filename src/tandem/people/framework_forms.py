@@ -160,7 +160,7 @@ def targets_from_post(data: Any, current_ids: list[int]) -> tuple[dict[int, str]
             targets[cid] = value
     add_id, add_level = (data.get("add_competency") or "").strip(), (data.get("add_level") or "").strip()
     if add_id or add_level:
-        if not add_id.isdigit():
+        if not add_id.isdigit() or len(add_id) > 18:
             problems.append(str(_("Choose the competency to add.")))
         elif not add_level:
             problems.append(str(_("Choose a target level from 1 to 5.")))

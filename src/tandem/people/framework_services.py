@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tandem.core.errors import Conflict, ValidationFailed
-from tandem.core.validators import multi_line_problem, single_line_problem
+from tandem.core.validators import DB_BIGINT_MAX, multi_line_problem, single_line_problem
 from tandem.people.models import (
     Competency,
     CompetencyGroup,
@@ -357,7 +357,14 @@ def job_profile_targets_set(*, job_profile: JobProfile, targets: Mapping[int, An
         if level not in LEVELS:
             errors.add(f"target_{raw_id}", _("Choose a target level from 1 to 5."))
             continue
-        clean[int(raw_id)] = level
+        try:
+            cid = int(raw_id)
+        except (TypeError, ValueError):
+            cid = 0
+        if not 0 < cid <= DB_BIGINT_MAX:
+            errors.add("competency", _("No such competency."))
+            continue
+        clean[cid] = level
     known = set(Competency.objects.filter(pk__in=list(clean)).values_list("pk", flat=True))
     for cid in sorted(set(clean) - known):
         errors.add("competency", _("No such competency."))
