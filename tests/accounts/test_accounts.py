@@ -132,3 +132,15 @@ def test_issue_api_token_command_for_unknown_user_fails_clearly():
 
     with pytest.raises(CommandError, match="No active user"):
         call_command("issue_api_token", "ghost")
+
+
+@pytest.mark.django_db
+def test_empty_fields_on_sign_in_and_password_reset_say_which(client):
+    html = client.post("/accounts/login/", {"username": "", "password": ""}).content.decode()
+    assert "Enter your username." in html and "Enter your password." in html
+    html = client.post("/accounts/login/", {"username": "ann", "password": ""}).content.decode()
+    assert "Enter your password." in html and "Enter your username." not in html
+    html = client.post("/accounts/password-reset/", {"email": ""}).content.decode()
+    assert "Enter the e-mail address of your account." in html
+    html = client.post("/accounts/password-reset/", {"email": "not-an-address"}).content.decode()
+    assert "Enter a valid e-mail address" in html

@@ -4,7 +4,7 @@ import math
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -35,11 +35,25 @@ class ThrottleMessageMixin:
 
 
 class ThrottledLoginForm(ThrottleMessageMixin, AuthenticationForm):
-    """Django's login form, locked for a while after too many failures."""
+    """Django's login form, locked for a while after too many failures; an empty field says which."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = _("Enter your username.")
+        self.fields["password"].error_messages["required"] = _("Enter your password.")
 
 
 class ThrottledAdminLoginForm(ThrottleMessageMixin, AdminAuthenticationForm):
     """The back office's login form, with the same throttle and message."""
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    """Django's reset form; an empty or malformed address says so in words."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].error_messages.update(required=_("Enter the e-mail address of your account."),
+                                                   invalid=_("Enter a valid e-mail address, e.g. name@company.com."))
 
 
 EXPIRY_CHOICES = [

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from tandem.accounts import invitation_views, oidc, views
+from tandem.accounts.forms import PasswordResetRequestForm
 
 urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
@@ -12,6 +13,7 @@ urlpatterns = [
             template_name="accounts/password_reset.html",
             email_template_name="accounts/password_reset_email.txt",
             subject_template_name="accounts/password_reset_subject.txt",
+            form_class=PasswordResetRequestForm,
         ),
         name="password_reset",
     ),
