@@ -78,6 +78,17 @@ def test_self_assessment_from_the_page(client, make_person):
     assert SelfAssessment.objects.get(person=me).strengths == "Listening"
 
 
+def test_self_assessment_errors_name_their_field_and_save_nothing(client, make_person):
+    me = make_person()
+    client.force_login(me.user)
+    response = client.post(f"/people/{me.employee_id}/self-assessment/", {"strengths": "", "development_areas": "  "},
+                           follow=True)
+    html = response.content.decode()
+    assert "My strengths: This field is required." in html
+    assert "What I want to develop: This field is required." in html
+    assert not SelfAssessment.objects.filter(person=me).exists()
+
+
 def test_editing_own_profile_and_topics(client, make_person):
     me = make_person()
     teach, learn = TopicFactory(), TopicFactory()

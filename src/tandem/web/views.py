@@ -189,13 +189,20 @@ def self_assessment_add(request: HttpRequest, employee_id: str) -> HttpResponse:
     actor, person = _person_for(request, employee_id)
     authz.require(authz.can_add_self_assessment(actor, person))
     form = SelfAssessmentForm(request.POST)
+    errors: dict[str, list] = {}
     if form.is_valid():
-        services.self_assessment_add(person=person, **form.cleaned_data)
-        messages.success(request, _("Self-assessment saved."))
+        try:
+            services.self_assessment_add(person=person, **form.cleaned_data)
+            messages.success(request, _("Self-assessment saved."))
+        except ValidationFailed as exc:
+            errors = exc.errors
     else:
-        for errs in form.errors.values():
-            for e in errs:
-                messages.error(request, e)
+        errors = form.errors
+    # the form sits on the profile page: each message names the field it is about
+    for name, errs in errors.items():
+        label = form.fields[name].label if name in form.fields else None
+        for e in errs:
+            messages.error(request, _("%(field)s: %(error)s") % {"field": label, "error": e} if label else e)
     return redirect("profile", employee_id=person.employee_id)
 
 
