@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("tandem.accounts.urls")),
     path("", include("tandem.people.urls")),
     path("", include("tandem.programs.urls")),
+    # before mentorships: its catch-all mentorships/<id>/<action>/ would take /mentorships/<id>/grai/
+    path("", include("tandem.assessments.grai_urls")),
     path("", include("tandem.mentorships.urls")),
     path("programs/<int:program_id>/", include("tandem.matching.urls")),
     path("", include("tandem.audit.urls")),
@@ -18,7 +20,6 @@ urlpatterns = [
     path("", include("tandem.coaching.urls")),
     path("", include("tandem.assessments.urls")),
     path("", include("tandem.insights.urls")),
-    path("", include("tandem.assessments.grai_urls")),
     path("", include("tandem.assessments.review_urls")),
     path("", include("tandem.insights.retention_urls")),
     path("", include("tandem.people.framework_urls")),
