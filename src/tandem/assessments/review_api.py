@@ -8,7 +8,6 @@ Refusals carry their own codes (``assessments/review_errors.py``): ``review_not_
 bad values ``validation_failed`` (422) with the fields named.
 """
 
-from __future__ import annotations
 
 from datetime import date, datetime
 
