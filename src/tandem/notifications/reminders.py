@@ -14,6 +14,8 @@ what happens in the next few minutes, so one run after a downtime catches up wha
 - an agreement version waiting ``WAIT_DAYS`` days for a party's signature, a plan waiting as long
   for a side's comment or confirmation: those who have not acted, once per version / draft;
 - pairs of a program with overdue duties: its manager and HR, once a week per program;
+- participants of a program at risk before a retention checkpoint: its manager, once a week per
+  program and checkpoint;
 - a selection round closing: its graduates and the heads of its departments, two weeks before the
   deadline and again in its last two days (a head heading two departments hears once).
 
@@ -319,7 +321,28 @@ def _reviews(run: _Run) -> None:
                    params={"subject": a.review.subject.full_name, "due": c.closes_on.isoformat()})
 
 
-STEPS = (_sessions_soon, _feedback_waiting, _action_items, _duties, _agreements, _plans, _rounds, _reviews)
+def _at_risk(run: _Run) -> None:
+    """Once a week, each open or running program's manager hears how many of its participants are at
+    risk before a retention checkpoint (tandem.insights.retention_selectors), once per checkpoint."""
+    from django.utils import translation
+
+    from tandem.insights.retention_selectors import at_risk_summaries, checkpoint_label
+
+    today = run.now.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE)).date()
+    year, week, _day = today.isocalendar()
+    for summary in at_risk_summaries(today=today):
+        program, owner = summary.program, summary.program.owner
+        if owner is None:
+            continue
+        with translation.override(run.pref(owner.pk).email_language):
+            label = checkpoint_label(summary.checkpoint)
+        run.remind(kind=K.AT_RISK, subject=f"program:{program.pk}:day{summary.checkpoint}",
+                   occasion=f"{year}-W{week:02d}", person=owner, m=None, object_id=program.pk,
+                   url=_url("program_at_risk", program.pk, fallback=f"/programs/{program.pk}/at-risk/"),
+                   params={"count": summary.count, "program": program.name, "checkpoint": label})
+
+
+STEPS = (_sessions_soon, _feedback_waiting, _action_items, _duties, _agreements, _plans, _rounds, _reviews, _at_risk)
 
 
 def reminders_send(*, now: datetime.datetime | None = None) -> dict[str, int]:
