@@ -41,6 +41,7 @@ def test_graduate_and_head_rank_blind_then_the_manager_publishes(page, sign_in):
     page.wait_for_selector("text=Your ranking is saved")
     assert page.input_value(f"#rank-{sales.pk}") == "1"
     assert "Oscar Other" not in page.content()
+    page.click("summary.me")  # the account menu
     page.click("text=Sign out")
 
     # the head presents Sales and ranks Gina; never sees the graduates' rankings
@@ -53,6 +54,7 @@ def test_graduate_and_head_rank_blind_then_the_manager_publishes(page, sign_in):
     page.click("text=Save the ranking")
     page.wait_for_selector("text=The ranking for Sales is saved")
     assert "Your rank for" not in page.content()
+    page.click("summary.me")  # the account menu
     page.click("text=Sign out")
 
     # the manager closes early (explicitly) and publishes
@@ -64,6 +66,7 @@ def test_graduate_and_head_rank_blind_then_the_manager_publishes(page, sign_in):
     page.wait_for_selector("text=The round is closed and the placements are published")
     page.locator("#results tr", has_text="Oscar Other").locator("text=Explain").click()
     page.wait_for_selector(".explanation >> text=did not rank any department")
+    page.click("summary.me")  # the account menu
     page.click("text=Sign out")
 
     # the graduate sees their placement and which choice it was

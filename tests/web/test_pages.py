@@ -127,3 +127,25 @@ def test_organisation_and_competency_pages_render_the_tree_and_framework(client,
     client.force_login(hr_person.user)
     assert "Child dept" in client.get("/departments/").content.decode()
     assert req.job_profile.title in client.get("/competencies/").content.decode()
+
+
+def test_the_account_menu_holds_the_tokens_and_the_home_links_to_the_self_assessment(client, make_person):
+    me = make_person()
+    client.force_login(me.user)
+    html = client.get("/").content.decode()
+    menu = html.split('<details class="account">', 1)[1].split("</details>", 1)[0]
+    assert me.full_name in menu and 'href="/account/tokens/"' in menu and "Sign out" in menu
+    assert f'href="/people/{me.employee_id}/#self-assessment"' in html  # "Write your self-assessment" is a link
+    assert 'id="self-assessment"' in client.get(f"/people/{me.employee_id}/").content.decode()
+
+
+def test_mentor_capacity_reads_in_the_right_plural(client, make_person):
+    me = make_person()
+    me.mentor_capacity = 1
+    me.save(update_fields=["mentor_capacity"])
+    client.force_login(me.user)
+    html = client.get(f"/people/{me.employee_id}/").content.decode()
+    assert "up to 1 mentee," in html and "up to 1 mentees" not in html
+    me.mentor_capacity = 3
+    me.save(update_fields=["mentor_capacity"])
+    assert "up to 3 mentees," in client.get(f"/people/{me.employee_id}/").content.decode()

@@ -65,7 +65,7 @@ api = TandemAPI(
     title="Tandem API",
     version="1",
     description="Mentoring programs: people, competencies, imports, programs and matching. "
-    "Authenticate with a personal token: `Authorization: Bearer tdm_…` (create one under Account → API tokens).",
+    "Authenticate with a personal token: `Authorization: Bearer tdm_…` (create one in the account menu under your name → API tokens, at /account/tokens/).",
     auth=[BearerToken(), django_auth],
     urls_namespace="api",
 )
