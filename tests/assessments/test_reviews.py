@@ -26,7 +26,13 @@ from tandem.mentorships.models import Mentorship
 from tandem.notifications.models import Notification, NotificationKind
 from tandem.notifications.reminders import reminders_send
 from tandem.people.models import CompetencyRating, RatingSource
-from tandem.programs.models import CadenceDuty, MilestoneKind, Phase, ProgramMilestone, ProgramStatus
+from tandem.programs.models import (
+    CadenceDuty,
+    MilestoneKind,
+    Phase,
+    ProgramMilestone,
+    ProgramStatus,
+)
 from tests.factories import actor_of
 from tests.mentorships.conftest import active_pair, make_pair  # noqa: F401  (fixtures)
 

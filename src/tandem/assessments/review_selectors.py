@@ -22,7 +22,13 @@ from django.utils import timezone
 from tandem.assessments.review_models import Review, ReviewAnswer, ReviewAssignment, ReviewCampaign
 from tandem.core import authz
 from tandem.core.errors import NotFound
-from tandem.people.models import Competency, CompetencyRating, JobProfileRequirement, Person, RatingSource
+from tandem.people.models import (
+    Competency,
+    CompetencyRating,
+    JobProfileRequirement,
+    Person,
+    RatingSource,
+)
 from tandem.programs.models import EnrolmentRole, EnrolmentStatus, Program
 
 PROGRAM_MARGIN = 30

@@ -37,7 +37,6 @@ from tandem.mentorships.models import Mentorship, MentorshipStatus
 from tandem.people.models import JobProfileRequirement, Person, RatingSource
 from tandem.people.services import rating_record
 from tandem.programs.models import (
-    Enrolment,
     EnrolmentRole,
     EnrolmentStatus,
     MilestoneKind,
