@@ -1,7 +1,76 @@
-"""Demo data for retention (run by ``web/demo.py``'s APP_DEMOS)."""
+"""Demo data for retention (run by ``web/demo.py``'s APP_DEMOS): a graduate cohort that started
+seven months ago, with leavers before day 7 and months 1, 3 and 6, and a comparison group of
+graduates hired in the same weeks who did not take part; a late intake whose day 7 and month 1
+are close, some of them without a GRAI review — the demo program manager's at-risk list.
 
+Built through the programs services (the program from the ``graduate_cohort`` template, with its
+alumni talks and checkpoints at day 7 and months 1, 3 and 6; enrolment; eligibility); the people
+are created as an HR import would create them, with their hire and leaving dates.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
 from typing import Any
+
+from django.utils import timezone
+
+from tandem.people.models import Department, JobProfile, Person
+from tandem.programs import services as program_services
+from tandem.programs.models import EnrolmentRole, ProgramStatus
+
+NAME = "Graduate cohort 2026 (spring intake)"
+STARTED_DAYS_AGO = 210
+COHORT = 40
+# days after day 0 on which people left: before day 7, month 1, 3 and 6 (participants, comparison)
+PARTICIPANT_LEAVERS = (2, 5, 12, 19, 26, 44, 70, 120, 160)
+COMPARISON_LEAVERS = (1, 4, 6, 9, 15, 22, 28, 35, 50, 64, 80, 101, 130, 150, 175)
+LATE_INTAKE = (3, 4, 5, 20, 22, 24, 26)  # hired that many days ago
+
+
+def _people(rng: random.Random, prefix: str, count: int, *, hired: list[datetime.date],
+            left_after: dict[int, int], profile: JobProfile | None, departments: list[Department]) -> list[Person]:
+    rows = []
+    for i in range(count):
+        number = f"{prefix}{i + 1:03d}"
+        left = hired[i] + datetime.timedelta(days=left_after[i]) if i in left_after else None
+        rows.append(Person(employee_id=number, full_name=f"Graduate {number}", email=f"{number.lower()}@tandem.example",
+                           department=rng.choice(departments), job_profile=profile, hire_date=hired[i],
+                           left_on=left, is_active=left is None))
+    Person.objects.bulk_create(rows)
+    return list(Person.objects.filter(employee_id__in=[r.employee_id for r in rows]).order_by("employee_id"))
 
 
 def seed(rng: Any, users: dict[str, Any]) -> None:
-    return None
+    owner = users.get("manager")
+    if owner is None:
+        return
+    today = timezone.localdate()
+    start = today - datetime.timedelta(days=STARTED_DAYS_AGO)
+    departments = list(Department.objects.order_by("code")) or []
+    if not departments:
+        return
+    profile = JobProfile.objects.filter(code="GT").first()
+    program = program_services.program_create_from_template(
+        template_code="graduate_cohort", name=NAME, starts_on=start, owner=owner, actor=owner.user,
+        description="Last spring's graduates: who stayed at day 7 and months 1, 3 and 6, against graduates "
+                    "hired in the same weeks who did not take part.")
+    # the cohort: hired on the first day, leavers spread over the first six months
+    hired = [start] * COHORT
+    picks = rng.sample(range(COHORT), len(PARTICIPANT_LEAVERS))
+    cohort = _people(rng, "GS", COHORT, hired=hired, left_after=dict(zip(picks, PARTICIPANT_LEAVERS, strict=True)),
+                     profile=profile, departments=departments)
+    # the comparison: graduates hired in the program's first two weeks, not enrolled
+    hired_b = [start + datetime.timedelta(days=rng.randint(0, 13)) for _ in range(COHORT)]
+    picks_b = rng.sample(range(COHORT), len(COMPARISON_LEAVERS))
+    _people(rng, "GC", COHORT, hired=hired_b, left_after=dict(zip(picks_b, COMPARISON_LEAVERS, strict=True)),
+            profile=profile, departments=departments)
+    # a late intake: day 7 or month 1 is near (the at-risk list: those past their first week have no GRAI review)
+    late = _people(rng, "GL", len(LATE_INTAKE), hired=[today - datetime.timedelta(days=d) for d in LATE_INTAKE],
+                   left_after={}, profile=profile, departments=departments)
+    program_services.enrolment_add(program=program, people=cohort + late, role=EnrolmentRole.MENTEE)
+    program_services.program_set_eligibility(program=program, job_profiles=[profile] if profile else [],
+                                             hired_from=start, hired_to=today)
+    program_services.program_set_status(program=program, status=ProgramStatus.OPEN)
+    program_services.program_set_status(program=program, status=ProgramStatus.RUNNING)
