@@ -10,7 +10,9 @@ from tandem.assessments import grai_demo, grai_selectors
 from tandem.assessments.grai_models import GraiComment, GraiReview
 from tandem.mentorships.models import Mentorship
 from tandem.programs.models import CadenceDuty
-from tests.mentorships.conftest import make_pair  # noqa: F401  (fixture)
+from tests.mentorships.conftest import make_pair
+
+_FIXTURES = (make_pair,)  # pytest finds them by name
 
 pytestmark = pytest.mark.django_db
 

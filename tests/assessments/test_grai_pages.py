@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from tandem.assessments.grai_models import GraiComment, GraiReview
 from tandem.mentorships.models import Mentorship
-from tests.mentorships.conftest import active_pair, make_pair  # noqa: F401  (fixtures)
+from tests.mentorships.conftest import active_pair, make_pair
+
+_FIXTURES = (active_pair, make_pair)  # pytest finds them by name
 
 pytestmark = pytest.mark.django_db
 

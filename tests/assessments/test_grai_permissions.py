@@ -14,8 +14,10 @@ from django.db import transaction
 from tandem.assessments import grai_services
 from tandem.assessments.grai_models import GraiComment, GraiReview
 from tests.factories import UserFactory, actor_of
-from tests.mentorships.conftest import make_pair  # noqa: F401  (fixture)
-from tests.mentorships.test_permissions_matrix import world  # noqa: F401  (the matrix's people)
+from tests.mentorships.conftest import make_pair
+from tests.mentorships.test_permissions_matrix import world
+
+_FIXTURES = (make_pair, world)  # pytest finds them by name
 
 pytestmark = pytest.mark.django_db
 

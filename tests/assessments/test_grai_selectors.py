@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from tandem.assessments.grai_models import GraiReview
 from tandem.assessments.grai_selectors import latest_review_on
-from tests.mentorships.conftest import active_pair, make_pair  # noqa: F401  (fixtures)
+from tests.mentorships.conftest import active_pair, make_pair
+
+_FIXTURES = (active_pair, make_pair)  # pytest finds them by name
 
 
 def _review(p, *, author, side, period_start):

@@ -15,7 +15,9 @@ from tandem.mentorships import duties
 from tandem.mentorships.models import Mentorship
 from tandem.programs.models import CadenceDuty
 from tests.factories import actor_of
-from tests.mentorships.conftest import active_pair, make_pair  # noqa: F401  (fixtures)
+from tests.mentorships.conftest import active_pair, make_pair
+
+_FIXTURES = (active_pair, make_pair)  # pytest finds them by name
 
 TEXTS = {"goal": "Close 20 tickets", "result": "Closed 17", "analysis": "Two escalations took long",
          "insight": "Ask the senior earlier"}

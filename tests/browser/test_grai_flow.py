@@ -7,7 +7,9 @@ from __future__ import annotations
 import pytest
 
 from tandem.mentorships.models import Mentorship
-from tests.mentorships.conftest import active_pair, make_pair  # noqa: F401  (fixtures)
+from tests.mentorships.conftest import active_pair, make_pair
+
+_FIXTURES = (active_pair, make_pair)  # pytest finds them by name
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

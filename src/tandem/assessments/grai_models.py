@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tandem.core.models import TimeStampedModel
 
-__all__ = ["GRAI_CADENCES", "GRAI_TEXT_MAX", "GRAI_COMMENT_MAX", "GraiCadence", "GraiReview", "GraiComment"]
+__all__ = ["GRAI_CADENCES", "GRAI_COMMENT_MAX", "GRAI_TEXT_MAX", "GraiCadence", "GraiComment", "GraiReview"]
 
 GRAI_TEXT_MAX = 2000
 GRAI_COMMENT_MAX = 2000

@@ -19,7 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.assessments.errors import GraiErrorCode as Code
-from tandem.assessments.grai_models import GRAI_COMMENT_MAX, GRAI_TEXT_MAX, GraiCadence, GraiComment, GraiReview
+from tandem.assessments.grai_models import (
+    GRAI_COMMENT_MAX,
+    GRAI_TEXT_MAX,
+    GraiCadence,
+    GraiComment,
+    GraiReview,
+)
 from tandem.core import authz, events
 from tandem.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from tandem.core.validators import date_problem, multi_line_problem
