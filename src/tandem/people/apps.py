@@ -6,3 +6,8 @@ class PeopleConfig(AppConfig):
     name = "tandem.people"
     label = "people"
     verbose_name = _("People")
+
+    def ready(self) -> None:
+        from tandem.people import framework_import
+
+        framework_import.register()  # the "competencies" kind of the import

@@ -295,6 +295,7 @@ class SelfAssessment(models.Model):
 
 class ImportKind(models.TextChoices):
     DEPARTMENTS = "departments", _("Departments")
+    COMPETENCIES = "competencies", _("Competencies and level descriptors")  # people.framework_import
     JOB_PROFILES = "job_profiles", _("Job profiles")
     PEOPLE = "people", _("People")
     RATINGS = "ratings", _("Competency ratings")
