@@ -114,3 +114,13 @@ def test_the_attribution_shows_to_every_reader_once_onet_competencies_exist(clie
     onet.onet_framework_load()
     client.force_login(make_person().user)
     assert onet.ATTRIBUTION in client.get(reverse("framework")).content.decode()
+
+
+def test_the_read_only_competencies_page_carries_the_attribution_only_with_onet_competencies(client, make_person):
+    client.force_login(make_person().user)
+    assert onet.ATTRIBUTION not in client.get(reverse("competencies")).content.decode()
+
+    onet.onet_framework_load()
+
+    page = client.get(reverse("competencies")).content.decode()
+    assert "Read step-by-step instructions for completing a form" in page and onet.ATTRIBUTION in page
