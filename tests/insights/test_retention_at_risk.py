@@ -156,3 +156,31 @@ def test_the_weekly_reminder_tells_the_program_manager_once(near_checkpoint):
     assert notification_text(note.kind, note.params) == (
         f"1 participant of {p.program.name} is at risk before the month 1 checkpoint")
     assert note.url == f"/programs/{p.program.pk}/at-risk/"
+
+
+def _at_risk_queries(client, p, extra: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import PersonFactory
+
+    for _ in range(extra):
+        Enrolment.objects.create(program=p.program, person=PersonFactory(hire_date=_days(-20)), role="mentee")
+    with CaptureQueriesContext(connection) as api:
+        assert client.get(f"/api/programs/{p.program.pk}/at-risk").status_code == 200
+    with CaptureQueriesContext(connection) as page:
+        assert client.get(f"/programs/{p.program.pk}/at-risk/").status_code == 200
+    return len(api), len(page)
+
+
+def test_the_at_risk_list_costs_the_same_queries_for_3_or_12_participants(client, near_checkpoint):
+    p = near_checkpoint
+    CadenceDuty.objects.create(program=p.program, code="weekly_grai", name="Weekly GRAI", period="weekly",
+                               requirement="grai_review", concerns="mentee")
+    _session(p, status="missed", days_ago=2)
+    ActionItem.objects.create(mentorship=p.mentorship, title="Late", owner=p.mentee, due_on=_days(-1))
+    client.force_login(p.owner.user)
+    few = _at_risk_queries(client, p, 2)
+    many = _at_risk_queries(client, p, 9)
+    assert few == many
+    assert client.get(f"/api/programs/{p.program.pk}/at-risk").json()["count"] == 12

@@ -312,7 +312,13 @@ def _latest_grai(person_ids: list[int]) -> dict[int, datetime.date] | None:
 def _reasons(program: Program, people: dict[int, tuple[Person, datetime.date]],
              today: datetime.date) -> dict[int, list[Reason]]:
     """Every reason that fires for each of ``people`` (id → (person, day 0)); a few GROUP BY queries."""
-    from tandem.mentorships.log_models import ActionItem, ActionItemStatus, Session, SessionFeedback, SessionStatus
+    from tandem.mentorships.log_models import (
+        ActionItem,
+        ActionItemStatus,
+        Session,
+        SessionFeedback,
+        SessionStatus,
+    )
 
     ids = list(people)
     out: dict[int, list[Reason]] = defaultdict(list)
