@@ -44,3 +44,25 @@ def test_the_profile_fits_a_phone(browser, live_server):
     box = page.locator("text=API tokens").bounding_box()
     assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390
     context.close()
+
+
+def test_a_description_without_spaces_does_not_widen_the_page(browser, live_server):
+    from tandem.programs.models import Program
+
+    owner = PersonFactory(with_user=True)
+    owner.user.is_staff = True
+    owner.user.save()
+    program = Program.objects.create(name="Long", program_type="classic", matching_mode="choose",
+                                     starts_on="2026-01-01", ends_on="2026-12-31", owner=owner,
+                                     description="x" * 4000)
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.fill("#id_username", owner.user.username)
+    page.fill("#id_password", "pw-123456")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
+    page.goto(f"/programs/{program.pk}/")
+    assert "xxxx" in page.inner_text("main")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    context.close()
