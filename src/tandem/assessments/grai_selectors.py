@@ -169,3 +169,49 @@ def evaluate_grai_review(ms: Any, start: datetime.date, end: datetime.date) -> d
         if start <= day <= end:
             out[mid].append(Evidence(kind="grai", id=rid, on=day, side=side))
     return out
+
+
+# -- reminders (notifications.reminders): whose review of the current period is still missing -------
+
+
+@dataclass(frozen=True)
+class DueReview:
+    mentorship: Any
+    cadence: str
+    period_start: datetime.date
+    period_end: datetime.date
+
+
+#: How many days before its period ends a missing review is reminded of, per cadence.
+REMIND_AHEAD = {"daily": 0, "weekly": 1, "monthly": 3}
+
+
+def reviews_due(*, today: datetime.date) -> list[DueReview]:
+    """The ACTIVE pairs of programs whose cadence policy requires a GRAI review, whose mentee has not
+    written the current period's yet, when that period ends within ``REMIND_AHEAD`` days. A fixed
+    number of queries: the duties, the pairs, the reviews."""
+    from tandem.assessments.grai_services import cadence_of, period_end_of, period_start_of
+    from tandem.mentorships.models import Mentorship, MentorshipStatus
+    from tandem.programs.models import CadenceDuty, DutyRequirement, Program
+
+    program_ids = set(CadenceDuty.objects.filter(requirement=DutyRequirement.GRAI_REVIEW, required=True)
+                      .values_list("program_id", flat=True))
+    if not program_ids:
+        return []
+    cadences = {p.pk: cadence_of(p) for p in Program.objects.filter(pk__in=program_ids)}
+    pairs = list(Mentorship.objects.filter(program_id__in=program_ids, status=MentorshipStatus.ACTIVE,
+                                           started_on__isnull=False)
+                 .select_related("program", "mentor", "mentee").order_by("id"))
+    wanted = []
+    for m in pairs:
+        cadence = cadences[m.program_id]
+        start = period_start_of(cadence, today)
+        end = period_end_of(cadence, start)
+        if (end - today).days <= REMIND_AHEAD[cadence] and start >= period_start_of(cadence, m.started_on):
+            wanted.append(DueReview(mentorship=m, cadence=cadence, period_start=start, period_end=end))
+    if not wanted:
+        return []
+    written = set(GraiReview.objects.filter(mentorship__in=[d.mentorship.pk for d in wanted], side="mentee",
+                                            period_start__gte=min(d.period_start for d in wanted))
+                  .values_list("mentorship_id", "period_start"))
+    return [d for d in wanted if (d.mentorship.pk, d.period_start) not in written]

@@ -211,6 +211,8 @@ def _duties(run: _Run) -> None:
     for mentorship_id, state in due_and_overdue(today=today):
         if not getattr(state, "required", True):
             continue
+        if getattr(state, "requirement", "") == "grai_review" and state.state == "due":
+            continue  # the GRAI step reminds of it, naming the period (_grai)
         if state.state == "overdue":
             overdue_pairs.add(mentorship_id)
         if state.state == "due" and (state.period_end - today).days < DUTY_AHEAD:
@@ -342,7 +344,29 @@ def _at_risk(run: _Run) -> None:
                    params={"count": summary.count, "program": program.name, "checkpoint": label})
 
 
-STEPS = (_sessions_soon, _feedback_waiting, _action_items, _duties, _agreements, _plans, _rounds, _reviews, _at_risk)
+def _grai(run: _Run) -> None:
+    """A GRAI review of the current period still missing as the period ends (programs whose cadence
+    requires one, tandem.assessments.grai_selectors.reviews_due): the mentee, once per period."""
+    from django.utils import translation
+    from django.utils.formats import date_format
+
+    from tandem.assessments.grai_selectors import reviews_due
+
+    today = run.now.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE)).date()
+    for due in reviews_due(today=today):
+        m, person = due.mentorship, due.mentorship.mentee
+        with translation.override(run.pref(person.pk).email_language):
+            period = (date_format(due.period_start, "YEAR_MONTH_FORMAT") if due.cadence == "monthly" else
+                      f"{date_format(due.period_start, 'SHORT_DATE_FORMAT')} – "
+                      f"{date_format(due.period_end, 'SHORT_DATE_FORMAT')}" if due.cadence == "weekly" else
+                      date_format(due.period_start, "SHORT_DATE_FORMAT"))
+        run.remind(kind=K.GRAI_DUE, subject=f"grai:{m.pk}", occasion=due.period_start.isoformat(), person=person,
+                   m=m, url=_url("mentorship_grai", m.pk, fallback=f"/mentorships/{m.pk}/grai/"),
+                   params={**_pair_params(m, person), "period": period})
+
+
+STEPS = (_sessions_soon, _feedback_waiting, _action_items, _duties, _agreements, _plans, _rounds, _reviews, _at_risk,
+         _grai)
 
 
 def reminders_send(*, now: datetime.datetime | None = None) -> dict[str, int]:
