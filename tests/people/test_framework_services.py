@@ -12,8 +12,19 @@ from django.utils import translation
 from tandem.core.errors import Conflict, ValidationFailed
 from tandem.people import framework_services as fs
 from tandem.people import services as people_services
-from tandem.people.models import Competency, CompetencyGroup, CompetencyLevel, JobProfile, JobProfileRequirement
-from tests.factories import CompetencyFactory, CompetencyGroupFactory, JobProfileFactory, PersonFactory
+from tandem.people.models import (
+    Competency,
+    CompetencyGroup,
+    CompetencyLevel,
+    JobProfile,
+    JobProfileRequirement,
+)
+from tests.factories import (
+    CompetencyFactory,
+    CompetencyGroupFactory,
+    JobProfileFactory,
+    PersonFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,19 @@ from django.urls import reverse
 
 from tandem.people import framework_services as fs
 from tandem.people import services as people_services
-from tandem.people.models import Competency, CompetencyGroup, CompetencyLevel, JobProfile, JobProfileRequirement
-from tests.factories import CompetencyFactory, CompetencyGroupFactory, JobProfileFactory, UserFactory
+from tandem.people.models import (
+    Competency,
+    CompetencyGroup,
+    CompetencyLevel,
+    JobProfile,
+    JobProfileRequirement,
+)
+from tests.factories import (
+    CompetencyFactory,
+    CompetencyGroupFactory,
+    JobProfileFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

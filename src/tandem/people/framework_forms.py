@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -37,7 +37,7 @@ class _TranslatedForm(forms.Form):
     """Adds ``<field>_zh`` and ``<field>_ru`` for each field in ``translated`` (field -> max length
     or None for a text area) and collects them as the services' ``translations``."""
 
-    translated: dict[str, int | None] = {}
+    translated: ClassVar[dict[str, int | None]] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -67,7 +67,7 @@ class _TranslatedForm(forms.Form):
 
 
 class GroupForm(_TranslatedForm):
-    translated = {"name": NAME_MAX}
+    translated: ClassVar[dict[str, int | None]] = {"name": NAME_MAX}
 
     code = _line(_("Code"), CODE_MAX, required=True, help_text=CODE_HELP)
     name = _line(_("Name"), NAME_MAX, required=True)
@@ -81,7 +81,7 @@ class GroupForm(_TranslatedForm):
 
 
 class CompetencyForm(_TranslatedForm):
-    translated = {"name": NAME_MAX, "description": None}
+    translated: ClassVar[dict[str, int | None]] = {"name": NAME_MAX, "description": None}
 
     code = _line(_("Code"), CODE_MAX, required=True, help_text=CODE_HELP)
     group = forms.ModelChoiceField(label=_("Group"), queryset=CompetencyGroup.objects.order_by("order", "name"),
@@ -133,7 +133,7 @@ class CompetencyForm(_TranslatedForm):
 
 
 class JobProfileForm(_TranslatedForm):
-    translated = {"title": TITLE_MAX, "description": None}
+    translated: ClassVar[dict[str, int | None]] = {"title": TITLE_MAX, "description": None}
 
     code = _line(_("Code"), CODE_MAX, required=True, help_text=CODE_HELP)
     title = _line(_("Title"), TITLE_MAX, required=True)

@@ -22,7 +22,6 @@ from tandem.core.errors import ApplicationError, ValidationFailed
 from tandem.people import framework_selectors as selectors
 from tandem.people import framework_services as services
 from tandem.people import onet
-from tandem.people.models import Competency, CompetencyGroup
 from tandem.people.framework_forms import (
     LEVEL_CHOICES,
     CompetencyForm,
@@ -30,6 +29,7 @@ from tandem.people.framework_forms import (
     JobProfileForm,
     targets_from_post,
 )
+from tandem.people.models import Competency, CompetencyGroup
 from tandem.web.feedback import flash_error, form_errors
 
 PER_PAGE = 25
