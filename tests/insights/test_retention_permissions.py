@@ -8,7 +8,7 @@ import pytest
 from tests.factories import PersonFactory, UserFactory
 
 ROLES = ["anonymous", "hr", "owner", "pm_owning_nothing", "head", "mentor", "mentee", "other_pair",
-         "colleague", "no_person"]
+         "colleague", "no_person", "pm_without_person"]
 # roles that cannot even see the program get a 404 (they may not know it exists)
 NOT_SEEING = {"head", "other_pair", "colleague", "no_person"}
 
@@ -31,6 +31,8 @@ def people(active_pair, make_person, make_pair):
 def _login(client, people, role):
     if role == "no_person":
         client.force_login(UserFactory())
+    elif role == "pm_without_person":
+        client.force_login(UserFactory(groups=["program_manager"]))
     elif role != "anonymous":
         client.force_login(people[role].user)
 
