@@ -358,3 +358,13 @@ def test_program_change_counts_the_people_behind_each_mean(active_pair):
     assert (row.rated_n, row.rated_before, row.rated_after, row.rated_change) == (1, 2.0, 4.0, 2.0)
     assert (row.self_n, row.self_change) == (0, None)
     assert res["people"] == 1
+
+
+def test_a_mentor_paired_after_the_opening_joins_the_open_review(make_pair):
+    p = make_pair("intro")
+    c = open_campaign(p)
+    assert not ReviewAssignment.objects.filter(review__campaign=c, role=RaterRole.MENTOR).exists()
+    Mentorship.objects.filter(pk=p.mentorship.pk).update(status="active")
+    assert rs.review_mentor_join(mentorship_id=p.mentorship.pk) == 1
+    assert ReviewAssignment.objects.get(review__campaign=c, role=RaterRole.MENTOR).rater == p.mentor
+    assert rs.review_mentor_join(mentorship_id=p.mentorship.pk) == 0  # once

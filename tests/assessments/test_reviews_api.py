@@ -268,3 +268,69 @@ def test_list_endpoints_do_not_grow_queries_with_campaigns(client, rv, django_as
     client.force_login(p.owner.user)
     with django_assert_max_num_queries(12):
         assert client.get(f"/api/programs/{p.program.pk}/reviews").json()["count"] == 6
+
+
+PAIR_AUDIENCE = {"hr", "owner", "head", "line_manager", "mentor", "mentee"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_pair_change_is_for_those_who_see_the_pair_and_the_mentees_ratings(client, rv, role):
+    p, c, review, people = rv
+    rs.review_submit(assignment=ReviewAssignment.objects.get(review=review, role="mentor"), actor=actor_of(p.mentor),
+                     answers=[{"competency_id": x.pk, "level": 4} for x in p.competencies])
+    r = login(client, people, role).get(f"/api/mentorships/{p.mentorship.pk}/competency-change")
+    if role == "anonymous":
+        assert r.status_code == 401
+    elif role in PAIR_AUDIENCE:
+        assert r.status_code == 200, (role, r.content)
+        row = next(x for x in r.json()["competencies"] if x["competency"] == p.competencies[0].code)
+        assert (row["rated"]["before"]["level"], row["rated"]["after"]["level"], row["rated"]["change"]) == (2, 4, 2)
+    else:
+        assert r.status_code in (403, 404), (role, r.status_code)
+
+
+def test_a_mentor_whose_pair_ended_no_longer_sees_the_change(client, rv):
+    p, c, review, people = rv
+    from tandem.mentorships.models import Mentorship
+
+    Mentorship.objects.filter(pk=p.mentorship.pk).update(status="ended_early", ended_on=day(0))
+    client.force_login(p.mentor.user)
+    assert client.get(f"/api/people/{p.mentee.employee_id}/competency-change").status_code == 403
+    # still a rater of the review: they see it, with their own answers only
+    body = client.get(f"/api/reviews/{review.pk}").json()
+    assert {a["role"]: a["answers"] for a in body["assignments"]}["self"] is None
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_program_team_opens_campaigns_and_adds_peers(client, rv, role, make_person):
+    p, c, review, people = rv
+    cl = login(client, people, role)
+    body = {"kind": "follow_up", "opens_on": day(1).isoformat(), "closes_on": day(8).isoformat()}
+    r1 = cl.post(f"/api/programs/{p.program.pk}/reviews", json.dumps(body), content_type="application/json")
+    peer = make_person()
+    r2 = cl.post(f"/api/reviews/{review.pk}/peers", json.dumps({"employee_id": peer.employee_id}),
+                 content_type="application/json")
+    if role in TEAM:
+        assert (r1.status_code, r2.status_code) == (201, 201), (r1.content, r2.content)
+    else:
+        assert r1.status_code in (401, 403, 404) and r2.status_code in (401, 403, 404), (role, r1.status_code,
+                                                                                          r2.status_code)
+        assert ReviewCampaign.objects.count() == 1
+        assert not ReviewAssignment.objects.filter(role="peer").exists()
+
+
+def test_the_campaign_page_does_not_grow_queries_with_people(client, active_pair, make_person,
+                                                             django_assert_max_num_queries):
+    from tandem.programs.models import Enrolment
+
+    p = active_pair
+    for _ in range(4):
+        Enrolment.objects.create(program=p.program, role="mentee",
+                                 person=make_person(job_profile=p.mentee.job_profile, manager=p.line_manager))
+    c = rs.review_campaign_open(program=p.program, actor=actor_of(p.owner), kind="follow_up", opens_on=day(0),
+                                closes_on=day(5))
+    assert c.reviews.count() == 5
+    client.force_login(p.owner.user)
+    with django_assert_max_num_queries(25):
+        r = client.get(f"/reviews/campaigns/{c.pk}/")
+    assert r.status_code == 200 and r.content.count(b"/reviews/") >= 5

@@ -23,6 +23,7 @@ from tandem.assessments.review_models import ReviewKind
 from tandem.core import authz
 from tandem.core.errors import NotFound, ValidationFailed
 from tandem.core.schemas import DbId, MultiLine, PageNumberPagination, SaneDate, StrictInt
+from tandem.mentorships.selectors import mentorship_for
 from tandem.people.models import Person
 from tandem.people.selectors import person_get
 from tandem.programs.selectors import program_get
@@ -263,8 +264,31 @@ def competency_change(request: HttpRequest, employee_id: str, q: Query[ChangeQue
     start, end, rows = sel.competency_change(person=person, start=q.start, end=q.end, program=program)
     return {"employee_id": person.employee_id, "start": start, "end": end,
             "program_id": program.pk if program else None,
-            "competencies": [{"competency": r.competency.code, "name": str(r.competency), "target": r.target,
-                              "self_assessed": _side(r.self_), "rated": _side(r.rated)} for r in rows]}
+            "competencies": [_row(r) for r in rows]}
+
+
+def _row(r) -> dict:
+    return {"competency": r.competency.code, "name": str(r.competency), "target": r.target,
+            "self_assessed": _side(r.self_), "rated": _side(r.rated)}
+
+
+class PairChangeOut(Schema):
+    mentorship_id: int
+    mentee: PersonRef
+    start: date
+    end: date
+    competencies: list[ChangeRowOut]
+
+
+@router.get("/mentorships/{mentorship_id}/competency-change", response=PairChangeOut,
+            summary="A pair's before / after: the mentee's change over the mentorship")
+def pair_change(request: HttpRequest, mentorship_id: DbId):
+    actor = _actor(request)
+    m = mentorship_for(actor, mentorship_id)
+    authz.require(authz.can_view_review(actor, m.mentee))
+    start, end, rows = sel.competency_change(person=m.mentee, mentorship=m)
+    return {"mentorship_id": m.pk, "mentee": _ref(m.mentee), "start": start, "end": end,
+            "competencies": [_row(r) for r in rows]}
 
 
 class AggregateRowOut(Schema):

@@ -161,6 +161,16 @@ def program_window(program: Program, today: datetime.date | None = None) -> tupl
     return program.starts_on - margin, min(program.ends_on + margin, max(today, program.starts_on))
 
 
+def pair_window(mentorship: Any, today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+    """A pair's window: from its start (or its program's, before it started) to its end or today,
+    widened by :data:`PROGRAM_MARGIN` days each side (never past today)."""
+    today = today or timezone.localdate()
+    margin = datetime.timedelta(days=PROGRAM_MARGIN)
+    start = mentorship.started_on or mentorship.program.starts_on
+    end = min((mentorship.ended_on or today) + margin, today)
+    return start - margin, max(end, start)
+
+
 def _changes(person_ids: list[int], start: datetime.date, end: datetime.date) -> dict[int, dict[int, Change]]:
     """person → competency → Change, over the ratings dated in [start, end]; competencies of the
     person's job profile first (with targets), then any other rated one."""
@@ -195,10 +205,12 @@ def _changes(person_ids: list[int], start: datetime.date, end: datetime.date) ->
 
 
 def competency_change(*, person: Person, start: datetime.date | None = None, end: datetime.date | None = None,
-                      program: Program | None = None) -> tuple[datetime.date, datetime.date, list[Change]]:
-    """A person's change per competency in a window (default: a program's window, else all time)."""
-    if program is not None:
-        p_start, p_end = program_window(program)
+                      program: Program | None = None,
+                      mentorship: Any = None) -> tuple[datetime.date, datetime.date, list[Change]]:
+    """A person's change per competency in a window (default: a pair's or a program's window, else
+    all time)."""
+    if mentorship is not None or program is not None:
+        p_start, p_end = pair_window(mentorship) if mentorship is not None else program_window(program)
         start, end = start or p_start, end or p_end
     start = start or datetime.date(1900, 1, 1)
     end = end or timezone.localdate()
