@@ -33,3 +33,31 @@ def test_latest_review_on_gives_each_authors_last_day_and_omits_people_without_r
 def test_latest_review_on_of_nobody_is_empty_without_a_query(db, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert latest_review_on(person_ids=[]) == {}
+
+
+def test_who_is_behind_takes_a_fixed_number_of_queries_for_any_number_of_pairs(make_pair, django_assert_num_queries):
+    from tandem.assessments.grai_selectors import who_is_behind
+    from tandem.mentorships.models import Mentorship
+
+    pairs = [make_pair() for _ in range(3)]
+    program = pairs[0].program
+    Mentorship.objects.filter(pk__in=[p.mentorship.pk for p in pairs]).update(program=program)
+    for p in pairs:
+        _review(p, author=p.mentee, side="mentee", period_start=timezone.localdate())
+    with django_assert_num_queries(3):  # the cadence, the pairs, the reviews
+        rows = who_is_behind(program=program)
+    assert len(rows) == 3 and all(r.current_done for r in rows)
+
+
+def test_the_evaluator_answers_in_one_query_and_counts_a_review_in_the_period_it_covers(active_pair,
+                                                                                       django_assert_num_queries):
+    from tandem.assessments.grai_selectors import evaluate_grai_review
+
+    p = active_pair
+    start = p.mentorship.started_on
+    first_monday = start - datetime.timedelta(days=start.weekday())
+    r = _review(p, author=p.mentee, side="mentee", period_start=first_monday)
+    with django_assert_num_queries(1):
+        got = evaluate_grai_review([p.mentorship], start, timezone.localdate())
+    # a review of the week the pairing started in counts from its first day
+    assert [(e.kind, e.id, e.on, e.side) for e in got[p.mentorship.pk]] == [("grai", r.pk, start, "mentee")]

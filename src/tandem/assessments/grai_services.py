@@ -55,11 +55,11 @@ def cadence_of(program: Any) -> str:
     duty = (CadenceDuty.objects.filter(program_id=program.pk, requirement=DutyRequirement.GRAI_REVIEW)
             .order_by("-required", "order", "id").first())
     if duty is None:
-        return GraiCadence.WEEKLY
+        return "weekly"
     wanted = str((duty.params or {}).get("cadence", ""))
     if wanted in GraiCadence.values:
         return wanted
-    return duty.period if duty.period in (GraiCadence.WEEKLY, GraiCadence.MONTHLY) else GraiCadence.WEEKLY
+    return str(duty.period) if duty.period in ("weekly", "monthly") else "weekly"
 
 
 def period_start_of(cadence: str, day: datetime.date) -> datetime.date:
