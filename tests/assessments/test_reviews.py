@@ -34,7 +34,9 @@ from tandem.programs.models import (
     ProgramStatus,
 )
 from tests.factories import actor_of
-from tests.mentorships.conftest import active_pair, make_pair  # noqa: F401  (fixtures)
+from tests.mentorships.conftest import active_pair, make_pair
+
+_FIXTURES = (active_pair, make_pair)  # pytest finds them by name
 
 TODAY = timezone.localdate
 

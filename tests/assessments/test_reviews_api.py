@@ -14,7 +14,9 @@ from tandem.assessments import review_services as rs
 from tandem.assessments.review_models import Review, ReviewAnswer, ReviewAssignment, ReviewCampaign
 from tandem.people.models import CompetencyRating
 from tests.factories import UserFactory, actor_of
-from tests.mentorships.conftest import active_pair, make_pair  # noqa: F401  (fixtures)
+from tests.mentorships.conftest import active_pair, make_pair
+
+_FIXTURES = (active_pair, make_pair)  # pytest finds them by name
 
 ROLES = ["anonymous", "hr", "owner", "pm_owning_nothing", "head", "line_manager", "mentor", "mentee",
          "employee", "no_person"]
