@@ -212,6 +212,24 @@ def test_the_list_runs_a_fixed_number_of_queries(as_role, world, django_assert_m
         client.get(reverse("framework"))
 
 
+@pytest.mark.parametrize("size", [3, 30])
+def test_job_profile_pages_and_a_competency_page_do_not_grow_in_queries(hr_client, world, size,
+                                                                       django_assert_max_num_queries):
+    group, comp, profile = world["group"], world["comp"], world["profile"]
+    comps = Competency.objects.bulk_create([Competency(code=f"c{i:03d}", name=f"C {i:03d}", group=group)
+                                            for i in range(size)])
+    JobProfile.objects.bulk_create([JobProfile(code=f"J{i:03d}", title=f"J {i:03d}") for i in range(size)])
+    fs.job_profile_targets_set(job_profile=profile, targets={c.pk: 2 for c in comps} | {comp.pk: 3})
+    for other in JobProfile.objects.exclude(pk=profile.pk)[:size]:
+        fs.job_profile_targets_set(job_profile=other, targets={comp.pk: 4})
+    hr_client.get(reverse("framework_job_profiles"))  # warm the session and the actor
+
+    for url in (reverse("framework_job_profiles"), reverse("framework_job_profile", args=[profile.pk]),
+                reverse("framework_competency", args=[comp.pk])):
+        with django_assert_max_num_queries(14):
+            assert hr_client.get(url).status_code == 200
+
+
 def test_an_empty_framework_says_so_and_offers_the_example_to_hr(hr_client):
     page = hr_client.get(reverse("framework")).content.decode()
     assert "No competency framework yet." in page and reverse("framework_onet_load") in page
