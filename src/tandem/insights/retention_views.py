@@ -20,6 +20,7 @@ from tandem.web import exports
 # the chart's viewBox is 0..100 × 0..60; the plot area inside it
 X0, X1, Y0, Y1 = 10.0, 97.0, 52.0, 4.0
 AT_RISK_PER_PAGE = 25
+COLOURS = {"a": "#2f6fb0", "b": "#8a8f98"}  # the comparison page's colours of A and B
 
 
 def _x(day: float) -> float:
@@ -34,7 +35,8 @@ def _y(value: float) -> float:
 class Series:
     line: str  # the step function as a path
     band: str  # the confidence band as a closed path
-    css: str
+    css: str  # "a" (the program) or "b" (the comparison)
+    colour: str
 
 
 @dataclass(frozen=True)
@@ -67,12 +69,12 @@ def _series(steps, end: int, css: str) -> Series | None:
         lower.append((x_from, x_to, _y(step.low)))
     band = "M" + " L".join(f"{a},{y} {b},{y}" for a, b, y in upper)
     band += " L" + " L".join(f"{b},{y} {a},{y}" for a, b, y in reversed(lower)) + " Z"
-    return Series(" ".join(line), band, css)
+    return Series(" ".join(line), band, css, COLOURS[css])
 
 
 def retention_chart(report: rs.RetentionReport) -> Chart | None:
     series = []
-    for g, css in zip(report.groups, ("ci-a", "ci-b"), strict=True):
+    for g, css in zip(report.groups, ("a", "b"), strict=True):
         if g.result is not None:
             s = _series(g.result.curve, g.result.curve_end, css)
             if s is not None:
