@@ -66,6 +66,9 @@ COMMENTS = [
 ]
 
 
+MAX_PAIRS = 20
+
+
 def _pairs(users: dict[str, Any]) -> list[Mentorship]:
     today = timezone.localdate()
     grai_programs = set(CadenceDuty.objects.filter(requirement=DutyRequirement.GRAI_REVIEW)
@@ -77,8 +80,9 @@ def _pairs(users: dict[str, Any]) -> list[Mentorship]:
     main = qs.filter(mentor=mentor, mentee=mentee).first() if mentor and mentee else None
     if main is not None:
         pairs.append(main)
+        # every pair of its program, so that its who-is-behind list is about GRAI, not about who was seeded
         pairs += list(qs.filter(program=main.program).exclude(Q(pk=main.pk) | Q(pk__in=[p.pk for p in pairs]))
-                      .order_by("id")[:5])
+                      .order_by("id")[:MAX_PAIRS])
     seen: set[int] = set()
     return [m for m in pairs if not (m.pk in seen or seen.add(m.pk))]
 
@@ -91,7 +95,7 @@ def _seed_pair(m: Mentorship, rng: Any, *, behind: bool, k: int) -> None:
     mentee, mentor = _actor(m.mentee), _actor(m.mentor)
     n = 0
     while cursor <= current:
-        written = n < 2 if behind else (cursor == current and k % 2 == 0) or (cursor < current and rng.random() < 0.8)
+        written = n < 2 if behind else (cursor == current and k % 2 == 0) or (cursor < current and rng.random() < 0.85)
         n += 1
         if written:
             i = rng.randrange(len(GOALS))
@@ -117,4 +121,6 @@ def seed(rng: Any, users: dict[str, Any]) -> None:
     # one participant clearly behind: the last pair that is not the demo pair
     behind = next((m for m in reversed(pairs) if main_mentee is None or m.mentee_id != main_mentee.pk), None)
     for k, m in enumerate(pairs):
+        if GraiReview.objects.filter(mentorship=m).exists():
+            continue  # seeded already: run twice, it adds nothing
         _seed_pair(m, rng, behind=m is behind, k=k)
