@@ -184,6 +184,8 @@ def test_the_list_searches_names_codes_and_translations_and_filters_by_group(as_
     assert names(q="listen") == {"listening"}
     assert names(q="PYTH") == {"python"}
     assert names(q="Слуш", lang="ru") == {"listening"}
+    assert names(q="倾听", lang="zh-hans") == {"listening"}
+    assert names(q="Слуш", lang="en") == set()  # the English reader searches the English texts
     assert names(group=str(world["group"].pk)) == {"listening"}
     assert names(q="nothing like this") == set()
     assert "No competency matches this search." in client.get(reverse("framework"), {"q": "zzz"}).content.decode()
