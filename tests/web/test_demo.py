@@ -38,6 +38,19 @@ def test_the_demo_loads_a_realistic_organisation_with_the_six_logins(capsys):
     demo_pair = Mentorship.objects.get(mentor__user__username="mentor", mentee__user__username="mentee")
     assert demo_pair.status == "active" and (timezone.localdate() - demo_pair.started_on).days >= 85
     assert GoalMilestone.objects.filter(goal__plan__mentorship=demo_pair, done_at__isnull=False).exists()
+    _russian_names_agree_in_gender_and_self_assessments_vary()
+
+
+def _russian_names_agree_in_gender_and_self_assessments_vary():
+    from tandem.people.models import SelfAssessment
+    from tandem.web.demo import RU_FEMALE
+
+    russian = [n for n in Person.objects.values_list("full_name", flat=True) if n[:1] in "АБВГДЕЖЗИКЛМНОПРСТУФХЦЧШЩЭЮЯ"]
+    assert russian
+    for name in russian:
+        first, last = name.split(" ", 1)
+        assert last.endswith("а") == (first in RU_FEMALE), name  # Мария Иванова, Иван Иванов
+    assert SelfAssessment.objects.values("strengths").distinct().count() >= 5
 
 
 def test_loading_the_demo_twice_adds_nothing(capsys):

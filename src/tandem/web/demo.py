@@ -130,7 +130,8 @@ FIRST = {
 }
 LAST = {
     "en": ["Smith", "Johnson", "Brown", "Taylor", "Wilson", "Davies", "Evans", "Clarke", "Walker", "Wright", "Hall", "Green"],
-    "ru": ["Иванов", "Петрова", "Смирнов", "Кузнецова", "Попов", "Васильева", "Соколов", "Морозова", "Волков", "Лебедева"],
+    # the masculine form; a woman's surname takes -а (Иванов → Иванова): see _name
+    "ru": ["Иванов", "Петров", "Смирнов", "Кузнецов", "Попов", "Васильев", "Соколов", "Морозов", "Волков", "Лебедев"],
     "zh": ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周"],
     "de": ["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Wagner", "Becker", "Hoffmann"],
 }
@@ -145,9 +146,34 @@ BIOS = [
 ]
 
 
+RU_FEMALE = {"Мария", "Ольга", "Екатерина", "Анна", "Наталья", "Елена"}
+
+
 def _name(rng: random.Random, culture: str) -> str:
     first, last = rng.choice(FIRST[culture]), rng.choice(LAST[culture])
+    if culture == "ru" and first in RU_FEMALE:
+        last += "а"  # Russian surnames agree with the bearer's gender: Мария Иванова, Иван Иванов
     return f"{last}{first}" if culture == "zh" else f"{first} {last}"
+
+
+STRENGTHS = [
+    "Reliable delivery; explaining things simply.",
+    "Staying calm with upset customers; writing clear tickets.",
+    "Finding the root cause of a bug; code reviews that teach.",
+    "Running workshops; keeping a room engaged.",
+    "Numbers: budgets, forecasts and spotting what does not add up.",
+    "Building relationships across departments.",
+    "Turning a vague request into a plan with dates.",
+]
+DEVELOPMENT_AREAS = [
+    "Negotiating scope with stakeholders; planning my week.",
+    "Speaking up in large meetings; giving feedback to peers.",
+    "Delegating instead of doing it myself.",
+    "Presenting to senior management.",
+    "Saying no to low-priority work.",
+    "Strategic thinking beyond my own team's quarter.",
+    "Coaching juniors without taking over.",
+]
 
 
 def seed_reference_data() -> None:
@@ -290,9 +316,10 @@ def seed_organisation(rng: random.Random, size: int = 320) -> None:
     PersonTopic.objects.bulk_create(tags)
     SelfAssessment.objects.bulk_create(
         [
-            SelfAssessment(person=p, strengths="Reliable delivery; explaining things simply.",
-                           development_areas="Negotiating scope with stakeholders; planning my week.")
-            for p in people[::3]
+            # varied, without drawing from rng (the rest of the demo stays as it was)
+            SelfAssessment(person=p, strengths=STRENGTHS[i % len(STRENGTHS)],
+                           development_areas=DEVELOPMENT_AREAS[(i * 3 + 1) % len(DEVELOPMENT_AREAS)])
+            for i, p in enumerate(people[::3])
         ]
     )
 
