@@ -336,3 +336,20 @@ def test_the_campaign_page_does_not_grow_queries_with_people(client, active_pair
     with django_assert_max_num_queries(25):
         r = client.get(f"/reviews/campaigns/{c.pk}/")
     assert r.status_code == 200 and r.content.count(b"/reviews/") >= 5
+
+
+def test_the_program_slot_links_the_team_to_the_reviews_and_a_rater_to_their_ratings(rv, rf):
+    from django.template import Context, Template
+
+    p, c, review, people = rv
+    tpl = Template("{% load review_tags %}{% program_reviews program %}")
+
+    def render(person):
+        request = rf.get("/")
+        request.user = person.user
+        return tpl.render(Context({"request": request, "program": p.program}))
+
+    assert f"/programs/{p.program.pk}/reviews/" in render(p.owner)
+    mentor_view = render(p.mentor)
+    assert "1 review waits for your ratings." in mentor_view and f"/programs/{p.program.pk}/reviews/" not in mentor_view
+    assert render(people["employee"]).strip() == ""

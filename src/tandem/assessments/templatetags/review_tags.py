@@ -77,3 +77,18 @@ def profile_reviews(context: Any, person: Any) -> dict[str, Any]:
     return {"show": True, "person": person, "program": program, "start": start, "end": end, "rows": rows,
             "any_change": any(r["self"]["change"] is not None or r["rated"]["change"] is not None for r in rows),
             "waiting": sel.to_answer(person=person) if actor.is_self(person) else []}
+
+
+@register.inclusion_tag("assessments/reviews/_program_slot.html", takes_context=True)
+def program_reviews(context: Any, program: Any) -> dict[str, Any]:
+    """On a program's page: its reviews for the program team; a participant's own ratings to give."""
+    request = context.get("request")
+    actor = authz.actor_for(request.user) if request is not None else None
+    if program is None or actor is None or not actor.is_authenticated:
+        return {"show": False}
+    team = authz.can_open_reviews(actor, program)
+    waiting = [a for a in sel.to_answer(person=actor.person) if a.review.campaign.program_id == program.pk]
+    if not team and not waiting:
+        return {"show": False}
+    return {"show": True, "program": program, "team": team, "waiting": waiting,
+            "campaigns": list(sel.campaigns_of(program=program)[:3]) if team else []}
