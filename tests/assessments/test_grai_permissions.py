@@ -22,7 +22,7 @@ _FIXTURES = (make_pair, world)  # pytest finds them by name
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "hr", "owner", "pm_owning_nothing", "line_manager", "head", "mentor", "mentee",
-         "colleague", "no_person", "requested_mentor", "other_mentor", "other_mentee"]
+         "colleague", "no_person", "pm_without_person", "requested_mentor", "other_mentor", "other_mentee"]
 PAIR = {"mentor", "mentee"}
 SUMMARY = {"hr", "owner", "mentor", "mentee"}
 TEAM = {"hr", "owner"}
@@ -45,6 +45,8 @@ def grai(world, make_pair):
 def login(client, people, role):
     if role == "no_person":
         client.force_login(UserFactory())
+    elif role == "pm_without_person":
+        client.force_login(UserFactory(groups=["program_manager"]))
     elif role != "anonymous":
         client.force_login(people[role].user)
     return client
