@@ -1,7 +1,8 @@
 """Demo data for retention (run by ``web/demo.py``'s APP_DEMOS): a graduate cohort that started
 seven months ago, with leavers before day 7 and months 1, 3 and 6, and a comparison group of
 graduates hired in the same weeks who did not take part; a late intake whose day 7 and month 1
-are close, some of them without a GRAI review — the demo program manager's at-risk list.
+are close, some of them without a GRAI review, two of them paired with a mentor and already
+missing a session, rating it low and letting an item slip — the demo program manager's at-risk list.
 
 Built through the programs services (the program from the ``graduate_cohort`` template, with its
 alumni talks and checkpoints at day 7 and months 1, 3 and 6; enrolment; eligibility); the people
@@ -74,3 +75,34 @@ def seed(rng: Any, users: dict[str, Any]) -> None:
                                              hired_from=start, hired_to=today)
     program_services.program_set_status(program=program, status=ProgramStatus.OPEN)
     program_services.program_set_status(program=program, status=ProgramStatus.RUNNING)
+    _struggling_pairs(rng, program, late[3:5], today)
+
+
+def _struggling_pairs(rng: Any, program: Any, mentees: list[Person], today: datetime.date) -> None:
+    """Two of the late intake with a mentor, through the coaching log's demo writer (the services,
+    with their stamps moved back): a missed session, a held one the graduate rated 2 of 5, an
+    action item of theirs two days overdue."""
+    from tandem.mentorships import services as mentorship_services
+    from tandem.mentorships.demo import _actor, _sign, _to_agreement
+    from tandem.mentorships.log_demo import _Log
+    from tandem.mentorships.models import MentorshipOrigin
+
+    mentors = list(Person.objects.filter(mentor_capacity__gt=0, left_on__isnull=True, is_active=True,
+                                         user__isnull=True).exclude(enrolments__program=program)
+                   .order_by("id")[:len(mentees)])
+    if len(mentors) < len(mentees):
+        return
+    program_services.enrolment_add(program=program, people=mentors, role=EnrolmentRole.MENTOR)
+    day = lambda n: today - datetime.timedelta(days=n)  # noqa: E731
+    for mentor, mentee in zip(mentors, mentees, strict=True):
+        m = _to_agreement(program, mentor, mentee, origin=MentorshipOrigin.MANUAL)  # paired by the manager
+        mentorship_services.agreement_save(mentorship=m, actor=_actor(mentee), data={
+            "starts_on": mentee.hire_date + datetime.timedelta(days=2), "meeting_frequency": "weekly",
+            "meeting_minutes": 60, "goals": "Settle in: the team, the product, the first small task."})
+        _sign(m)
+        if m.status != "active":
+            continue
+        log = _Log(m, rng)
+        log.session(day(9), outcome="missed", advice=False)
+        log.session(day(4), outcome="held", feedback=(4, 2))
+        log.item(day(8), "Read the onboarding handbook and list three questions", due=day(2))
