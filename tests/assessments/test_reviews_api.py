@@ -56,6 +56,7 @@ READS = [
     ("review page", "/reviews/{r}/", AUDIENCE),
     ("profile", "/people/{e}/", EVERYONE),
     ("api campaigns", "/api/programs/{p}/reviews", TEAM),
+    ("api campaign reviews", "/api/review-campaigns/{c}/reviews", TEAM),
     ("api review", "/api/reviews/{r}", AUDIENCE),
     ("api change", "/api/people/{e}/competency-change", AUDIENCE),
     ("api program change", "/api/programs/{p}/competency-change", TEAM),
@@ -353,3 +354,14 @@ def test_the_program_slot_links_the_team_to_the_reviews_and_a_rater_to_their_rat
     mentor_view = render(p.mentor)
     assert "1 review waits for your ratings." in mentor_view and f"/programs/{p.program.pk}/reviews/" not in mentor_view
     assert render(people["employee"]).strip() == ""
+
+
+def test_the_campaign_resource_lists_who_has_answered(client, rv):
+    p, c, review, people = rv
+    rs.review_submit(assignment=ReviewAssignment.objects.get(review=review, role="self"), actor=actor_of(p.mentee),
+                     answers=[{"competency_id": x.pk, "level": 3} for x in p.competencies])
+    client.force_login(p.owner.user)
+    body = client.get(f"/api/review-campaigns/{c.pk}/reviews").json()
+    assert body["count"] == 1
+    raters = {r["role"]: r["submitted_at"] is not None for r in body["items"][0]["raters"]}
+    assert raters == {"self": True, "mentor": False, "manager": False}

@@ -98,6 +98,31 @@ def campaign_open(request: HttpRequest, program_id: DbId, payload: CampaignIn):
     return Status(201, _campaign(sel.campaigns_of(program=program).get(pk=c.pk)))
 
 
+class RaterStatusOut(Schema):
+    id: int
+    role: str
+    rater: PersonRef
+    submitted_at: datetime | None
+
+
+class ReviewRowOut(Schema):
+    id: int
+    subject: PersonRef
+    raters: list[RaterStatusOut]
+
+
+@router.get("/review-campaigns/{campaign_id}/reviews", response=list[ReviewRowOut],
+            summary="A campaign's people reviewed and who has answered (program team)")
+@paginate(PageNumberPagination, page_size=50)
+def campaign_reviews(request: HttpRequest, campaign_id: DbId):
+    actor = _actor(request)
+    campaign = sel.campaign_for(actor, campaign_id)
+    return [{"id": r.pk, "subject": _ref(r.subject),
+             "raters": [{"id": a.pk, "role": a.role, "rater": _ref(a.rater), "submitted_at": a.submitted_at}
+                        for a in r.assignments.all()]}
+            for r in sel.reviews_of(campaign=campaign)]
+
+
 class AnswerOut(Schema):
     competency: str
     level: int

@@ -50,6 +50,15 @@ def review_for(actor: authz.Actor, review_id: int) -> Review:
     raise NotFound()
 
 
+def campaign_for(actor: authz.Actor, campaign_id: int) -> ReviewCampaign:
+    """A campaign for its program team; not found for whoever cannot see the program, 403 for the rest."""
+    campaign = ReviewCampaign.objects.select_related("program", "milestone").filter(pk=campaign_id).first()
+    if campaign is None or not authz.can_view_program(actor, campaign.program):
+        raise NotFound()
+    authz.require(authz.can_open_reviews(actor, campaign.program))
+    return campaign
+
+
 def can_read_answers(actor: authz.Actor, review: Review) -> bool:
     """All raters' answers: the subject's ratings audience (a rater alone sees only their own)."""
     return authz.can_view_review(actor, review.subject)

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from tandem.assessments import review_selectors as sel
 from tandem.assessments import review_services as services
-from tandem.assessments.review_models import ReviewCampaign, ReviewKind
+from tandem.assessments.review_models import ReviewKind
 from tandem.core import authz
 from tandem.core.errors import ApplicationError, NotFound, error_messages
 from tandem.people.selectors import person_get
@@ -96,10 +96,7 @@ def campaign_open(request: HttpRequest, program_id: int) -> HttpResponse:
 @login_required
 def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
     actor = authz.actor_for(request.user)
-    campaign = ReviewCampaign.objects.select_related("program", "milestone").filter(pk=campaign_id).first()
-    if campaign is None or not authz.can_view_program(actor, campaign.program):
-        raise NotFound()
-    authz.require(authz.can_open_reviews(actor, campaign.program))
+    campaign = sel.campaign_for(actor, campaign_id)
     page = Paginator(sel.reviews_of(campaign=campaign), 25).get_page(request.GET.get("page"))
     return render(request, "assessments/reviews/campaign.html", {
         "campaign": campaign, "page": page, "open": services.is_open(campaign)})
