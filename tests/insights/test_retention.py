@@ -231,3 +231,16 @@ def test_the_retention_api_costs_the_same_queries_whatever_the_group_size(client
         for _ in range(15):
             Enrolment.objects.create(program=program, person=PersonFactory(hire_date=program.starts_on), role="mentee")
     assert counts[0] == counts[1]
+
+
+def test_the_xlsx_export_holds_the_same_table(client, cohort, fixed_today):
+    from openpyxl import load_workbook
+
+    program, owner, _grads, _others = cohort
+    client.force_login(owner.user)
+    response = client.get(f"/programs/{program.pk}/retention/export.xlsx")
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    sheet = load_workbook(io.BytesIO(content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 1 + 4 * 2
+    assert rows[3][1] in (30, "30") and rows[3][4] in (8, "8") and float(rows[3][7]) == pytest.approx(0.8)
