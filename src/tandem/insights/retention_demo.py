@@ -93,7 +93,7 @@ def _struggling_pairs(rng: Any, program: Any, mentees: list[Person], today: date
     if len(mentors) < len(mentees):
         return
     program_services.enrolment_add(program=program, people=mentors, role=EnrolmentRole.MENTOR)
-    day = lambda n: today - datetime.timedelta(days=n)  # noqa: E731
+    day = lambda n: today - datetime.timedelta(days=n)
     for mentor, mentee in zip(mentors, mentees, strict=True):
         m = _to_agreement(program, mentor, mentee, origin=MentorshipOrigin.MANUAL)  # paired by the manager
         mentorship_services.agreement_save(mentorship=m, actor=_actor(mentee), data={
