@@ -370,3 +370,15 @@ def test_a_mentor_paired_after_the_opening_joins_the_open_review(make_pair):
     assert rs.review_mentor_join(mentorship_id=p.mentorship.pk) == 1
     assert ReviewAssignment.objects.get(review__campaign=c, role=RaterRole.MENTOR).rater == p.mentor
     assert rs.review_mentor_join(mentorship_id=p.mentorship.pk) == 0  # once
+
+
+def test_the_mentor_reads_the_opened_review_in_the_notification_centre(active_pair, client,
+                                                                       django_capture_on_commit_callbacks):
+    p = active_pair
+    with django_capture_on_commit_callbacks(execute=True):
+        open_campaign(p, closes=10)
+    client.force_login(p.mentor.user)
+    page = client.get("/notifications/").content.decode()
+    assert f"Your ratings for the competency review of {p.mentee.full_name} are asked until" in page
+    a = assignment(p, RaterRole.MENTOR)
+    assert f"/reviews/assignments/{a.pk}/" in page
