@@ -147,6 +147,7 @@ def test_mentee_requests_from_the_page_and_the_mentor_accepts_from_theirs(client
     client.force_login(mentee.user)
     html = client.get(f"/programs/{program.pk}/recommendations/").content.decode()
     assert mentor.full_name in html
+    assert "How the match is scored" in html and " of 8.0" in html  # the score says what it is out of
     client.post(f"/programs/{program.pk}/request/", {"mentor": mentor.employee_id, "message": "Hello"})
     m = Mentorship.objects.get()
     client.force_login(mentor.user)
@@ -179,6 +180,8 @@ def test_api_full_cycle(client, choose_program):
     client.force_login(mentee.user)
     recs = client.get(f"/api/programs/{program.pk}/recommendations?k=2").json()
     assert len(recs) == 2 and all(r["reasons"] for r in recs)
+    assert all(r["score_out_of"] == 8.0 and 0 < r["score"] <= r["score_out_of"] and isinstance(r["concerns"], list)
+               for r in recs)
     created = client.post(f"/api/programs/{program.pk}/mentorship-requests", {"mentor": mentor.employee_id},
                           content_type="application/json").json()
     client.force_login(mentor.user)
@@ -230,3 +233,25 @@ def test_two_requests_for_the_last_slot_never_both_succeed(choose_program):
         t.join()
     assert sorted(results) == ["conflict", "ok"]
     assert Mentorship.objects.filter(mentor=mentor, status=MentorshipStatus.REQUESTED).count() == 1
+
+
+def test_recommendations_say_what_the_score_is_out_of_and_keep_concerns_apart():
+    from types import SimpleNamespace
+
+    from tandem.matching import adapter
+    from tandem.matching.engine import Weights
+    from tandem.matching.engine.scoring import Reason
+
+    # the best possible score is the sum of the weights, listed heaviest first
+    scale = adapter.score_scale(Weights())
+    assert scale.out_of == pytest.approx(8.0)
+    assert scale.criteria[0] == ("the competency gaps the mentor covers", 3.0)
+    assert [w for _l, w in scale.criteria] == sorted((w for _l, w in scale.criteria), reverse=True)
+    assert adapter.score_scale(Weights(mode="mutual")).out_of == pytest.approx(9.0)  # + reciprocity
+    # "8 hours time difference" and a low rating are things to be aware of, not reasons to choose
+    pool = SimpleNamespace(languages={0: SimpleNamespace(name="English")})
+    reasons = [Reason("language", 1.0, {"languages": [0]}), Reason("timezone", 0.3, {"hours": 8}),
+               Reason("rating", 0.1, {"rating": 2.0}), Reason("timezone", 0.9, {"hours": 1})]
+    fits, concerns = adapter.reason_split(pool, reasons)
+    assert fits == ["you both speak English", "1 hour time difference"]
+    assert concerns == ["8 hours time difference", "rated 2.0 of 5 by mentees"]

@@ -20,7 +20,7 @@ def test_the_demo_loads_a_realistic_organisation_with_the_six_logins(capsys):
     assert Person.objects.count() >= 300
     assert Department.objects.filter(parent__isnull=False).exists()
     assert CompetencyRating.objects.values("source").distinct().count() >= 2
-    for username in ("hr", "manager", "head", "mentor", "mentee", "graduate"):
+    for username in ("hr", "manager", "head", "mentor", "mentee", "graduate", "newcomer"):
         assert authenticate(username=username, password="demo") is not None, username
         assert username in out
     # an open program in each matching mode, a request waiting for the mentor, an open round
@@ -63,6 +63,11 @@ def test_loading_the_demo_twice_adds_nothing(capsys):
 
 def test_every_demo_login_can_open_its_home_page(client):
     call_command("seed_demo")
-    for username in ("hr", "manager", "head", "mentor", "mentee", "graduate"):
+    for username in ("hr", "manager", "head", "mentor", "mentee", "graduate", "newcomer"):
         client.login(username=username, password="demo")
         assert client.get("/").status_code == 200, username
+    # the newcomer can try the choose flow at once: recommendations with explained scores
+    program = Program.objects.get(matching_mode=MatchingMode.CHOOSE, status="open")
+    client.login(username="newcomer", password="demo")
+    html = client.get(f"/programs/{program.pk}/recommendations/").content.decode()
+    assert 'id="recs"' in html and "How the match is scored" in html and " of 8.0" in html

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from tandem.assessments.survey_selectors import mentor_rating_values
 from tandem.mentorships import selectors as mentorship_selectors
@@ -229,12 +229,59 @@ def load_pool(program: Program, *, mentees: list[Person] | None = None, mentors:
 # -- reasons in plain language -------------------------------------------------------------
 
 
+#: What each criterion of the score is, as the recommendation's explanation names it.
+CRITERION_LABELS = {
+    "gap": gettext_lazy("the competency gaps the mentor covers"),
+    "topics": gettext_lazy("topics one wants to learn and the other can teach"),
+    "reciprocity": gettext_lazy("both learning from each other"),
+    "style": gettext_lazy("compatible communication styles"),
+    "language": gettext_lazy("a shared language"),
+    "timezone": gettext_lazy("close time zones"),
+    "load": gettext_lazy("the mentor's free slots"),
+    "rating": gettext_lazy("the mentor's rating by earlier mentees"),
+    "cross_department": gettext_lazy("coming from another department"),
+}
+#: A time difference from this many hours on is something to be aware of, not a reason to choose.
+CONCERN_HOURS = 3
+#: A mentor rating below this (of 5) is something to be aware of.
+CONCERN_RATING = 3.0
+
+
+@dataclass(frozen=True)
+class ScoreScale:
+    """What a match score is out of, and the criteria by weight (heaviest first)."""
+
+    out_of: float
+    criteria: list[tuple[str, float]]
+
+
+def score_scale(weights: Weights) -> ScoreScale:
+    """Each criterion adds at most its weight (in mutual mode the two directions share it, and
+    reciprocity adds its own), so the best possible score is the sum of the weights used."""
+    names = ["gap", "topics", "style", "language", "timezone", "load", "rating", "cross_department"]
+    if weights.mode == "mutual":
+        names.insert(2, "reciprocity")
+    rows = [(str(CRITERION_LABELS[n]), float(getattr(weights, n))) for n in names if getattr(weights, n) > 0]
+    rows.sort(key=lambda r: -r[1])
+    return ScoreScale(out_of=sum(w for _label, w in rows), criteria=rows)
+
+
 def reason_sentences(pool: Pool, reasons: list[Reason], *, limit: int = 6, voice: str = "mentee") -> list[str]:
     """Plain-language reasons, strongest first. ``voice="mentee"`` speaks to the mentee ("covers
     your gap in Negotiation: 2 levels"); ``voice="manager"`` describes the pair ("covers the
     mentee's gap in Negotiation: 2 levels")."""
+    fits, concerns = reason_split(pool, reasons, limit=limit, voice=voice)
+    return (concerns + fits)[:limit] if any(r.criterion == "excluded" for r in reasons) else (fits + concerns)[:limit]
+
+
+def reason_split(pool: Pool, reasons: list[Reason], *, limit: int = 6,
+                 voice: str = "mentee") -> tuple[list[str], list[str]]:
+    """The reasons split into what fits (strongest first, at most ``limit``) and what to be aware
+    of (a large time difference, a low rating, an exclusion): "8 hours time difference" is not a
+    reason to choose someone."""
     mine = voice == "mentee"
     out: list[tuple[float, str]] = []
+    aware: list[str] = []
     for r in reasons:
         d = r.detail
         c = r.criterion
@@ -246,7 +293,7 @@ def reason_sentences(pool: Pool, reasons: list[Reason], *, limit: int = 6, voice
                 "reporting_line": _("in the same reporting line: excluded by the program's rules"),
                 "at_capacity": _("no free mentee slot"),
             }.get(rule, _("excluded by the program's rules"))
-            out.append((1e9, text))
+            aware.append(text)
             continue
         if c in ("gap", "gap_back"):
             for comp in d.get("competencies", [])[:3]:
@@ -283,18 +330,25 @@ def reason_sentences(pool: Pool, reasons: list[Reason], *, limit: int = 6, voice
             hours = int(round(d.get("hours", 0)))
             text = _("same time zone") if hours == 0 else ngettext(
                 "%(n)d hour time difference", "%(n)d hours time difference", hours) % {"n": hours}
-            out.append((r.contribution, text))
+            if hours >= CONCERN_HOURS:
+                aware.append(text)
+            else:
+                out.append((r.contribution, text))
         elif c == "style" and d.get("compatibility", 0) >= 0.7:
             out.append((r.contribution, _("compatible communication styles")))
         elif c == "load":
             free = d.get("free_slots", 0)
             out.append((r.contribution, ngettext("%(n)d free mentee slot", "%(n)d free mentee slots", free) % {"n": free}))
         elif c == "rating" and d.get("rating") is not None:
-            out.append((r.contribution, _("rated %(r).1f of 5 by mentees") % {"r": d["rating"]}))
+            text = _("rated %(r).1f of 5 by mentees") % {"r": d["rating"]}
+            if d["rating"] < CONCERN_RATING:
+                aware.append(text)
+            else:
+                out.append((r.contribution, text))
         elif c == "cross_department" and r.contribution > 0:
             out.append((r.contribution, _("from another department")))
     out.sort(key=lambda pair: -pair[0])
-    return [text for _score, text in out[:limit]]
+    return [text for _score, text in out[:limit]], aware
 
 
 def reasons_json(reasons: list[Reason]) -> list[list]:
@@ -308,7 +362,7 @@ def reasons_from_json(data: list[list]) -> list[Reason]:
     return [Reason(criterion=c, contribution=v, detail=d) for c, v, d in data]
 
 
-__all__ = ["Pool", "load_pool", "mentor_slots", "reason_sentences", "weights_for", "Q"]
+__all__ = ["Pool", "load_pool", "mentor_slots", "reason_sentences", "reason_split", "score_scale", "weights_for", "Q"]
 
 
 def warm_engine() -> None:

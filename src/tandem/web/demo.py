@@ -370,13 +370,33 @@ def seed_graduate_login(rng: random.Random, users: dict[str, Person]) -> None:
     users["graduate"] = grad
 
 
+def seed_newcomer_login(rng: random.Random, users: dict[str, Person]) -> None:
+    """A seventh login, ``newcomer``: a mentee of the open choose-a-mentor program with no mentor
+    yet, so the choose flow can be tried at once (recommendations, then a request)."""
+    from tandem.mentorships.models import Mentorship
+
+    program = Program.objects.filter(matching_mode=MatchingMode.CHOOSE, status="open").order_by("id").first()
+    if program is None:
+        return
+    newcomer = (Person.objects.filter(enrolments__program=program, enrolments__role="mentee",
+                                      enrolments__status="active", user=None, is_active=True)
+                .exclude(pk__in=Mentorship.objects.filter(program=program).values("mentee_id"))
+                .order_by("id").first())
+    if newcomer is None:
+        return
+    newcomer.user = User.objects.create_user(username="newcomer", email=newcomer.email, password=DEMO_PASSWORD,
+                                             first_name=newcomer.full_name)
+    newcomer.save(update_fields=["user"])
+    users["newcomer"] = newcomer
+
+
 def _seed_round(rng: random.Random, users: dict[str, Person]) -> None:
     from tandem.matching.flows.rounds_demo import seed_demo_round
 
     seed_demo_round(rng, users)
 
 
-STEPS: list[Callable[[random.Random, dict], None]] = [seed_graduate_login, _seed_round]
+STEPS: list[Callable[[random.Random, dict], None]] = [seed_graduate_login, seed_newcomer_login, _seed_round]
 
 #: Each app's own demo data, in this order, each ``seed(rng, users)`` (per-app demo data, STYLE.md):
 #: the coaching log first (the others build on its sessions), notifications last (they tell of the rest).

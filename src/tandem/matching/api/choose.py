@@ -19,8 +19,10 @@ class RecommendationOut(Schema):
     mentor: str
     name: str
     score: float
+    score_out_of: float = Field(description="The best possible score with this program's weights")
     free_slots: int
-    reasons: list[str]
+    reasons: list[str] = Field(description="What fits, strongest first")
+    concerns: list[str] = Field(description="What to be aware of (a large time difference, a low rating)")
 
 
 class RequestIn(Schema):
@@ -39,7 +41,7 @@ def recommendations(request: HttpRequest, program_id: int, q: Query[KQuery]):
     authz.require(authz.can_get_recommendations(actor, program))
     return [
         RecommendationOut(mentor=r.mentor.employee_id, name=r.mentor.full_name, score=r.score,
-                          free_slots=r.free_slots, reasons=r.reasons)
+                          score_out_of=r.out_of, free_slots=r.free_slots, reasons=r.reasons, concerns=r.concerns)
         for r in choose.recommendations_for(program=program, mentee=actor.person, k=q.k)
     ]
 

@@ -6,7 +6,7 @@ slot never both succeed (the mentor's enrolment row is locked while the slot is 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -35,6 +35,10 @@ class Recommendation:
     score: float
     reasons: list[str]
     free_slots: int
+    #: what to be aware of (a large time difference, a low rating), apart from the reasons
+    concerns: list[str] = field(default_factory=list)
+    #: the best possible score for this program's weights (the score is "6.4 of 8")
+    out_of: float = 0.0
 
 
 def recommendations_for(*, program: Program, mentee: Person, k: int = 3) -> list[Recommendation]:
@@ -55,16 +59,20 @@ def recommendations_for(*, program: Program, mentee: Person, k: int = 3) -> list
         if mentor.pk in declined:
             allowed[0, j] = False
     idx, values = top_k(scores, k=k, allowed=allowed)
+    out_of = adapter.score_scale(scores.weights).out_of
     out = []
     for j, value in zip(idx[0], values[0], strict=True):
         if j < 0:
             break
         mentor = pool.mentors[int(j)]
+        fits, concerns = adapter.reason_split(pool, scores.explain(0, int(j)))
         out.append(
             Recommendation(
                 mentor=mentor,
                 score=float(value),
-                reasons=adapter.reason_sentences(pool, scores.explain(0, int(j))),
+                reasons=fits,
+                concerns=concerns,
+                out_of=out_of,
                 free_slots=int(pool.mentor_profiles.capacity[j] - pool.mentor_profiles.load[j]),
             )
         )

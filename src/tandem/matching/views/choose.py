@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from tandem.core import authz
 from tandem.core.errors import ApplicationError
+from tandem.matching import adapter
 from tandem.matching.flows import choose
 from tandem.mentorships import selectors as mentorship_selectors
 from tandem.mentorships.models import MentorshipStatus
@@ -31,7 +32,8 @@ def recommendations(request: HttpRequest, program_id: int) -> HttpResponse:
     except ValueError:
         k = 3
     recs = [] if current else choose.recommendations_for(program=program, mentee=actor.person, k=k)
-    ctx = {"program": program, "current": current, "recs": recs, "k": k, "more": k + 3,
+    scale = adapter.score_scale(adapter.weights_for(program)) if recs else None
+    ctx = {"program": program, "current": current, "recs": recs, "k": k, "more": k + 3, "scale": scale,
            "has_more": len(recs) == k and k < choose.MAX_RECOMMENDATIONS}
     return render(request, "matching/choose/recommendations.html", ctx)
 

@@ -24,5 +24,6 @@ class Command(BaseCommand):
         self.stdout.write("Demo logins (password: %s):" % DEMO_PASSWORD)
         for username, role in [("hr", "HR admin"), ("manager", "program manager"), ("head", "department head"),
                                ("mentor", "mentor"), ("mentee", "mentee"),
-                               ("graduate", "graduate in the cohort's selection round")]:
+                               ("graduate", "graduate in the cohort's selection round"),
+                               ("newcomer", "mentee with no mentor yet: try choosing one")]:
             self.stdout.write(f"  {username:8} {role}")
