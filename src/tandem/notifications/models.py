@@ -42,6 +42,8 @@ class NotificationKind(models.TextChoices):
     # assessments and insights
     REVIEW_OPENED = "review_opened", _("A competency review waits for my ratings")
     GRAI_COMMENTED = "grai_commented", _("Someone commented on my GRAI review")
+    SURVEY_OPENED = "survey_opened", _("A survey waits for my answers")
+    REPORT_READY = "report_ready", _("A report I oversee is ready")
     # reminders (sent by the scheduler, once each: see reminders.py)
     SESSION_SOON = "session_soon", _("Reminder: a session within 24 hours")
     FEEDBACK_WAITING = "feedback_waiting", _("Reminder: feedback on a session waits for me")
@@ -55,6 +57,7 @@ class NotificationKind(models.TextChoices):
     ROUND_CLOSING = "round_closing", _("Reminder: a selection round closes soon")
     REVIEW_WAITING = "review_waiting", _("Reminder: a competency review still waits for my ratings")
     GRAI_DUE = "grai_due", _("Reminder: my GRAI review is due")
+    SURVEY_WAITING = "survey_waiting", _("Reminder: a survey still waits for my answers")
     AT_RISK = "at_risk", _("Reminder: participants of a program I oversee are at risk before a retention checkpoint")
 
 
@@ -79,8 +82,10 @@ KIND_GROUPS: list[tuple[object, list[str]]] = [
                       NotificationKind.AGREEMENT_WAITING, NotificationKind.PLAN_WAITING,
                       NotificationKind.ROUND_CLOSING]),
     (_("Assessments"), [NotificationKind.REVIEW_OPENED, NotificationKind.REVIEW_WAITING,
-                        NotificationKind.GRAI_DUE, NotificationKind.GRAI_COMMENTED]),
-    (_("Overseeing programs"), [NotificationKind.PROGRAM_OVERDUE, NotificationKind.AT_RISK]),
+                        NotificationKind.GRAI_DUE, NotificationKind.GRAI_COMMENTED,
+                        NotificationKind.SURVEY_OPENED, NotificationKind.SURVEY_WAITING]),
+    (_("Overseeing programs"), [NotificationKind.PROGRAM_OVERDUE, NotificationKind.AT_RISK,
+                                NotificationKind.REPORT_READY]),
 ]
 
 
