@@ -133,6 +133,9 @@ from tandem.insights.api import router as insights_router  # noqa: E402
 from tandem.assessments.grai_api import router as grai_router  # noqa: E402
 from tandem.assessments.review_api import router as reviews_router  # noqa: E402
 from tandem.insights.retention_api import router as retention_router  # noqa: E402
+from tandem.insights.inputs_api import router as inputs_router  # noqa: E402
+from tandem.insights.departments_api import router as departments_router  # noqa: E402
+from tandem.insights.reports_api import router as reports_router  # noqa: E402
 from tandem.mentorships.duty_api import router as duties_router  # noqa: E402
 from tandem.mentorships.library_api import router as library_router  # noqa: E402
 from tandem.audit.api import router as audit_router  # noqa: E402
@@ -168,3 +171,6 @@ api.add_router("/", insights_router)
 api.add_router("/", grai_router)
 api.add_router("/", reviews_router)
 api.add_router("/", retention_router)
+api.add_router("/", inputs_router)
+api.add_router("/", departments_router)
+api.add_router("/", reports_router)

@@ -22,6 +22,9 @@ urlpatterns = [
     path("", include("tandem.insights.urls")),
     path("", include("tandem.assessments.review_urls")),
     path("", include("tandem.insights.retention_urls")),
+    path("", include("tandem.insights.inputs_urls")),
+    path("", include("tandem.insights.departments_urls")),
+    path("", include("tandem.insights.reports_urls")),
     path("", include("tandem.people.framework_urls")),
     path("", include("tandem.web.urls")),
 ]

@@ -71,3 +71,8 @@ class OutcomeRecord(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.metric_id}:{self.person_id}={self.value}"
+
+
+# The other parts of the aggregate, each in its own module (imported here so Django sees the models).
+from tandem.insights.inputs_models import *  # noqa: E402,F401,F403
+from tandem.insights.department_models import *  # noqa: E402,F401,F403

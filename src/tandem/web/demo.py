@@ -410,6 +410,8 @@ APP_DEMOS = (
     "tandem.assessments.grai_demo.seed",
     "tandem.insights.demo.seed",
     "tandem.insights.retention_demo.seed",
+    "tandem.insights.inputs_demo.seed",
+    "tandem.insights.departments_demo.seed",
     "tandem.notifications.demo.seed",
 )
 

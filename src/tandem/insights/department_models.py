@@ -1,0 +1,1 @@
+"""Department support reports (issue 12 §4)."""

@@ -1,0 +1,1 @@
+"""Inputs versus outputs: editable suggestion rules (issue 12 §1)."""

@@ -1,0 +1,3 @@
+"""Pages of this part of insights (included from ``config/urls.py``)."""
+
+urlpatterns: list = []
