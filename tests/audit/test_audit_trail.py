@@ -406,3 +406,19 @@ def test_adding_people_to_a_group_from_the_group_side_is_recorded_per_user():
     by_user = {e.object_id: e.changes["groups"] for e in cleared}
     assert by_user[str(ann.pk)] == [["hr_admin"], []]
     assert by_user[str(bob.pk)] == [["hr_admin", "program_manager"], ["program_manager"]]
+
+
+@pytest.mark.django_db
+def test_framework_edits_are_in_the_audit_trail():
+    from tandem.audit.models import AuditEntry
+    from tandem.people import framework_services
+    from tests.factories import CompetencyGroupFactory
+
+    group = CompetencyGroupFactory()
+    comp = framework_services.competency_create(code="negotiation", group=group, name="Negotiation",
+                                                levels={3: {"en": "Closes a routine deal"}})
+    framework_services.competency_update(competency=comp, code="negotiation", group=group, name="Negotiating")
+    entries = AuditEntry.objects.filter(object_type="people.competency", object_id=str(comp.pk))
+    assert entries.count() == 2
+    assert entries.first().changes["name"] == ["Negotiation", "Negotiating"]
+    assert AuditEntry.objects.filter(object_type="people.competencylevel").exists()

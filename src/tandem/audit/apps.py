@@ -66,7 +66,16 @@ class AuditConfig(AppConfig):
             PlanVersion,
             Transition,
         )
-        from tandem.people.models import CompetencyRating, Person, SelfAssessment
+        from tandem.people.models import (
+            Competency,
+            CompetencyGroup,
+            CompetencyLevel,
+            CompetencyRating,
+            JobProfile,
+            JobProfileRequirement,
+            Person,
+            SelfAssessment,
+        )
         from tandem.programs.models import Enrolment, Program
 
         def person_of_user(user_id):
@@ -110,6 +119,12 @@ class AuditConfig(AppConfig):
         register(ApplicantChoice)
         register(DepartmentChoice)
         register(Placement)
+        # the competency framework (edited in pages by HR: people/framework_*)
+        register(CompetencyGroup, label=lambda g: g.code)
+        register(Competency, label=lambda c: c.code)
+        register(CompetencyLevel, fields=("competency", "level", "descriptor", "translations"))
+        register(JobProfile, label=lambda j: j.code)
+        register(JobProfileRequirement, fields=("job_profile", "competency", "target_level"))
         # ratings and self-assessments
         register(CompetencyRating, redact=("note",))
         register(SelfAssessment, redact=("strengths", "development_areas"))
