@@ -332,6 +332,17 @@ class ImportJob(TimeStampedModel):
     # validates or writes. A running job whose heartbeat is older than
     # settings.IMPORT_STALE_AFTER_SECONDS lost its worker and is marked failed.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Rows that named a saved record and changed nothing in it (re-importing an unchanged file).
+    unchanged_count = models.PositiveIntegerField(default=0)
+    # A column mapping from another system's file (people.import_mapping): the one used, as it was
+    # at upload (a later edit of the saved mapping does not change a queued job).
+    mapping = models.ForeignKey(
+        "ImportMapping", null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs"
+    )
+    mapping_spec = models.JSONField(null=True, blank=True)
+    # People import: invite the people it creates who have no account, once it succeeded.
+    invite_new = models.BooleanField(default=False)
+    invited_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -345,6 +356,29 @@ class ImportJob(TimeStampedModel):
         if not self.total_rows:
             return 0
         return min(99, int(100 * self.processed_rows / self.total_rows))
+
+
+class ImportMapping(TimeStampedModel):
+    """A saved mapping from another system's columns (an HRIS export) to the columns of one import
+    kind: for each Tandem column a source column, or a pattern such as ``Employee {EmployeeNumber}``,
+    and optionally a value map (``Research & Development`` → ``RND``). See people.import_mapping."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    kind = models.CharField(max_length=20, choices=ImportKind.choices)
+    # {"<tandem column>": {"source": "<source column>" | "", "pattern": "...", "values": {"from": "to"}}}
+    columns = models.JSONField(default=dict, blank=True)
+    # the header of the sample file it was made from, and a few distinct values per column
+    source_columns = models.JSONField(default=list, blank=True)
+    samples = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class CurrentLevel(models.Model):
