@@ -137,7 +137,7 @@ def test_people_xlsx_reads_the_first_sheet_with_excel_dates_and_numbers(org, run
     assert Person.objects.get(employee_id="1002").hire_date == datetime.date(2020, 6, 18)  # Excel serial
 
 
-def test_reimporting_the_same_people_file_updates_by_employee_id_and_creates_no_duplicates(org, run_import):
+def test_reimporting_the_same_people_file_reports_unchanged_and_creates_no_duplicates(org, run_import):
     # given
     run_import("people", people_csv(*VALID_PEOPLE))
     count = Person.objects.count()
@@ -145,9 +145,9 @@ def test_reimporting_the_same_people_file_updates_by_employee_id_and_creates_no_
     # when
     job = run_import("people", people_csv(*VALID_PEOPLE))
 
-    # then
+    # then: "3 unchanged", not "3 updated"
     assert job.status == ImportStatus.DONE
-    assert (job.created_count, job.updated_count) == (0, 3)
+    assert (job.created_count, job.updated_count, job.unchanged_count) == (0, 0, 3)
     assert Person.objects.count() == count
     assert Person.objects.get(employee_id="A2").languages.count() == 2
 

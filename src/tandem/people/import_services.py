@@ -211,6 +211,7 @@ def _write_and_finish(job_id: int, importer: importing.Importer) -> None:
         status=ImportStatus.DONE,
         created_count=created,
         updated_count=updated,
+        unchanged_count=getattr(importer, "unchanged", 0),
         errors=[],
         error_count=0,
         finished_at=now,

@@ -193,7 +193,15 @@ class FileProblems(Exception):
 
 
 def error_entry(row: int | None, column: str, value: Any, message: Any) -> dict[str, Any]:
-    return {"row": row, "column": column, "value": shown(value), "message": str(message)}
+    """One problem as stored and shown. The value is cut at 200 characters, the column name at 80
+    and the message at 500, so a 10,000-character cell never comes back whole."""
+    return {"row": row, "column": brief(column, 80), "value": shown(value), "message": brief(str(message), 500)}
+
+
+def brief(value: Any, limit: int = 40) -> str:
+    """A value short enough to quote inside a message (“…” marks the cut)."""
+    text = "" if value is None else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def file_problem(message: Any, *, row: int | None = None, column: str = "", value: Any = "") -> FileProblems:
@@ -221,6 +229,9 @@ class Table:
     header_row: int
     rows: list[tuple[int, list[Any]]]  # (row number as seen in the spreadsheet, cells padded to header)
     excel: bool = False
+    # how errors name a column, when it is not the header as written (a mapped file:
+    # "department_code ← Department")
+    labels: dict[str, str] | None = None
 
 
 def read_table(data: bytes, file_name: str) -> Table:
@@ -279,7 +290,7 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
         for number, record in enumerate(reader, start=1):
             yield number, record
     except csv.Error as exc:
-        raise file_problem(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from None
+        raise file_problem(_("The CSV file cannot be read: %(error)s") % {"error": brief(exc, 200)}) from None
 
 
 # Bounds of what one import reads. Real imports are narrow (the widest spec has 14 columns) and
@@ -692,6 +703,41 @@ def find_cycles(parent_of: dict[str, str | None], starts: Iterable[str]) -> list
     return cycles
 
 
+class Lookup:
+    """A reference cell → primary key: by the code as saved, the code in any case, or the record's
+    name in any case (a name two records share, or a code two records share in different cases,
+    matches neither). So a file may say ``Engineering`` or ``eng`` for the department ``ENG``."""
+
+    def __init__(self, rows: Iterable[tuple[str, str, int]]) -> None:
+        self.exact: dict[str, int] = {}
+        lower: dict[str, set[int]] = {}
+        names: dict[str, set[int]] = {}
+        for code, name, pk in rows:
+            self.exact[code] = pk
+            lower.setdefault(code.lower(), set()).add(pk)
+            if name and name.strip():
+                names.setdefault(name.strip().lower(), set()).add(pk)
+        self.lower = {k: next(iter(v)) for k, v in lower.items() if len(v) == 1}
+        self.names = {k: next(iter(v)) for k, v in names.items() if len(v) == 1}
+
+    def get(self, value: str) -> int | None:
+        if value in self.exact:
+            return self.exact[value]
+        key = value.lower()
+        return self.lower.get(key) or self.names.get(key)
+
+
+def person_pks(employee_ids: Iterable[str]) -> dict[str, int]:
+    """Employee ID in lower case → person pk, for the given IDs whatever their case."""
+    from django.db.models.functions import Lower
+
+    found: dict[str, int] = {}
+    for batch in chunks(sorted({e.lower() for e in employee_ids if e})):
+        found.update(Person.objects.annotate(eid_lower=Lower("employee_id")).filter(eid_lower__in=batch)
+                     .values_list("eid_lower", "pk"))
+    return found
+
+
 # -- importers -------------------------------------------------------------------------------
 
 
@@ -703,6 +749,10 @@ class Importer:
         self.errors: list[dict[str, Any]] = []
         self.index: dict[str, int] = {}
         self.label: dict[str, str] = {}
+        # rows naming a saved record that the import leaves exactly as it was; ``write`` sets it
+        self.unchanged = 0
+        # people created by ``write`` (the people import invites them on request)
+        self.created_pks: list[int] = []
         self._map_header()
 
     # header --------------------------------------------------------------------------------
@@ -726,7 +776,7 @@ class Importer:
                 problems.append(error_entry(row, raw, raw, _("This column appears twice.")))
             else:
                 self.index[name] = position
-                self.label[name] = raw
+                self.label[name] = (self.table.labels or {}).get(name, raw)
         for column in spec:
             if column.required and column.name not in self.index:
                 problems.append(error_entry(row, column.name, "", _("The required column is missing.")))
@@ -850,6 +900,7 @@ class DepartmentImporter(Importer):
         if code and parent == code:
             self.error(number, "parent_code", parent, _("A department cannot be its own parent."))
         if head:
+            head = head.lower()  # employee IDs match whatever their case
             self.heads.setdefault(head, []).append((number, cells[at["head_employee_id"]]))
         if not code:
             return
@@ -868,7 +919,7 @@ class DepartmentImporter(Importer):
                 self.error(rec["row"], "parent_code", parent,
                            _("No department with this code, neither saved nor in this file."))
         # heads: must already exist
-        self.head_pk = dict(values_in(Person.objects, "employee_id", self.heads, "employee_id", "pk"))
+        self.head_pk = person_pks(self.heads)
         for employee_id, uses in self.heads.items():
             if employee_id not in self.head_pk:
                 for number, raw in uses:
@@ -910,7 +961,9 @@ class DepartmentImporter(Importer):
         _bulk_update(Department, changed, ["name", "parent_id", "head_id", "updated_at"])
         department_paths_rebuild()
         created = len(new)
-        return created, len(self.records) - created
+        updated = len(changed) - created  # every new department is in ``changed`` too
+        self.unchanged = len(self.records) - created - updated
+        return created, updated
 
 
 # job profiles -------------------------------------------------------------------------------
@@ -924,9 +977,14 @@ class JobProfileImporter(Importer):
             code: (pk, title, description)
             for pk, code, title, description in JobProfile.objects.values_list("pk", "code", "title", "description")
         }
-        self.competencies = dict(Competency.objects.values_list("code", "pk"))
+        self.competencies = Lookup(Competency.objects.values_list("code", "name", "pk"))
         self.records: dict[str, dict[str, Any]] = {}
         self.seen_requirement: dict[tuple[str, int], int] = {}
+        self.requirements: dict[int, dict[int, int]] = {}
+        for profile_id, competency_id, level in JobProfileRequirement.objects.values_list(
+            "job_profile_id", "competency_id", "target_level"
+        ):
+            self.requirements.setdefault(profile_id, {})[competency_id] = level
 
     def validate_row(self, number: int, cells: list[Any], at: dict[str, int]) -> None:
         raw_code = cells[at["code"]]
@@ -996,19 +1054,26 @@ class JobProfileImporter(Importer):
             if (rec["title"], description) != (old[1], old[2]):
                 changed.append(JobProfile(pk=old[0], title=rec["title"], description=description, updated_at=now))
         _bulk_update(JobProfile, changed, ["title", "description", "updated_at"])
-        replaced = [pk_of[code] for code, rec in self.records.items() if rec["requirements"]]
+        replaced = [
+            pk_of[code] for code, rec in self.records.items()
+            if rec["requirements"] and rec["requirements"] != self.requirements.get(pk_of[code], {})
+        ]
+        replaced_set = set(replaced)
         for batch in chunks(replaced):
             JobProfileRequirement.objects.filter(job_profile_id__in=batch).delete()
         JobProfileRequirement.objects.bulk_create(
             [
                 JobProfileRequirement(job_profile_id=pk_of[code], competency_id=cid, target_level=level)
-                for code, rec in self.records.items()
+                for code, rec in self.records.items() if pk_of[code] in replaced_set
                 for cid, level in rec["requirements"].items()
             ],
             batch_size=BATCH_SIZE,
         )
         created = len(new)
-        return created, len(self.records) - created
+        touched = {j.pk for j in changed} | replaced_set
+        updated = sum(1 for code in self.records if code in self.existing and pk_of[code] in touched)
+        self.unchanged = len(self.records) - created - updated
+        return created, updated
 
 
 # people -------------------------------------------------------------------------------------
@@ -1025,26 +1090,31 @@ class PeopleImporter(Importer):
     kind = ImportKind.PEOPLE
 
     def preload(self) -> None:
-        self.departments = dict(Department.objects.values_list("code", "pk"))
-        self.job_profiles = dict(JobProfile.objects.values_list("code", "pk"))
-        self.locations = {name.lower(): pk for name, pk in Location.objects.values_list("name", "pk")}
-        self.languages = {code.lower(): pk for code, pk in Language.objects.values_list("code", "pk")}
+        # codes, or names, in any case (Lookup)
+        self.departments = Lookup(Department.objects.values_list("code", "name", "pk"))
+        self.job_profiles = Lookup(JobProfile.objects.values_list("code", "title", "pk"))
+        self.locations = Lookup(Location.objects.values_list("name", "name", "pk"))
+        self.languages = Lookup(Language.objects.values_list("code", "name", "pk"))
         self.time_zones = known_time_zones()
+        # Employee IDs match whatever their case: every key below is the ID in lower case; a
+        # saved person keeps the ID as saved.
         self.existing: dict[str, tuple] = {}
         self.email_owner: dict[str, str] = {}
         self.eid_of: dict[int, str] = {}
         for row in Person.objects.values_list("employee_id", "pk", "manager_id", *PERSON_FIELDS).iterator(
             chunk_size=10000
         ):
-            self.existing[row[0]] = row
-            self.eid_of[row[1]] = row[0]
-            self.email_owner[row[4].lower()] = row[0]
+            key = row[0].lower()
+            self.existing[key] = row
+            self.eid_of[row[1]] = key
+            self.email_owner[row[4].lower()] = key
         self.records: dict[str, dict[str, Any]] = {}
         self.email_row: dict[str, int] = {}
 
     def validate_row(self, number: int, cells: list[Any], at: dict[str, int]) -> None:
         error = self.error
-        eid = self.required_text(number, cells, at, "employee_id", 40)
+        given_eid = self.required_text(number, cells, at, "employee_id", 40)
+        eid = given_eid.lower()
         values: dict[str, Any] = {}
         values["full_name"] = self.required_text(number, cells, at, "full_name", 160)
 
@@ -1070,21 +1140,23 @@ class PeopleImporter(Importer):
         code = text(raw)
         if not code:
             error(number, "department_code", raw, _("This value is required."))
-        elif code not in self.departments:
-            error(number, "department_code", raw, _("No department with this code."))
+        elif (department_id := self.departments.get(code)) is None:
+            error(number, "department_code", raw, _("No department with this code or name."))
         else:
-            values["department_id"] = self.departments[code]
+            values["department_id"] = department_id
 
         manager: str | None = None
+        given_manager = ""
         if "manager_employee_id" in at:
             raw = cells[at["manager_employee_id"]]
-            manager = text(raw)
+            given_manager = text(raw)
+            manager = given_manager.lower()
             if manager and manager == eid:
                 error(number, "manager_employee_id", raw, _("A person cannot be their own manager."))
 
-        for column, field, lookup, lower, message in (
-            ("job_profile_code", "job_profile_id", self.job_profiles, False, _("No job profile with this code.")),
-            ("location", "location_id", self.locations, True, _("No location with this name.")),
+        for column, field, lookup, message in (
+            ("job_profile_code", "job_profile_id", self.job_profiles, _("No job profile with this code or title.")),
+            ("location", "location_id", self.locations, _("No location with this name.")),
         ):
             if column in at:
                 raw = cells[at[column]]
@@ -1092,7 +1164,7 @@ class PeopleImporter(Importer):
                 if not value:
                     values[field] = None
                 else:
-                    pk = lookup.get(value.lower() if lower else value)
+                    pk = lookup.get(value)
                     if pk is None:
                         error(number, column, raw, message)
                     values[field] = pk
@@ -1111,16 +1183,17 @@ class PeopleImporter(Importer):
         if "languages" in at:
             raw = cells[at["languages"]]
             codes = [c.strip() for c in _LIST_SPLIT.split(text(raw)) if c.strip()]
-            unknown = [c for c in codes if c.lower() not in self.languages]
+            found = [(c, self.languages.get(c)) for c in codes]
+            unknown = [c for c, pk in found if pk is None]
             if unknown:
-                error(number, "languages", raw, _("Unknown language code: %(codes)s.") % {"codes": ", ".join(unknown)})
-            languages = sorted({self.languages[c.lower()] for c in codes if c.lower() in self.languages})
+                error(number, "languages", raw, _("Unknown language code: %(codes)s.") % {"codes": brief(", ".join(unknown), 80)})
+            languages = sorted({pk for _c, pk in found if pk is not None})
 
         if "time_zone" in at:
             raw = cells[at["time_zone"]]
             tz = text(raw) or "UTC"
             if tz not in self.time_zones:
-                error(number, "time_zone", raw, _("“%(value)s” is not a known time zone.") % {"value": tz})
+                error(number, "time_zone", raw, _("“%(value)s” is not a known time zone.") % {"value": brief(tz)})
             values["time_zone"] = tz
 
         if "communication_style" in at:
@@ -1167,10 +1240,11 @@ class PeopleImporter(Importer):
             return
         previous = self.records.get(eid)
         if previous is not None:
-            error(number, "employee_id", eid,
+            error(number, "employee_id", given_eid,
                   _("This employee ID appears again (first on row %(row)s).") % {"row": previous["row"]})
             return
-        self.records[eid] = {"row": number, "values": values, "manager": manager, "languages": languages}
+        self.records[eid] = {"row": number, "values": values, "manager": manager, "languages": languages,
+                             "eid": given_eid, "given_manager": given_manager}
 
     def validate_across(self) -> None:
         records = self.records
@@ -1179,13 +1253,14 @@ class PeopleImporter(Importer):
             owner = self.email_owner.get(email)
             if owner is not None and owner != eid and owner not in records:
                 self.error(rec["row"], "email", rec["values"]["email"],
-                           _("This email belongs to another person (employee ID %(eid)s).") % {"eid": owner})
+                           _("This email belongs to another person (employee ID %(eid)s).")
+                           % {"eid": self.existing[owner][0]})
         if "manager_employee_id" not in self.index:
             return
         for eid, rec in records.items():
             manager = rec["manager"]
             if manager and manager != eid and manager not in records and manager not in self.existing:
-                self.error(rec["row"], "manager_employee_id", manager,
+                self.error(rec["row"], "manager_employee_id", rec["given_manager"],
                            _("No person with this employee ID, neither saved nor in this file."))
         eid_of = self.eid_of
         parent_of: dict[str, str | None] = {
@@ -1193,13 +1268,16 @@ class PeopleImporter(Importer):
         }
         for eid, rec in records.items():
             parent_of[eid] = rec["manager"] or None
+        def shown_eid(key: str) -> str:
+            return records[key]["eid"] if key in records else self.existing[key][0]
+
         for cycle in find_cycles(parent_of, records):
             if len(cycle) == 1:
                 continue  # "their own manager", reported on the row already
-            chain = " → ".join([*cycle, cycle[0]])
+            chain = brief(" → ".join(shown_eid(e) for e in [*cycle, cycle[0]]), 300)
             for eid in cycle:
                 if eid in records:
-                    self.error(records[eid]["row"], "manager_employee_id", records[eid]["manager"],
+                    self.error(records[eid]["row"], "manager_employee_id", records[eid]["given_manager"],
                                _("Managers would form a cycle: %(chain)s.") % {"chain": chain})
 
     def write(self) -> tuple[int, int]:
@@ -1241,10 +1319,11 @@ class PeopleImporter(Importer):
                         diff["manager_id"] = manager_pk
             if diff:
                 full = {f: row[index[f]] for f in PERSON_FIELDS} | {"manager_id": row[2]} | diff
-                changed.append(Person(pk=row[1], employee_id=eid, updated_at=now, **full))
+                changed.append(Person(pk=row[1], employee_id=row[0], updated_at=now, **full))
                 changed_fields |= diff.keys()
         if changed:
             _bulk_update(Person, changed, changed_fields | {"updated_at"})
+        touched: set[int] = {p.pk for p in changed} | {pk_of[eid] for eid in late_managers}
 
         # 3. new people, managers first (level by level), so every manager_id is known at insert
         level: dict[str, int] = {}
@@ -1267,12 +1346,13 @@ class PeopleImporter(Importer):
                 rec = records[eid]
                 manager = rec["manager"] if has_manager else None
                 batch.append(Person(
-                    employee_id=eid,
+                    employee_id=rec["eid"],
                     manager_id=pk_of[manager] if manager else None,
                     **rec["values"],
                 ))
             Person.objects.bulk_create(batch, batch_size=BATCH_SIZE)
-            pk_of.update({p.employee_id: p.pk for p in batch})
+            pk_of.update({p.employee_id.lower(): p.pk for p in batch})
+            self.created_pks.extend(p.pk for p in batch)
 
         # 4. existing people reporting to someone new
         if late_managers:
@@ -1294,11 +1374,17 @@ class PeopleImporter(Importer):
             stale = [tid for key, tid in have.items() if key not in wanted]
             for batch in chunks(stale):
                 through.objects.filter(id__in=batch).delete()
+            added = sorted(wanted - have.keys())
             through.objects.bulk_create(
-                [through(person_id=pid, language_id=lid) for pid, lid in sorted(wanted - have.keys())],
+                [through(person_id=pid, language_id=lid) for pid, lid in added],
                 batch_size=BATCH_SIZE,
             )
-        return len(new_ids), len(old_ids)
+            touched |= {pid for (pid, _lid), _tid in have.items() if (pid, _lid) not in wanted}
+            touched |= {pid for pid, _lid in added}
+        # an existing person counts as updated when anything of theirs changed; else unchanged
+        updated = sum(1 for eid in old_ids if pk_of[eid] in touched)
+        self.unchanged = len(old_ids) - updated
+        return len(new_ids), updated
 
 
 # ratings ------------------------------------------------------------------------------------
@@ -1310,8 +1396,10 @@ class RatingImporter(Importer):
     kind = ImportKind.RATINGS
 
     def preload(self) -> None:
-        self.people = dict(Person.objects.values_list("employee_id", "pk").iterator(chunk_size=10000))
-        self.competencies = dict(Competency.objects.values_list("code", "pk"))
+        # employee IDs in any case; competencies by code or name
+        self.people = {eid.lower(): pk for eid, pk in
+                       Person.objects.values_list("employee_id", "pk").iterator(chunk_size=10000)}
+        self.competencies = Lookup(Competency.objects.values_list("code", "name", "pk"))
         self.today = timezone.localdate()
         self.records: list[tuple] = []
 
@@ -1319,7 +1407,7 @@ class RatingImporter(Importer):
         error = self.error
         ok = True
         raw = cells[at["employee_id"]]
-        person = self.people.get(text(raw))
+        person = self.people.get(text(raw).lower())
         if not text(raw):
             error(number, "employee_id", raw, _("This value is required.")); ok = False
         elif person is None:
@@ -1359,7 +1447,7 @@ class RatingImporter(Importer):
         if "rated_by_employee_id" in at:
             raw = cells[at["rated_by_employee_id"]]
             if text(raw):
-                rated_by = self.people.get(text(raw))
+                rated_by = self.people.get(text(raw).lower())
                 if rated_by is None:
                     error(number, "rated_by_employee_id", raw, _("No person with this employee ID.")); ok = False
         note = self.optional_text(number, cells, at, "note", 500) or ""
@@ -1384,6 +1472,7 @@ class RatingImporter(Importer):
         CompetencyRating.objects.bulk_create(new, batch_size=BATCH_SIZE)
         for batch in chunks(sorted({r.person_id for r in new})):
             current_levels_rebuild(person_ids=batch)
+        self.unchanged = len(self.records) - len(new)  # already in the history: skipped
         return len(new), 0
 
 
