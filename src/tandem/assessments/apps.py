@@ -25,3 +25,12 @@ class AssessmentsConfig(AppConfig):
                      daily_at=datetime.time(6, 0)))
         events.subscribe("review.opened", review_services.review_opened_notify)
         events.subscribe("mentorship.started", review_services.review_mentor_join)
+
+        # surveys: the daily job sending scheduled surveys (milestones, after sessions), the
+        # after-session check on each held session, and the recipients told when one is sent
+        from tandem.assessments import survey_services
+
+        register(Job("surveys_due", "tandem.assessments.survey_services.surveys_due_job",
+                     daily_at=datetime.time(6, 15)))
+        events.subscribe("session.held", survey_services.survey_after_session)
+        events.subscribe("survey.sent", survey_services.survey_sent_notify)

@@ -30,6 +30,7 @@ class AssessmentErrorCode(StrEnum):
     SURVEY_CLOSED = "survey_closed"
     NO_RECIPIENTS = "no_recipients"
     BREAKDOWN_REFUSED = "breakdown_refused"
+    SCHEDULE_EXISTS = "survey_schedule_exists"
 
 
 class GraiErrorCode(StrEnum):

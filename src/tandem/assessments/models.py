@@ -310,6 +310,36 @@ class SurveyStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class SurveySchedule(TimeStampedModel):
+    """When a program's survey goes out by itself: on a ``survey`` milestone's day (to the program's
+    participants), or after each pair's ``after_sessions``-th held session (to that pair's mentee).
+    The daily job and the ``session.held`` subscriber send it; ``Survey.schedule`` with its unique
+    constraints makes sure it is never sent twice (once per milestone, once per pair)."""
+
+    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="survey_schedules")
+    template = models.ForeignKey(SurveyTemplate, on_delete=models.CASCADE, related_name="schedules")
+    milestone = models.ForeignKey("programs.ProgramMilestone", null=True, blank=True, on_delete=models.CASCADE,
+                                  related_name="survey_schedules")
+    after_sessions = models.PositiveSmallIntegerField(_("after the held session number"), null=True, blank=True)
+    open_days = models.PositiveSmallIntegerField(_("open for (days)"), default=14)
+    created_by = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["program", "id"]
+        verbose_name = _("survey schedule")
+        verbose_name_plural = _("survey schedules")
+        constraints = [
+            models.CheckConstraint(condition=Q(milestone__isnull=True, after_sessions__gte=1)
+                                   | Q(milestone__isnull=False, after_sessions__isnull=True),
+                                   name="survey_schedule_milestone_or_sessions"),
+            models.CheckConstraint(condition=Q(open_days__gte=1, open_days__lte=90), name="survey_schedule_open_1_90"),
+            models.UniqueConstraint(fields=["template", "milestone"], name="one_survey_schedule_per_milestone"),
+            models.UniqueConstraint(fields=["program", "template", "after_sessions"],
+                                    name="one_survey_schedule_per_session_count"),
+        ]
+
+
 class Survey(TimeStampedModel):
     """One sending of a template version: to a program's participants or to one pair's mentee."""
 
@@ -323,11 +353,19 @@ class Survey(TimeStampedModel):
     status = models.CharField(max_length=10, choices=SurveyStatus.choices, default=SurveyStatus.OPEN)
     closes_at = models.DateTimeField(_("closes at"))
     sent_by = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    schedule = models.ForeignKey(SurveySchedule, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="surveys")
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(threshold__gte=THRESHOLD_MIN), name="sent_survey_threshold_at_least_3"),
+            # a schedule sends once: once per milestone, once per pair after sessions
+            models.UniqueConstraint(fields=["schedule"], condition=Q(schedule__isnull=False, mentorship__isnull=True),
+                                    name="scheduled_survey_sent_once"),
+            models.UniqueConstraint(fields=["schedule", "mentorship"],
+                                    condition=Q(schedule__isnull=False, mentorship__isnull=False),
+                                    name="scheduled_survey_sent_once_per_pair"),
         ]
 
     def __str__(self) -> str:
@@ -406,5 +444,5 @@ class SurveyAnswer(models.Model):
 
 
 # The other parts of the aggregate, each in its own module (imported here so Django sees the models).
-from tandem.assessments.grai_models import *  # noqa: E402,F401,F403
-from tandem.assessments.review_models import *  # noqa: E402,F401,F403
+from tandem.assessments.grai_models import *
+from tandem.assessments.review_models import *

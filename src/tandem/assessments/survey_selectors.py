@@ -30,7 +30,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,8 +45,10 @@ from tandem.assessments.models import (
     SurveyQuestion,
     SurveyRecipient,
     SurveyResponse,
+    SurveySchedule,
     SurveyStatus,
     SurveyTemplate,
+    SurveyTemplateVersion,
 )
 from tandem.core import authz
 from tandem.core.errors import Forbidden, NotFound, ValidationFailed
@@ -261,3 +263,75 @@ def mentor_ratings(person_ids: list[int], *, now: datetime.datetime | None = Non
 def mentor_rating_values(person_ids: list[int]) -> dict[int, float]:
     """For the matching engine: mentor → mean rating in [1, 5], only where it may be shown."""
     return {mid: r.mean for mid, r in mentor_ratings(person_ids).items() if r.shown and r.mean is not None}
+
+
+# -- reminders ------------------------------------------------------------------------------------
+
+REMIND_AHEAD = datetime.timedelta(days=3)
+
+
+def surveys_to_remind(*, now: datetime.datetime) -> list[tuple[Survey, list[Person]]]:
+    """Open surveys whose reminder moment has come — ``REMIND_AHEAD`` before closing, or halfway
+    for a survey open for less than twice that — each with who was asked and has not answered."""
+    surveys = [s for s in Survey.objects.filter(status=SurveyStatus.OPEN, closes_at__gt=now,
+                                                closes_at__lte=now + REMIND_AHEAD)
+               .select_related("version__template").order_by("closes_at", "id")
+               if now >= s.closes_at - min(REMIND_AHEAD, (s.closes_at - s.created_at) / 2)]
+    if not surveys:
+        return []
+    ids = [s.pk for s in surveys]
+    done = set(SurveyCompletion.objects.filter(survey_id__in=ids).values_list("survey_id", "person_id"))
+    waiting: dict[int, list[Person]] = defaultdict(list)
+    for r in (SurveyRecipient.objects.filter(survey_id__in=ids, person__is_active=True)
+              .select_related("person").order_by("id")):
+        if (r.survey_id, r.person_id) not in done:
+            waiting[r.survey_id].append(r.person)
+    return [(s, waiting[s.pk]) for s in surveys if waiting.get(s.pk)]
+
+
+# -- schedules and templates ------------------------------------------------------------------------
+
+
+def survey_milestones(*, program: Program) -> list[Any]:
+    from tandem.programs.models import MilestoneKind, ProgramMilestone
+
+    return list(ProgramMilestone.objects.filter(phase__program=program, kind=MilestoneKind.SURVEY)
+                .order_by("due_day", "id"))
+
+
+def schedules_of_program(*, program: Program) -> list[SurveySchedule]:
+    return list(SurveySchedule.objects.filter(program=program).select_related("template", "milestone")
+                .annotate(n_sent=Count("surveys", distinct=True)).order_by("id"))
+
+
+def schedule_for(actor: authz.Actor, schedule_id: int) -> SurveySchedule:
+    """The schedule, for its program's team; 404 for anyone else."""
+    sch = SurveySchedule.objects.select_related("program", "template").filter(pk=schedule_id).first()
+    if sch is None or not authz.can_view_program(actor, sch.program):
+        raise NotFound(_("No such schedule."))
+    if not authz.can_send_survey(actor, sch.program):
+        raise Forbidden()
+    return sch
+
+
+def templates_with_versions() -> list[SurveyTemplate]:
+    return list(SurveyTemplate.objects.annotate(n_versions=Count("versions", distinct=True),
+                                                latest=Max("versions__number")).order_by("name"))
+
+
+def template_get(*, template_id: int) -> SurveyTemplate:
+    t = SurveyTemplate.objects.filter(pk=template_id).first()
+    if t is None:
+        raise NotFound(_("No such survey template."))
+    return t
+
+
+def template_versions(*, template: SurveyTemplate) -> list[SurveyTemplateVersion]:
+    return list(SurveyTemplateVersion.objects.filter(template=template)
+                .annotate(n_surveys=Count("surveys", distinct=True))
+                .prefetch_related("questions").order_by("-number"))
+
+
+def latest_questions(*, template: SurveyTemplate) -> list[SurveyQuestion]:
+    v = template.versions.order_by("-number").first()
+    return list(v.questions.order_by("order", "id")) if v is not None else []

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 from tandem.assessments import (
     survey_selectors,
     survey_services,
+    survey_views,
     teachback_selectors,
     teachback_services,
 )
@@ -356,6 +357,7 @@ def _surveys_page(request: HttpRequest, actor: authz.Actor, program, *, status: 
     return render(request, "assessments/program_surveys.html", {
         "program": program, "surveys": list(survey_selectors.surveys_of_program(program=program)),
         "send_form": SendForm(), "errors": errors or [], "now": timezone.now(),
+        **survey_views.schedule_context(program),
     }, status=status)
 
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("tandem.calendars.urls")),
     path("", include("tandem.coaching.urls")),
     path("", include("tandem.assessments.urls")),
+    path("", include("tandem.assessments.survey_urls")),
     path("", include("tandem.insights.urls")),
     path("", include("tandem.assessments.review_urls")),
     path("", include("tandem.insights.retention_urls")),

@@ -632,6 +632,11 @@ def can_send_survey(actor: Actor, program: Program) -> bool:
     return can_manage_program(actor, program)
 
 
+def can_edit_survey_templates(actor: Actor) -> bool:
+    """Survey templates (new ones, new versions) are shared by every program: HR and program managers."""
+    return actor.is_authenticated and (actor.is_hr or actor.is_program_manager)
+
+
 def can_view_survey_results(actor: Actor, survey: Any) -> bool:
     if not actor.is_authenticated:
         return False

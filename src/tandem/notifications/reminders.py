@@ -365,8 +365,26 @@ def _grai(run: _Run) -> None:
                    params={**_pair_params(m, person), "period": period})
 
 
+def _surveys(run: _Run) -> None:
+    """An open survey nearing its close (3 days before, or halfway for a short one,
+    tandem.assessments.survey_selectors.surveys_to_remind): each recipient who has not answered, once."""
+    from django.utils import translation
+
+    from tandem.assessments.survey_selectors import surveys_to_remind
+
+    for survey, people in surveys_to_remind(now=run.now):
+        run.preload(p.pk for p in people)
+        due = timezone.localdate(survey.closes_at).isoformat()
+        for person in people:
+            with translation.override(run.pref(person.pk).email_language):
+                title = survey.version.template.tr("name")
+            run.remind(kind=K.SURVEY_WAITING, subject=f"survey:{survey.pk}", occasion="waiting", person=person,
+                       m=None, url=_url("survey_answer", survey.pk, fallback="/assessments/"), object_id=survey.pk,
+                       params={"title": title, "due": due})
+
+
 STEPS = (_sessions_soon, _feedback_waiting, _action_items, _duties, _agreements, _plans, _rounds, _reviews, _at_risk,
-         _grai)
+         _grai, _surveys)
 
 
 def reminders_send(*, now: datetime.datetime | None = None) -> dict[str, int]:
