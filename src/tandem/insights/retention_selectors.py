@@ -69,6 +69,7 @@ CHECKPOINT_LABELS = {
     182: gettext_lazy("month 6"),
 }
 METHOD_TEXT = gettext_lazy(
+    # xgettext:no-python-format
     "Kaplan–Meier estimate (lifelines) of the share still employed after each day, with the 95 % "
     "exponential Greenwood band. Day 0 is the later of the program's first day and the person's hire "
     "date. People still employed are censored at today's date: they count as at risk until today, not "

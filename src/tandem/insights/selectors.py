@@ -133,6 +133,7 @@ def group_sums(group: Group) -> dict[int, Sums]:
 
 NOTE_TEXT = {
     stats.Note.CI_CROSSES_ZERO: gettext_lazy(
+        # xgettext:no-python-format
         "The 95 % interval of the difference includes zero: no difference is among the plausible values."),
     stats.Note.SMALL_GROUP: gettext_lazy("A group has fewer than 30 people: too few to support a claim."),
     stats.Note.LIFT_UNDEFINED: gettext_lazy("Group B's value is zero: a relative lift has no meaning."),
