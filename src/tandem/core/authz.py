@@ -716,6 +716,47 @@ def can_view_at_risk(actor: Actor, program: Program) -> bool:
     return actor.is_authenticated and can_manage_program(actor, program)
 
 
+# -- inputs versus outputs (tandem.insights.inputs_*, issue 12 §1) -------------------------------
+# Thresholded aggregates of pairs. HR sees every pair; a program manager the pairs of the programs
+# they own; a department head the pairs whose mentee is in a department they head (or below it).
+# Per-mentor rows are about one person (the mentor): HR and the manager of the mentor's program
+# only (for a manager, over that program's pairs) — never a department head, never another mentor.
+
+
+def can_view_inputs_outputs(actor: Actor) -> bool:
+    return actor.is_hr or (actor.person is not None and (actor.is_program_manager or actor.is_department_head))
+
+
+def can_view_inputs_by_mentor(actor: Actor) -> bool:
+    return actor.is_hr or (actor.is_program_manager and actor.person is not None)
+
+
+def inputs_outputs_pairs_q(actor: Actor, *, by_mentor: bool = False) -> Q:
+    """A filter on Mentorship keeping the pairs whose figures the actor may read (``by_mentor``:
+    for per-mentor rows, where a department head's reach does not count)."""
+    if actor.is_hr:
+        return Q()
+    q = Q(pk__in=[])
+    if actor.person is None:
+        return q
+    if actor.is_program_manager:
+        q |= Q(program__owner_id=actor.person.pk)
+    if not by_mentor:
+        for path in actor.headed_paths:
+            q |= Q(mentee__department__path__startswith=path)
+    return q
+
+
+def can_edit_suggestion_rules(actor: Actor) -> bool:
+    """The suggestion rules of inputs versus outputs: HR."""
+    return actor.is_hr
+
+
+def can_filter_inputs_by_program(actor: Actor, program: Program) -> bool:
+    """The ``program`` filter: HR, the program's manager, or a head (their department's pairs in it)."""
+    return can_manage_program(actor, program) or (actor.person is not None and actor.is_department_head)
+
+
 # -- invitations (issue 14 §1) ---------------------------------------------------------------
 
 

@@ -1,0 +1,178 @@
+"""Inputs versus outputs (issue 12 §1): the computations on aggregates, no queries.
+
+The unit is a *pair* (a mentorship that had started and overlaps the period). For every pair the
+selectors compute, in SQL, a raw value per metric; for every group they return COUNT, SUM and
+SUM of squares of those values. Here the sums become figures (a mean with its 95 % t interval and
+its n), scaled to the unit the page shows:
+
+========================  ===============================================  ==========================
+figure                    raw value per pair                               scale
+========================  ===============================================  ==========================
+hours_per_month           minutes of held sessions in the period           1 / (60 × months)
+sessions_per_month        held sessions in the period                      1 / months
+cadence_kept              calendar months with a held session              1 / calendar months
+resources                 resources shared in the period                   1
+milestones_done           plan milestones ticked done in the period        1
+competency_gain           mean over competencies of (latest − first)       1
+                          rated level in the period (mentor, manager,
+                          assessment; self-ratings excluded); pairs
+                          with no competency rated twice have none
+satisfaction              mean of the mentee's session feedback (1–5)      1
+                          on sessions in the period; none if no feedback
+========================  ===============================================  ==========================
+
+``months`` is the period's length in days / (365.25 / 12); ``calendar months`` counts the months the
+period touches. Both are the period's, not the pair's: a pair that started half-way counts as
+meeting less often.
+
+Anonymity: a group is shown only with at least ``threshold`` pairs and ``threshold`` distinct
+mentees; a figure only with at least ``threshold`` values. Because the page also shows the whole
+scope, the hidden groups' total could be recovered by subtraction; :func:`protect` therefore also
+hides the smallest shown figures until what is hidden adds up to zero or at least the threshold
+(secondary suppression).
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from dataclasses import dataclass, field
+
+from tandem.insights import stats
+
+CONFIDENCE = 0.95
+METRICS = ("hours_per_month", "sessions_per_month", "cadence_kept", "resources",
+           "competency_gain", "milestones_done", "satisfaction")
+INPUT_METRICS = ("hours_per_month", "sessions_per_month", "cadence_kept", "resources")
+OUTPUT_METRICS = ("competency_gain", "milestones_done", "satisfaction")
+PROPORTION_METRICS = ("cadence_kept",)
+MONTH_DAYS = 365.25 / 12
+MAX_PERIOD_DAYS = 3 * 366
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime.date
+    end: datetime.date  # inclusive
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def months(self) -> float:
+        return self.days / MONTH_DAYS
+
+    @property
+    def calendar_months(self) -> int:
+        return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+
+    def month_starts(self) -> list[datetime.date]:
+        out, day = [], self.start.replace(day=1)
+        while day <= self.end:
+            out.append(day)
+            day = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        return out
+
+
+def scale(metric: str, period: Period) -> float:
+    if metric == "hours_per_month":
+        return 1.0 / (60.0 * period.months)
+    if metric == "sessions_per_month":
+        return 1.0 / period.months
+    if metric == "cadence_kept":
+        return 1.0 / period.calendar_months
+    return 1.0
+
+
+@dataclass(frozen=True)
+class Sums:
+    n: int
+    total: float
+    total_sq: float
+
+    def scaled(self, factor: float) -> Sums:
+        return Sums(self.n, self.total * factor, self.total_sq * factor * factor)
+
+    def minus(self, other: Sums) -> Sums:
+        return Sums(self.n - other.n, self.total - other.total, self.total_sq - other.total_sq)
+
+
+@dataclass
+class Figure:
+    n: int | None
+    value: float | None
+    ci: tuple[float, float] | None
+    suppressed: bool = False
+
+    @property
+    def shown(self) -> bool:
+        return not self.suppressed and self.value is not None
+
+
+HIDDEN = Figure(None, None, None, True)
+
+
+def figure(sums: Sums, threshold: int) -> Figure:
+    """The mean of a group's values with its 95 % t interval; hidden below the threshold."""
+    if sums.n < max(threshold, 1):
+        return Figure(None, None, None, True)
+    summary = stats.MeanSummary.from_sums(sums.n, sums.total, sums.total_sq)
+    if sums.n < 2:
+        return Figure(sums.n, summary.mean, (summary.mean, summary.mean))
+    interval = stats.comparison.mean_interval(summary, confidence=CONFIDENCE)
+    return Figure(sums.n, summary.mean, (interval.low, interval.high))
+
+
+@dataclass
+class Difference:
+    """The group's mean minus the rest's (the scope without the group): Welch's interval."""
+
+    value: float
+    ci: tuple[float, float]
+    n_group: int
+    n_rest: int
+    rest_value: float
+
+
+def difference(group: Sums, whole: Sums, threshold: int) -> Difference | None:
+    """None when either side is below the threshold or has fewer than 2 values."""
+    rest = whole.minus(group)
+    if group.n < max(threshold, 2) or rest.n < max(threshold, 2):
+        return None
+    a = stats.MeanSummary.from_sums(group.n, group.total, group.total_sq)
+    b = stats.MeanSummary.from_sums(rest.n, rest.total, max(rest.total_sq, 0.0))
+    result = stats.welch_t_test(a, b, confidence=CONFIDENCE)
+    if not all(math.isfinite(x) for x in (result.interval.low, result.interval.high)):
+        return None
+    return Difference(result.difference, (result.interval.low, result.interval.high), group.n, rest.n, b.mean)
+
+
+@dataclass
+class GroupSums:
+    key: int | None
+    pairs: int
+    people: int
+    sums: dict[str, Sums] = field(default_factory=dict)
+
+
+def protect(groups: list[GroupSums], whole: dict[str, Sums], threshold: int) -> dict[int | None, set[str]]:
+    """Which (group, metric) figures to hide: primary (fewer than ``threshold`` pairs or mentees in
+    the group, or values of the metric) and secondary (the smallest shown ones, until the hidden
+    values of each metric add up to 0 or at least ``threshold``, so that the whole minus the shown
+    groups never reveals a small hidden remainder)."""
+    hidden: dict[int | None, set[str]] = {g.key: set() for g in groups}
+    for g in groups:
+        small = g.pairs < threshold or g.people < threshold
+        for m in METRICS:
+            if small or g.sums.get(m, Sums(0, 0.0, 0.0)).n < threshold:
+                hidden[g.key].add(m)
+    for m in METRICS:
+        total = whole.get(m, Sums(0, 0.0, 0.0)).n
+        shown = sorted((g for g in groups if m not in hidden[g.key]), key=lambda g: (g.sums[m].n, str(g.key)))
+        remainder = total - sum(g.sums[m].n for g in shown)
+        while shown and 0 < remainder < threshold:
+            g = shown.pop(0)
+            hidden[g.key].add(m)
+            remainder += g.sums[m].n
+    return hidden

@@ -1,0 +1,408 @@
+"""Reads of inputs versus outputs (issue 12 §1): per mentor, program, department or job profile, over
+a period, the inputs and outputs of the pairs (see ``inputs`` for every figure's definition), the
+monthly trends of the scope, and the flags with their suggestions (``inputs_rules``).
+
+Everything is aggregated in SQL: each pair's raw values are correlated subqueries on the mentorship,
+and a group's COUNT / SUM / SUM of squares are one GROUP BY over them (the whole scope: one more
+aggregate). Department and job profile are the mentee's (the outputs are the mentee's). What the
+actor may read is ``authz.inputs_outputs_pairs_q``; the anonymity threshold is
+``settings.INSIGHTS_MIN_GROUP`` (``selectors.min_group``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tandem.core import authz
+from tandem.core.errors import ApplicationError, Forbidden, NotFound
+from tandem.core.validators import DB_INT_MAX
+from tandem.insights import inputs, selectors
+from tandem.insights.errors import InsightsErrorCode
+from tandem.insights.inputs import Figure, GroupSums, Period, Sums
+from tandem.mentorships.library_models import Resource
+from tandem.mentorships.log_models import LogSide, Session, SessionFeedback, SessionStatus
+from tandem.mentorships.models import Mentorship, MentorshipStatus
+from tandem.mentorships.plan_models import GoalMilestone
+from tandem.people.models import CompetencyRating, Department, JobProfile, Person, RatingSource
+from tandem.programs.models import Program
+
+BY = ("mentor", "program", "department", "job_profile")
+BY_FIELD = {"mentor": "mentor_id", "program": "program_id", "department": "mentee__department_id",
+            "job_profile": "mentee__job_profile_id"}
+BY_LABEL = {"mentor": gettext_lazy("Mentor"), "program": gettext_lazy("Program"),
+            "department": gettext_lazy("Department"), "job_profile": gettext_lazy("Job profile")}
+PAIR_STATUSES = (MentorshipStatus.ACTIVE, MentorshipStatus.COMPLETED, MentorshipStatus.ENDED_EARLY)
+METRIC_LABELS = {
+    "hours_per_month": gettext_lazy("Mentoring hours per pair per month"),
+    "sessions_per_month": gettext_lazy("Sessions held per pair per month"),
+    "cadence_kept": gettext_lazy("Cadence kept (months with a session held)"),
+    "resources": gettext_lazy("Resources shared per pair"),
+    "competency_gain": gettext_lazy("Change in rated competency level"),
+    "milestones_done": gettext_lazy("Plan milestones completed per pair"),
+    "satisfaction": gettext_lazy("Satisfaction (session feedback, 1–5)"),
+}
+METRIC_SHORT = {
+    "hours_per_month": gettext_lazy("mentoring hours per month"),
+    "sessions_per_month": gettext_lazy("sessions per month"),
+    "cadence_kept": gettext_lazy("cadence kept"),
+    "resources": gettext_lazy("resources shared"),
+    "competency_gain": gettext_lazy("competency gain"),
+    "milestones_done": gettext_lazy("milestones completed"),
+    "satisfaction": gettext_lazy("satisfaction"),
+}
+DEFAULT_MONTHS = 6
+EARLIEST = datetime.date(2000, 1, 1)
+LATEST = datetime.date(2100, 12, 31)
+
+
+def _bad(field: str, message: Any) -> ApplicationError:
+    return ApplicationError(message, code=InsightsErrorCode.BAD_INPUTS_QUERY, data={"field": field})
+
+
+# -- the query: what is asked, checked ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Query:
+    by: str
+    period: Period
+    program: Program | None = None
+
+    def params(self) -> dict[str, str]:
+        out = {"by": self.by, "from": self.period.start.isoformat(), "to": self.period.end.isoformat()}
+        if self.program is not None:
+            out["program"] = str(self.program.pk)
+        return out
+
+
+def _date(text: str | None, field: str) -> datetime.date | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    if len(text) > 10 or "\x00" in text:
+        raise _bad(field, _("Write a date as YYYY-MM-DD."))
+    try:
+        day = datetime.date.fromisoformat(text)
+    except ValueError:
+        raise _bad(field, _("Write a date as YYYY-MM-DD.")) from None
+    if not EARLIEST <= day <= LATEST:
+        raise _bad(field, _("A date lies between 2000 and 2100."))
+    return day
+
+
+def default_period(today: datetime.date | None = None) -> Period:
+    """The last six calendar months, this one included."""
+    today = today or timezone.localdate()
+    start = today.replace(day=1)
+    for _i in range(DEFAULT_MONTHS - 1):
+        start = (start - datetime.timedelta(days=1)).replace(day=1)
+    return Period(start, today)
+
+
+def query_parse(*, actor: authz.Actor, by: str | None, start: str | None, end: str | None,
+                program: str | int | None, today: datetime.date | None = None) -> Query:
+    """The page's and the API's parameters as a :class:`Query` the actor may ask; 400 naming the field
+    for a malformed one, 403 for what the actor may not see, 404 for an unknown program."""
+    authz.require(authz.can_view_inputs_outputs(actor))
+    by = (by or "department").strip().lower()
+    if by not in BY:
+        raise _bad("by", _("Group by mentor, program, department or job_profile."))
+    if by == "mentor" and not authz.can_view_inputs_by_mentor(actor):
+        raise Forbidden(_("Figures per mentor are for HR and the mentors' program managers."), data={"field": "by"})
+    default = default_period(today)
+    day_from, day_to = _date(start, "from"), _date(end, "to")
+    if day_from is None and day_to is None:
+        period = default
+    else:
+        day_to = day_to or (today or timezone.localdate())
+        day_from = day_from or default_period(day_to).start
+        if day_from > day_to:
+            raise _bad("from", _("The period starts after it ends."))
+        period = Period(day_from, day_to)
+    if period.days > inputs.MAX_PERIOD_DAYS:
+        raise _bad("from", _("Choose a period of at most three years."))
+    chosen = None
+    text = str(program).strip() if program not in (None, "") else ""
+    if text:
+        if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= DB_INT_MAX:
+            raise _bad("program", _("A program is given by its number."))
+        chosen = Program.objects.select_related("owner").filter(pk=int(text)).first()
+        if chosen is None:
+            raise NotFound(_("No such program."), data={"field": "program"})
+        if not authz.can_filter_inputs_by_program(actor, chosen):
+            raise Forbidden(data={"field": "program"})
+    return Query(by, period, chosen)
+
+
+def program_choices(*, actor: authz.Actor) -> QuerySet[Program]:
+    """The programs the filter offers: all for HR and heads (their pairs in it), owned ones for managers."""
+    if actor.is_hr or (actor.person is not None and actor.is_department_head):
+        return Program.objects.order_by("name").only("pk", "name")
+    if actor.person is None:
+        return Program.objects.none()
+    return Program.objects.filter(owner_id=actor.person.pk).order_by("name").only("pk", "name")
+
+
+# -- the pairs and their raw values -----------------------------------------------------------------
+
+
+def _window(period: Period) -> tuple[datetime.datetime, datetime.datetime]:
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(period.start, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(period.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    return start, end
+
+
+def pairs_of(*, actor: authz.Actor, query: Query) -> QuerySet[Mentorship]:
+    """The pairs in the scope: started, not only requested, overlapping the period."""
+    period = query.period
+    qs = Mentorship.objects.filter(authz.inputs_outputs_pairs_q(actor, by_mentor=query.by == "mentor")).filter(
+        status__in=PAIR_STATUSES, started_on__isnull=False, started_on__lte=period.end,
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=period.start))
+    if query.program is not None:
+        qs = qs.filter(program_id=query.program.pk)
+    return qs
+
+
+def _one(qs: QuerySet, expression: Any, output: Any) -> Subquery:
+    """A correlated scalar: ``expression`` over ``qs`` (already filtered on the outer pair)."""
+    return Subquery(qs.order_by().annotate(_k=Value(1)).values("_k").annotate(v=expression).values("v")[:1],
+                    output_field=output)
+
+
+def _gain(period: Period) -> Subquery:
+    """The mentee's mean over competencies of (latest − first rated level in the period)."""
+    rated = CompetencyRating.objects.exclude(source=RatingSource.SELF).filter(
+        rated_on__gte=period.start, rated_on__lte=period.end)
+    same = rated.filter(person_id=OuterRef("person_id"), competency_id=OuterRef("competency_id"))
+    newer = same.filter(Q(rated_on__gt=OuterRef("rated_on")) | Q(rated_on=OuterRef("rated_on"), pk__gt=OuterRef("pk")))
+    older = same.filter(Q(rated_on__lt=OuterRef("rated_on")) | Q(rated_on=OuterRef("rated_on"), pk__lt=OuterRef("pk")))
+    first = same.order_by("rated_on", "pk").values("level")[:1]
+    latest = (rated.filter(person_id=OuterRef("mentee_id")).filter(~Exists(newer), Exists(older))
+              .annotate(first=Subquery(first, output_field=IntegerField())))
+    change = ExpressionWrapper(Cast(F("level"), FloatField()) - Cast(F("first"), FloatField()),
+                               output_field=FloatField())
+    return _one(latest, Avg(change), FloatField())
+
+
+def annotated_pairs(pairs: QuerySet[Mentorship], period: Period) -> QuerySet[Mentorship]:
+    """Each pair with its raw value per metric (``inputs`` names them; counts are 0, means may be null)."""
+    start, end = _window(period)
+    held = Session.objects.filter(mentorship_id=OuterRef("pk"), status=SessionStatus.HELD,
+                                  starts_at__gte=start, starts_at__lt=end)
+    months = Session.objects.filter(mentorship_id=OuterRef("pk"), status=SessionStatus.HELD,
+                                    starts_at__gte=start, starts_at__lt=end).annotate(month=TruncMonth("starts_at"))
+    resources = Resource.objects.filter(mentorship_id=OuterRef("pk"), created_at__gte=start, created_at__lt=end)
+    milestones = GoalMilestone.objects.filter(goal__plan__mentorship_id=OuterRef("pk"),
+                                              done_at__gte=start, done_at__lt=end)
+    feedback = SessionFeedback.objects.filter(session__mentorship_id=OuterRef("pk"), side=LogSide.MENTEE,
+                                              session__starts_at__gte=start, session__starts_at__lt=end)
+    zero = Value(0.0)
+    return pairs.annotate(
+        v_hours_per_month=Coalesce(_one(held, Sum(Cast("duration_minutes", FloatField())), FloatField()), zero),
+        v_sessions_per_month=Coalesce(_one(held, Cast(Count("id"), FloatField()), FloatField()), zero),
+        v_cadence_kept=Coalesce(_one(months, Cast(Count("month", distinct=True), FloatField()), FloatField()), zero),
+        v_resources=Coalesce(_one(resources, Cast(Count("id"), FloatField()), FloatField()), zero),
+        v_milestones_done=Coalesce(_one(milestones, Cast(Count("id"), FloatField()), FloatField()), zero),
+        v_satisfaction=_one(feedback, Avg(Cast("rating", FloatField())), FloatField()),
+        v_competency_gain=_gain(period),
+    )
+
+
+def _aggregates() -> dict[str, Any]:
+    out: dict[str, Any] = {"pairs": Count("id"), "people": Count("mentee_id", distinct=True)}
+    for m in inputs.METRICS:
+        v = F(f"v_{m}")
+        out[f"{m}__n"] = Count(f"v_{m}")
+        out[f"{m}__s"] = Sum(v, output_field=FloatField())
+        out[f"{m}__q"] = Sum(ExpressionWrapper(v * v, output_field=FloatField()))
+    return out
+
+
+def _sums(row: dict[str, Any], period: Period) -> dict[str, Sums]:
+    return {m: Sums(int(row[f"{m}__n"] or 0), float(row[f"{m}__s"] or 0.0), float(row[f"{m}__q"] or 0.0))
+            .scaled(inputs.scale(m, period)) for m in inputs.METRICS}
+
+
+# -- the report ------------------------------------------------------------------------------------
+
+
+@dataclass
+class GroupRow:
+    key: int | None
+    label: str
+    pairs: int | None  # None when the group is hidden
+    people: int | None
+    suppressed: bool
+    figures: dict[str, Figure]
+    flags: list[Any] = field(default_factory=list)
+
+    def figure_list(self) -> list[tuple[str, Figure]]:
+        return [(m, self.figures[m]) for m in inputs.METRICS]
+
+
+@dataclass
+class TrendPoint:
+    month: datetime.date
+    hours: float | None
+    hours_n: int | None  # pairs with a held session that month
+    satisfaction: float | None
+    satisfaction_n: int | None  # ratings that month
+    suppressed: bool
+
+
+@dataclass
+class Report:
+    query: Query
+    threshold: int
+    scope_label: str
+    whole: GroupRow
+    groups: list[GroupRow]
+    hidden_groups: int
+    trend: list[TrendPoint]
+    whole_sums: dict[str, Sums] = field(default_factory=dict)
+
+    @property
+    def by_label(self) -> str:
+        return str(BY_LABEL[self.query.by])
+
+    @property
+    def flags(self) -> list[Any]:
+        return [f for g in self.groups for f in g.flags]
+
+    @property
+    def method(self) -> str:
+        return str(METHOD_TEXT)
+
+
+METHOD_TEXT = gettext_lazy(
+    "A pair counts when it had started and overlaps the period. Hours and sessions are held sessions in "
+    "the period, divided by the period's months; cadence kept is the share of the period's calendar "
+    "months with a session held; resources and milestones are those shared or completed in the period. "
+    "Competency gain is the mean change between a mentee's first and latest rated level of each "
+    "competency in the period (mentor, manager and assessment ratings; self-ratings excluded). "
+    "Satisfaction is the mean of the mentee's session feedback. Each figure is the mean over the pairs "
+    "that have a value, with its n and a 95 % t interval; flags compare a group with the rest of the "
+    "scope (Welch's interval). Department and job profile are the mentee's."
+)
+OBSERVATIONAL_TEXT = selectors.NOTE_TEXT[selectors.stats.Note.OBSERVATIONAL]
+
+
+def _labels(by: str, keys: list[int | None]) -> dict[int | None, str]:
+    ids = [k for k in keys if k is not None]
+    if by == "mentor":
+        out: dict[int | None, str] = dict(Person.objects.filter(pk__in=ids).values_list("pk", "full_name"))
+    elif by == "program":
+        out = dict(Program.objects.filter(pk__in=ids).values_list("pk", "name"))
+    elif by == "department":
+        out = dict(Department.objects.filter(pk__in=ids).values_list("pk", "name"))
+    else:
+        out = {j.pk: str(j) for j in JobProfile.objects.filter(pk__in=ids).only("pk", "title", "translations")}
+    none = {"department": _("No department"), "job_profile": _("No job profile")}.get(by, "—")
+    out[None] = none
+    return out
+
+
+def _scope_label(actor: authz.Actor, query: Query) -> str:
+    if query.program is not None:
+        return _("All pairs of “%(program)s” you may see") % {"program": query.program.name}
+    if actor.is_hr:
+        return _("The whole company")
+    return _("All pairs you may see")
+
+
+def _trend(pairs: QuerySet[Mentorship], period: Period, threshold: int) -> list[TrendPoint]:
+    """Per calendar month of the period: hours held (n = pairs with a held session) and the mean
+    feedback rating (n = ratings; hidden below the threshold of distinct raters). Two GROUP BY queries."""
+    start, end = _window(period)
+    held = (Session.objects.filter(mentorship_id__in=pairs.values("pk"), status=SessionStatus.HELD,
+                                   starts_at__gte=start, starts_at__lt=end)
+            .annotate(month=TruncMonth("starts_at")).order_by().values("month")
+            .annotate(minutes=Sum("duration_minutes"), n=Count("mentorship_id", distinct=True)))
+    rated = (SessionFeedback.objects.filter(session__mentorship_id__in=pairs.values("pk"), side=LogSide.MENTEE,
+                                            session__starts_at__gte=start, session__starts_at__lt=end)
+             .annotate(month=TruncMonth("session__starts_at")).order_by().values("month")
+             .annotate(mean=Avg(Cast("rating", FloatField())), n=Count("id"), people=Count("author_id", distinct=True)))
+
+    def as_day(value: Any) -> datetime.date:
+        if isinstance(value, datetime.datetime):
+            return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+        return value
+
+    hours = {as_day(r["month"]): r for r in held}
+    sats = {as_day(r["month"]): r for r in rated}
+    out = []
+    for month in period.month_starts():
+        h, s = hours.get(month), sats.get(month)
+        h_ok = h is not None and h["n"] >= threshold
+        s_ok = s is not None and s["people"] >= threshold and s["n"] >= threshold
+        out.append(TrendPoint(
+            month,
+            h["minutes"] / 60.0 if h_ok else None, h["n"] if h_ok else None,
+            float(s["mean"]) if s_ok else None, s["n"] if s_ok else None,
+            suppressed=not (h_ok and s_ok)))
+    return out
+
+
+def inputs_outputs(*, actor: authz.Actor, by: str | None = None, start: str | None = None, end: str | None = None,
+                   program: str | int | None = None, today: datetime.date | None = None) -> Report:
+    """The report the page, the API and the exports show."""
+    from tandem.insights import inputs_rules
+
+    query = query_parse(actor=actor, by=by, start=start, end=end, program=program, today=today)
+    threshold = selectors.min_group()
+    period = query.period
+    pairs = pairs_of(actor=actor, query=query)
+    annotated = annotated_pairs(pairs, period)
+    rows = list(annotated.order_by().values(BY_FIELD[query.by]).annotate(**_aggregates()))
+    whole_row = annotated.order_by().aggregate(**_aggregates())
+    whole_sums = _sums(whole_row, period)
+    groups = [GroupSums(r[BY_FIELD[query.by]], r["pairs"], r["people"], _sums(r, period)) for r in rows]
+    hidden = inputs.protect(groups, whole_sums, threshold)
+    labels = _labels(query.by, [g.key for g in groups])
+    shown_rows: list[GroupRow] = []
+    hidden_groups = 0
+    for g in groups:
+        small = g.pairs < threshold or g.people < threshold
+        if small:
+            hidden_groups += 1
+            continue
+        figures = {m: inputs.HIDDEN if m in hidden[g.key] else inputs.figure(g.sums[m], threshold)
+                   for m in inputs.METRICS}
+        shown_rows.append(GroupRow(g.key, labels.get(g.key, "—"), g.pairs, g.people, False, figures))
+    whole_ok = (whole_row["pairs"] or 0) >= threshold and (whole_row["people"] or 0) >= threshold
+    whole = GroupRow(None, _scope_label(actor, query), whole_row["pairs"] if whole_ok else None,
+                     whole_row["people"] if whole_ok else None, not whole_ok,
+                     {m: inputs.figure(whole_sums[m], threshold) if whole_ok else inputs.HIDDEN
+                      for m in inputs.METRICS})
+    sums_by_key = {g.key: g for g in groups}
+    rules = inputs_rules.enabled_rules()
+    for row in shown_rows:
+        row.flags = inputs_rules.evaluate(rules=rules, group=row, sums=sums_by_key[row.key].sums,
+                                          whole=whole_sums, hidden=hidden[row.key], threshold=threshold,
+                                          by=query.by)
+    shown_rows.sort(key=lambda r: (-len(r.flags), r.label))
+    return Report(query, threshold, whole.label, whole, shown_rows, hidden_groups,
+                  _trend(pairs, period, threshold), whole_sums)

@@ -1,0 +1,53 @@
+"""Inputs versus outputs: figures against the hand-computed world (tests/insights/inputs_world.py)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from tandem.insights import inputs_selectors as sel
+from tests.factories import actor_of
+from tests.insights.inputs_world import FROM, MONTHS, TO, world  # noqa: F401
+
+
+def report(person, by="department", **kw):
+    return sel.inputs_outputs(actor=actor_of(person), by=by, start=FROM, end=TO, **kw)
+
+
+def rows(r):
+    return {g.label: g for g in r.groups}
+
+
+def test_department_figures_match_the_hand_computed_ones(world, hr_person):
+    r = report(hr_person)
+    g = rows(r)
+    assert set(g) == {"Sales", "Ops"}
+    sales, ops = g["Sales"].figures, g["Ops"].figures
+    assert g["Sales"].pairs == 5 and g["Sales"].people == 5
+    assert sales["hours_per_month"].value == pytest.approx(3 / MONTHS)
+    assert sales["sessions_per_month"].value == pytest.approx(3 / MONTHS)
+    assert sales["cadence_kept"].value == pytest.approx(1.0)
+    assert ops["hours_per_month"].value == pytest.approx(1.5 / MONTHS)
+    assert ops["cadence_kept"].value == pytest.approx(1 / 3)
+    assert ops["resources"].value == pytest.approx(1.0) and sales["resources"].value == 0
+    assert sales["milestones_done"].value == pytest.approx(0.2)
+    assert sales["competency_gain"].value == pytest.approx(0.2)
+    assert ops["competency_gain"].value == pytest.approx(1.6)
+    assert sales["satisfaction"].value == pytest.approx(2.2)
+    assert ops["satisfaction"].value == pytest.approx(4.6)
+    # mean 2.2, sd sqrt(0.2), t(4) 2.776: 2.2 ± 2.776 * sqrt(0.2 / 5)
+    half = 2.7764451 * math.sqrt(0.2 / 5)
+    assert sales["satisfaction"].ci == pytest.approx((2.2 - half, 2.2 + half), abs=1e-5)
+    for group in r.groups:
+        for _m, f in group.figure_list():
+            assert f.n == 5
+
+
+def test_the_whole_scope_counts_the_hidden_groups_too(world, hr_person):
+    r = report(hr_person)
+    assert r.whole.pairs == 15 and r.hidden_groups == 2
+    minutes = 5 * 180 + 5 * 90 + 2 * 60 + 3 * 60
+    assert r.whole.figures["hours_per_month"].value == pytest.approx(minutes / 60 / 15 / MONTHS)
+    assert r.whole.figures["hours_per_month"].n == 15
+    assert r.whole.figures["competency_gain"].n == 10  # the tiny ones had nothing rated twice
