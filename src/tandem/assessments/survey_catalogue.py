@@ -97,6 +97,28 @@ TEMPLATES: list[dict[str, Any]] = [
                                  "Я вижу понятный путь своего роста. " + AGREE["ru"])),
         ],
     },
+    {
+        # source 003 (定向跟踪, 倒逼追责): the graduates rate the department they rotate in or are placed in;
+        # insights/departments_selectors.py reads its "overall" question broken down by department
+        "code": "department_support", "purpose": "other", "anonymous": True, "threshold": 5,
+        "name": T("Department support", "用人部门支持度", "Поддержка подразделения"),
+        "description": T("Graduates rate the support of the department they are in at the end of a stage.",
+                         "大学生在每个阶段结束时评价所在部门的培训支持。",
+                         "Выпускники оценивают поддержку своего подразделения в конце этапа."),
+        "questions": [
+            Q("time", "scale", T("People in my department made time for me. " + AGREE["en"],
+                                 "部门的同事愿意为我花时间。" + AGREE["zh-hans"],
+                                 "Коллеги в подразделении находили для меня время. " + AGREE["ru"])),
+            Q("tasks", "scale", T("I was given real work to learn from. " + AGREE["en"],
+                                  "部门给我安排了能学到东西的实际工作。" + AGREE["zh-hans"],
+                                  "Мне давали настоящую работу, на которой можно учиться. " + AGREE["ru"])),
+            Q("overall", "scale", T("Overall, how well did your department support you in this stage? (1–5)",
+                                    "总体而言,本阶段所在部门对您的支持如何?(1–5)",
+                                    "Насколько в целом подразделение поддерживало вас на этом этапе? (1–5)")),
+            Q("comment", "text", T("What should the department do differently?", "部门应该在哪些方面改进?",
+                                   "Что подразделению стоит делать иначе?"), required=False),
+        ],
+    },
 ]
 
 

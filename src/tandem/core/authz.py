@@ -757,6 +757,20 @@ def can_filter_inputs_by_program(actor: Actor, program: Program) -> bool:
     return can_manage_program(actor, program) or (actor.person is not None and actor.is_department_head)
 
 
+def can_view_department_support(actor: Actor, program: Program) -> bool:
+    """A program's department support report (every department ranked, the passive ones named):
+    HR and the program's manager (issue 12 §4)."""
+    return actor.is_authenticated and can_manage_program(actor, program)
+
+
+def can_view_own_department_support(actor: Actor, department: Any) -> bool:
+    """One department's support figures against the median (no other department by name): HR, and
+    the head of that department (or of a department above it)."""
+    if not actor.is_authenticated:
+        return False
+    return actor.is_hr or any(department.path.startswith(p) for p in actor.headed_paths)
+
+
 # -- invitations (issue 14 §1) ---------------------------------------------------------------
 
 
