@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from tandem.core.errors import ApplicationError, NotFound
 from tandem.core.tasks import enqueue_on_commit
 from tandem.people import importing, tasks
-from tandem.people.models import ImportJob, ImportKind, ImportStatus
+from tandem.people.models import ImportJob, ImportKind, ImportMapping, ImportStatus
 
 logger = logging.getLogger(__name__)
 
@@ -64,13 +64,49 @@ def _check_upload(kind: str, uploaded_file: UploadedFile) -> str:
     return name
 
 
+def _check_mapping(kind: str, mapping: ImportMapping | None, columns: Any) -> dict[str, Any] | None:
+    """The mapping the job will apply (a saved one, or one given inline), checked now: a mapping
+    of another kind, or one that leaves a required column unmapped, is refused before upload."""
+    from tandem.people import import_mapping
+
+    if mapping is not None and columns is not None:
+        raise ApplicationError(_("Choose a saved mapping or give one, not both."), code="mapping_invalid")
+    if mapping is not None:
+        if mapping.kind != kind:
+            raise ApplicationError(
+                _("The mapping “%(name)s” is for %(kind)s, not for this import.")
+                % {"name": mapping.name, "kind": mapping.get_kind_display()},
+                code=import_mapping.MappingErrorCode.KIND,
+            )
+        spec = mapping.columns or {}
+    elif columns is not None:
+        spec = import_mapping.mapping_clean(kind, columns)
+    else:
+        return None
+    if missing := import_mapping.missing_message(kind, spec):
+        raise ApplicationError(missing, code=import_mapping.MappingErrorCode.INCOMPLETE,
+                               data={"missing": import_mapping.mapping_missing(kind, spec)})
+    return spec
+
+
 @transaction.atomic
-def import_job_create(*, user: Any, kind: str, uploaded_file: UploadedFile, language: str | None = None) -> ImportJob:
+def import_job_create(*, user: Any, kind: str, uploaded_file: UploadedFile, language: str | None = None,
+                      mapping: ImportMapping | None = None, mapping_columns: Any = None,
+                      invite_new: bool = False) -> ImportJob:
     """Store the upload and queue the import (after commit). Refuses a wrong kind, type or size
     with an :class:`ApplicationError` and then creates no job. Messages of the import come in
-    ``language`` (default: the language active now, i.e. the uploader's)."""
+    ``language`` (default: the language active now, i.e. the uploader's).
+
+    ``mapping`` (a saved :class:`ImportMapping`) or ``mapping_columns`` (the same, inline) reads a
+    file in another system's columns (people.import_mapping). ``invite_new`` (people only): once
+    the import succeeded, the people it created are invited to sign in."""
     name = _check_upload(kind, uploaded_file)
-    job = ImportJob(kind=kind, file_name=name[:255], uploaded_by=user)
+    spec = _check_mapping(kind, mapping, mapping_columns)
+    if invite_new and kind != ImportKind.PEOPLE:
+        raise ApplicationError(_("Only the people import can invite the people it creates."),
+                               code="import_invite_kind")
+    job = ImportJob(kind=kind, file_name=name[:255], uploaded_by=user, mapping=mapping, mapping_spec=spec,
+                    invite_new=bool(invite_new))
     job.file.save(name, uploaded_file, save=False)
     job.save()
     enqueue_on_commit(tasks.run_import, job.pk, language or translation.get_language() or settings.LANGUAGE_CODE)
@@ -166,6 +202,10 @@ def _run(job: ImportJob) -> None:
         data = fh.read()
     try:
         table = importing.read_table(data, job.file_name)
+        if job.mapping_spec is not None:
+            from tandem.people.import_mapping import apply_mapping
+
+            table = apply_mapping(table, job.kind, job.mapping_spec)
         importer = importing.importer_for(job.kind, table)
     except importing.FileProblems as problems:
         _fail(job.pk, problems.errors)
@@ -191,6 +231,8 @@ def _run(job: ImportJob) -> None:
                 _write_and_finish(job.pk, importer)
         if errors:
             _fail(job.pk, errors)
+        elif job.invite_new:
+            _invite_created(job, importer.created_pks)
         return
     errors = importer.validate(progress=lambda done, _total: _set(job.pk, processed_rows=done))
     if errors:
@@ -200,6 +242,29 @@ def _run(job: ImportJob) -> None:
     _set(job.pk, status=ImportStatus.WRITING, processed_rows=total)
     with transaction.atomic():
         _write_and_finish(job.pk, importer)
+
+
+def _invite_created(job: ImportJob, person_ids: list[int]) -> None:
+    """After a successful people import: invite the people it created (those without an account),
+    as the person who uploaded it; the count lands on the job. The import itself stays done
+    whatever happens here (the people are saved; they can be invited from the invitations page)."""
+    from tandem.accounts import invitation_services
+    from tandem.core import authz
+
+    if not person_ids or job.uploaded_by is None:
+        return
+    actor = authz.actor_for(job.uploaded_by)
+    invited = 0
+    for start in range(0, len(person_ids), invitation_services.BATCH_LIMIT):
+        batch = person_ids[start:start + invitation_services.BATCH_LIMIT]
+        try:
+            people = invitation_services.people_without_account(actor=actor).filter(pk__in=batch)
+            result = invitation_services.invitations_send(people=people, actor=actor)
+        except ApplicationError as exc:  # nobody left to invite, or no right to
+            logger.info("import job %s: invitations not sent: %s", job.pk, exc)
+            continue
+        invited += result.sent + result.resent
+    ImportJob.objects.filter(pk=job.pk).update(invited_count=invited, updated_at=timezone.now())
 
 
 def _write_and_finish(job_id: int, importer: importing.Importer) -> None:

@@ -780,6 +780,13 @@ class Importer:
         for column in spec:
             if column.required and column.name not in self.index:
                 problems.append(error_entry(row, column.name, "", _("The required column is missing.")))
+        unknown = sum(1 for p in problems if p["message"].startswith(_("Unknown column.")))
+        if unknown and unknown >= len(self.index):
+            # most columns are not Tandem's: a file from another system (an HRIS export)
+            problems.insert(0, error_entry(None, "", "", _(
+                "Most columns of this file are not Tandem's: it looks like an export from another "
+                "system. Map its columns to Tandem's once (Import → Column mappings), then import it "
+                "with that mapping.")))
         if problems:
             raise FileProblems(problems)
 
