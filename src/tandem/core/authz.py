@@ -335,6 +335,8 @@ def can_view_program(actor: Actor, program: Program) -> bool:
         return False
     if actor.is_hr or actor.is_program_manager or can_manage_program(actor, program):
         return True
+    if program.status == "draft":  # a draft is invisible to participants (issue 14 §2)
+        return False
     return actor.person is not None and program.enrolments.filter(person=actor.person).exists()
 
 
@@ -363,6 +365,23 @@ def can_act_on_mentorship(actor: Actor, mentorship: Any) -> bool:
 
 def can_run_bulk_match(actor: Actor, program: Program) -> bool:
     return can_manage_program(actor, program)
+
+
+def can_administer_enrolments(actor: Actor, program: Program) -> bool:
+    """Withdraw or remove an enrolment, close the program, export its enrolments: the program's
+    manager and HR (a program manager who owns nothing else gets 403)."""
+    return can_manage_program(actor, program)
+
+
+def can_rematch(actor: Actor, mentorship: Any) -> bool:
+    """End a pair and pair the mentee with another mentor: the program's manager and HR."""
+    return actor.is_authenticated and can_manage_program(actor, mentorship.program)
+
+
+def can_view_mentor_load(actor: Actor, person: Person) -> bool:
+    """A mentor's load across programs: HR, the mentor, and the manager of a program the mentor is
+    enrolled in."""
+    return actor.is_authenticated and (actor.is_hr or actor.is_self(person) or actor.manages_program_of(person))
 
 
 def can_manage_round(actor: Actor, selection_round: Any) -> bool:

@@ -6,13 +6,22 @@ from datetime import date, datetime
 from typing import Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 
 from tandem.core import authz
-from tandem.core.errors import NotFound
+from tandem.core.errors import NotFound, ValidationFailed
 from tandem.core.schemas import SaneDate, SaneDateTime
 from tandem.mentorships import lifecycle, selectors, services
-from tandem.mentorships.models import Agreement, MeetingFormat, MeetingFrequency, Mentorship, MentorshipStatus
+from tandem.mentorships.models import (
+    Agreement,
+    MeetingFormat,
+    MeetingFrequency,
+    Mentorship,
+    MentorshipStatus,
+)
+from tandem.people.selectors import person_get
 from tandem.programs.api import program_or_404
 
 router = Router(tags=["mentorships"])
@@ -224,3 +233,21 @@ def agreement_versions(request: HttpRequest, mentorship_id: int):
     actor = authz.actor_for(request.user)
     m = selectors.mentorship_for(actor, mentorship_id)
     return list(selectors.agreement_versions(mentorship=m))
+
+
+class RematchIn(Schema):
+    mentor: str = Field(..., min_length=1, max_length=40, description="The new mentor's employee ID.")
+    reason: str = Field("", max_length=400, description="Kept in the history of both pairs.")
+
+
+@router.post("/mentorships/{mentorship_id}/rematch", response={201: MentorshipDetailOut},
+             summary="The program team pairs the mentee with another mentor: the current pair, if open, is "
+                     "cancelled (not started) or ends early (active); the new pair starts at the introductory meeting")
+def rematch(request: HttpRequest, mentorship_id: int, payload: RematchIn):
+    actor = authz.actor_for(request.user)
+    m = selectors.mentorship_for(actor, mentorship_id, rule=authz.can_rematch)
+    mentor = person_get(employee_id=payload.mentor)
+    if mentor is None:
+        raise ValidationFailed({"mentor": [_("No one has the employee ID “%(id)s”.") % {"id": payload.mentor}]})
+    new = services.mentorship_rematch(mentorship=m, mentor=mentor, actor=actor, reason=payload.reason)
+    return Status(201, _fresh(actor, new))

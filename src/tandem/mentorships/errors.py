@@ -26,6 +26,8 @@ class MentorshipErrorCode(StrEnum):
     ALREADY_CONFIRMED = "already_confirmed"
     MILESTONE_AFTER_AGREEMENT_END = "milestone_after_agreement_end"
     NOT_ACTIVE = "mentorship_not_active"
+    PROGRAM_NOT_RUNNING = "program_not_running"
+    NOT_ENROLLED = "not_enrolled"
 
 
 class LibraryErrorCode(StrEnum):

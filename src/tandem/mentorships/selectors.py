@@ -198,3 +198,75 @@ def program_slots(program: Any, enrolments: list[Any]) -> dict[int, tuple[int, i
         free = min(min(local, personal) - load, personal - overall.get(e.person_id, 0))
         out[e.person_id] = (load, load + max(0, free))
     return out
+
+
+# -- a mentor's load across programs (issue 14 §2) ---------------------------------------------
+
+
+@dataclass
+class ProgramLoad:
+    """One program a mentor is enrolled in: their open pairs there (of which active) and the
+    capacity there (the enrolment's, else the program's default, never above the person's own)."""
+
+    program: Any
+    open_pairs: int
+    active_pairs: int
+    capacity: int
+
+
+@dataclass
+class MentorLoad:
+    person: Person
+    programs: list[ProgramLoad]
+    open_pairs: int  # across every program, enrolled or not
+    capacity: int  # the person's limit across programs
+
+    @property
+    def free(self) -> int:
+        return max(0, self.capacity - self.open_pairs)
+
+
+def mentor_load(*, person: Person) -> MentorLoad:
+    """The mentor's open and active pairs per program they are enrolled in as a mentor, with each
+    program's capacity, and the totals across programs (three queries)."""
+    from tandem.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus
+
+    enrolments = list(Enrolment.objects.filter(person=person, role=EnrolmentRole.MENTOR, status=EnrolmentStatus.ACTIVE)
+                      .select_related("program").order_by("-program__starts_on", "program_id"))
+    counts = {(row["program_id"], row["status"]): row["n"] for row in
+              Mentorship.objects.filter(mentor=person, status__in=OPEN_STATUSES)
+              .values("program_id", "status").annotate(n=Count("id")).order_by()}
+    rows = []
+    for e in enrolments:
+        open_n = sum(n for (pid, _s), n in counts.items() if pid == e.program_id)
+        local = e.capacity if e.capacity is not None else e.program.default_mentor_capacity
+        rows.append(ProgramLoad(program=e.program, open_pairs=open_n,
+                                active_pairs=counts.get((e.program_id, MentorshipStatus.ACTIVE), 0),
+                                capacity=min(local, person.mentor_capacity)))
+    return MentorLoad(person=person, programs=rows, open_pairs=sum(counts.values()), capacity=person.mentor_capacity)
+
+
+def mentor_rows_load(*, program: Any, enrolments: list[Any]) -> dict[int, dict[str, int]]:
+    """For the mentor rows of a program's enrolment list: open pairs and capacity in this program,
+    open pairs and the personal limit across programs (three queries for the page)."""
+    mentors = [e for e in enrolments if e.role == "mentor"]
+    if not mentors:
+        return {}
+    slots = program_slots(program, mentors)
+    overall = open_load([e.person_id for e in mentors])
+    return {e.person_id: {"load": slots[e.person_id][0], "capacity": slots[e.person_id][1],
+                          "all_open": overall.get(e.person_id, 0), "all_capacity": e.person.mentor_capacity}
+            for e in mentors}
+
+
+def rematch_candidates(*, mentorship: Mentorship) -> list[tuple[Person, int, int]]:
+    """Mentors of the pair's program who could take the mentee now: (person, load, capacity) with a
+    free slot, the current mentor left out, by name."""
+    from tandem.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus
+
+    enrolments = list(Enrolment.objects.filter(program_id=mentorship.program_id, role=EnrolmentRole.MENTOR,
+                                               status=EnrolmentStatus.ACTIVE, person__is_active=True)
+                      .exclude(person_id__in=[mentorship.mentor_id, mentorship.mentee_id])
+                      .select_related("person__department").order_by("person__full_name", "id"))
+    slots = program_slots(mentorship.program, enrolments)
+    return [(e.person, *slots[e.person_id]) for e in enrolments if slots[e.person_id][0] < slots[e.person_id][1]]

@@ -126,7 +126,7 @@ def mentorship_request(*, program: Program, mentee: Person, mentor: Person, mess
 
 @transaction.atomic
 def mentorships_create_paired(*, program: Program, pairs: list[dict[str, Any]], origin: str,
-                              actor: authz.Actor | None) -> list[Mentorship]:
+                              actor: authz.Actor | None, reason: str = "") -> list[Mentorship]:
     """Pairs a bulk match (or a manager) proposes: they start at the introductory meeting and get
     no rights until both sides confirm (and sign, when the program asks for an agreement)."""
     created = Mentorship.objects.bulk_create([
@@ -138,7 +138,7 @@ def mentorships_create_paired(*, program: Program, pairs: list[dict[str, Any]], 
     person = actor.person if actor is not None else None
     Transition.objects.bulk_create([
         Transition(mentorship=m, from_status="", to_status=S.INTRO, actor=person, actor_role="program_team",
-                   reason=_("Paired by a bulk match.") if origin == MentorshipOrigin.BULK else "", at=now)
+                   reason=reason or (_("Paired by a bulk match.") if origin == MentorshipOrigin.BULK else ""), at=now)
         for m in created
     ])
     for m in created:
@@ -275,6 +275,91 @@ def mentorship_transition(*, mentorship: Mentorship, actor: authz.Actor, to: str
                        code=Code.AGREEMENT_NOT_SIGNED)
     raise Conflict(_("Both sides confirm after the introductory meeting; the mentorship then moves on by itself."),
                    code=Code.NOT_ALLOWED_TO_TRANSITION)
+
+
+def _close_open(m: Mentorship, *, actor: authz.Actor | None, reason: str) -> str:
+    """Close an open pair (locked) on the program team's behalf: one that never started is cancelled,
+    an active one ends early. Returns the new status."""
+    to = S.ENDED_EARLY if m.status == S.ACTIVE else S.CANCELLED
+    _move(m, to, actor=actor, roles=["program_team"], reason=reason)
+    return to
+
+
+@transaction.atomic
+def mentorships_close_for_withdrawal(*, program: Program, person: Person, role: str, actor: authz.Actor | None,
+                                     reason: str) -> dict[str, int]:
+    """``person`` leaves ``program`` in ``role``: their open pairs there are cancelled (not started)
+    or ended early (active), with ``reason`` in each pair's history; the other side is told through
+    the ``mentorship.cancelled`` / ``mentorship.ended_early`` events. Returns the counts."""
+    side = {"mentor": "mentor", "mentee": "mentee"}[role]
+    out = {S.CANCELLED.value: 0, S.ENDED_EARLY.value: 0}
+    qs = (Mentorship.objects.select_for_update().select_related("program", "mentor", "mentee")
+          .filter(program=program, status__in=OPEN_STATUSES, **{side: person}).order_by("id"))
+    for m in qs:
+        out[_close_open(m, actor=actor, reason=reason)] += 1
+    return out
+
+
+@transaction.atomic
+def mentorship_rematch(*, mentorship: Mentorship, mentor: Person, actor: authz.Actor,
+                       reason: str = "") -> Mentorship:
+    """The program team pairs the mentee with another mentor. The current pair, if still open, is
+    cancelled (not started) or ended early (active), with the reason in its history; the new pair
+    starts at the introductory meeting, like a bulk match's. The new mentor must be enrolled as a
+    mentor in the program with a free slot (in the program and across programs)."""
+    from tandem.mentorships.selectors import open_load, program_slots
+    from tandem.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, ProgramStatus
+
+    m = _locked(mentorship)
+    if not authz.can_rematch(actor, m):
+        raise Forbidden(_("Only the program team can re-match a pair."), code=Code.NOT_ALLOWED_TO_TRANSITION)
+    errors: dict[str, list[str]] = {}
+    reason = _clean_text(reason, field="reason", limit=400, errors=errors)
+    if errors:
+        raise ValidationFailed(errors)
+    program = m.program
+    if program.status not in (ProgramStatus.OPEN, ProgramStatus.RUNNING):
+        raise Conflict(_("Pairs can be re-matched only while the program is open or running."),
+                       code=Code.PROGRAM_NOT_RUNNING)
+    if mentor.pk == m.mentee_id:
+        raise ValidationFailed({"mentor": [_("The mentee cannot be their own mentor.")]})
+    if mentor.pk == m.mentor_id and m.is_open:
+        raise ValidationFailed({"mentor": [_("This is already the pair's mentor: choose someone else.")]})
+    enrolments = Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE, person_id__in=[
+        mentor.pk, m.mentee_id])
+    roles = {(e.person_id, e.role): e for e in enrolments}
+    if (m.mentee_id, EnrolmentRole.MENTEE) not in roles:
+        raise Conflict(_("The mentee is no longer enrolled in the program."), code=Code.NOT_ENROLLED)
+    mentor_enrolment = roles.get((mentor.pk, EnrolmentRole.MENTOR))
+    if mentor_enrolment is None:
+        raise ValidationFailed({"mentor": [_("%(name)s is not enrolled as a mentor in this program.") % {
+            "name": mentor.full_name}]})
+    Person.objects.select_for_update().filter(pk=mentor.pk).first()  # slots across programs serialise here
+    other_open = (Mentorship.objects.filter(program=program, mentee_id=m.mentee_id, status__in=OPEN_STATUSES)
+                  .exclude(pk=m.pk).first())
+    if other_open is not None:
+        raise Conflict(_("%(name)s already has another open pair in this program: re-match that one.") % {
+            "name": m.mentee.full_name}, code=Code.ALREADY_PAIRED, data={"mentorship_id": other_open.pk})
+    load, capacity = program_slots(program, [mentor_enrolment])[mentor.pk]
+    if load >= capacity:
+        raise Conflict(_("%(name)s has no free mentee slot (%(load)s of %(cap)s taken, %(all)s open pairs across "
+                         "programs).") % {"name": mentor.full_name, "load": load, "cap": capacity,
+                                          "all": open_load([mentor.pk]).get(mentor.pk, 0)},
+                       code=Code.MENTOR_FULL)
+    previous = m.mentor
+    if m.is_open:
+        _close_open(m, actor=actor, reason=reason or _("Re-matched with %(name)s by the program team.") % {
+            "name": mentor.full_name})
+    note = _("Re-matched by the program team (before: %(name)s).") % {"name": previous.full_name}
+    if reason:
+        note = f"{note} {reason}"
+    try:
+        with transaction.atomic():
+            (new,) = mentorships_create_paired(program=program, pairs=[{"mentor": mentor.pk, "mentee": m.mentee_id}],
+                                               origin=MentorshipOrigin.MANUAL, actor=actor, reason=note[:500])
+    except IntegrityError as exc:
+        raise Conflict(_("These two are already paired in this program."), code=Code.ALREADY_PAIRED) from exc
+    return new
 
 
 def mentorships_complete_for_program(*, program_id: int, actor_user_id: int | None = None, **_ignored: Any) -> int:

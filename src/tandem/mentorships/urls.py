@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("tandem.mentorships.log_urls")),  # the coaching log: sessions, messages, action items
     path("", include("tandem.mentorships.library_urls")),  # resources, transcripts, private notes, search
     path("", include("tandem.mentorships.duty_urls")),  # the duties checklist and compliance
+    path("mentorships/<int:mentorship_id>/rematch/", views.mentorship_rematch, name="mentorship_rematch"),
     path("mentorships/<int:mentorship_id>/<str:action>/", views.mentorship_action, name="mentorship_action"),
     path("programs/<int:program_id>/pairs/", views.program_pairs, name="program_pairs"),
     path("programs/<int:program_id>/pairs/export.csv", views.program_pairs_export, {"fmt": "csv"},

@@ -22,6 +22,7 @@ from tandem.core.errors import ApplicationError, ValidationFailed
 from tandem.mentorships import lifecycle, selectors, services
 from tandem.mentorships.forms import AgreementForm
 from tandem.mentorships.models import MentorshipStatus
+from tandem.people.models import Person
 from tandem.programs.views import get_program
 from tandem.web.exports import table_download
 from tandem.web.feedback import flash_error, form_errors
@@ -65,6 +66,8 @@ def mentorship_detail(request: HttpRequest, mentorship_id: int) -> HttpResponse:
         "is_pair": bool(roles & {"mentor", "mentee"}), "is_team": "program_team" in roles,
         "private": authz.can_view_mentorship_private(actor, m),
         "has_plan": hasattr(m, "plan"),
+        "can_rematch": authz.can_rematch(actor, m) and m.status != MentorshipStatus.DECLINED
+        and m.program.status in ("open", "running"),
     })
 
 
@@ -257,3 +260,31 @@ def program_pairs(request: HttpRequest, program_id: int) -> HttpResponse:
     return render(request, "matching/choose/pairs.html", {
         "program": program, "page": page, "status": status, "statuses": MentorshipStatus.choices, "sees_all": sees_all,
     })
+
+
+@login_required
+def mentorship_rematch(request: HttpRequest, mentorship_id: int) -> HttpResponse:
+    """The program team pairs the mentee with another mentor: the page shows what happens to the
+    current pair and the mentors with a free slot; confirming closes it and proposes the new pair."""
+    actor = authz.actor_for(request.user)
+    m = selectors.mentorship_for(actor, mentorship_id, rule=authz.can_rematch)
+    status = 200
+    if request.method == "POST":
+        mentor = Person.objects.filter(employee_id=request.POST.get("mentor", "")[:40]).first()
+        try:
+            if mentor is None:
+                raise ValidationFailed({"mentor": [_("Choose a mentor from the list.")]})
+            new = services.mentorship_rematch(mentorship=m, mentor=mentor, actor=actor,
+                                              reason=request.POST.get("reason", ""))
+            messages.success(request, _("%(mentee)s is now paired with %(mentor)s. Both are told and confirm after "
+                                        "an introductory meeting.") % {"mentee": m.mentee.full_name,
+                                                                        "mentor": mentor.full_name})
+            return redirect(new.get_absolute_url())
+        except ApplicationError as exc:
+            if exc.status == 403:
+                raise
+            flash_error(request, exc)
+            status = exc.status
+    return render(request, "mentorships/rematch.html", {
+        "m": m, "candidates": selectors.rematch_candidates(mentorship=m), "S": MentorshipStatus,
+    }, status=status)

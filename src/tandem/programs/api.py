@@ -1,29 +1,30 @@
 """Programs, enrolment, templates, the timeline and the cadence policy."""
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from ninja import Field, File, Query, Router, Schema, UploadedFile
 from ninja.pagination import paginate
-from ninja import Field, File, Router, Schema, UploadedFile
 from ninja.responses import Status
 from pydantic import Strict
 
 from tandem.core import authz
 from tandem.core.errors import NotFound, ValidationFailed
-from tandem.core.schemas import DbId, MultiLine, SaneDate, SingleLine, PageNumberPagination
+from tandem.core.schemas import DbId, MultiLine, PageNumberPagination, SaneDate, SingleLine
+from tandem.mentorships import selectors as mentorship_selectors
 from tandem.people.models import Department, JobProfile, Language
-from tandem.people.selectors import people_by_employee_ids
-from tandem.programs import selectors, services
+from tandem.people.selectors import people_by_employee_ids, person_get
+from tandem.programs import exports, selectors, services
 from tandem.programs.blueprints import all_blueprints, text_in, translations_of
 from tandem.programs.models import (
+    DUTY_PARAMS,
     MAX_DAY,
     AgreementParty,
     Concerns,
-    DUTY_PARAMS,
     DutyPeriod,
     DutyRequirement,
     EnrolmentRole,
@@ -429,3 +430,153 @@ def enrol_import(request: HttpRequest, program_id: int, file: File[UploadedFile]
     authz.require(authz.can_manage_program(actor, program))
     result = services.enrolment_import(program=program, data=file.read(), file_name=file.name or "")
     return EnrolOut(**result)
+
+
+# -- program administration: enrolments, withdrawal, closing, a mentor's load (issue 14 §2) ---
+
+
+class EnrolmentOut(Schema):
+    id: int
+    employee_id: str = Field(..., alias="person.employee_id")
+    name: str = Field(..., alias="person.full_name")
+    role: str
+    status: str
+    capacity: int | None
+    open_pairs: int = Field(..., description="The person's open pairs in this program, on this enrolment's side.")
+
+
+class EnrolmentQuery(Schema):
+    role: EnrolmentRole | None = None
+    status: Literal["active", "withdrawn"] | None = None
+
+
+@router.get("/programs/{program_id}/enrolments", response=list[EnrolmentOut],
+            summary="Everyone enrolled, withdrawn people too (the program's manager or HR), paginated")
+@paginate(PageNumberPagination, page_size=100)
+def enrolment_list(request: HttpRequest, program_id: int, q: Query[EnrolmentQuery]):
+    actor, program = program_or_404(request, program_id)
+    authz.require(authz.can_administer_enrolments(actor, program))
+    qs = selectors.enrolments_for_export(program=program)
+    if q.role:
+        qs = qs.filter(role=q.role)
+    if q.status:
+        qs = qs.filter(status=q.status)
+    return qs
+
+
+def _enrolment_or_404(program: Program, enrolment_id: int):
+    enrolment = selectors.enrolment_in(program=program, enrolment_id=enrolment_id)
+    if enrolment is None:
+        raise NotFound()
+    return enrolment
+
+
+class PairOut(Schema):
+    mentorship_id: int = Field(..., alias="pk")
+    mentor: str = Field(..., alias="mentor.employee_id")
+    mentee: str = Field(..., alias="mentee.employee_id")
+    status: str
+
+
+class ConsequencesOut(Schema):
+    cancelled: list[PairOut] = Field(..., description="Open pairs that never started: cancelled.")
+    ended: list[PairOut] = Field(..., description="Active pairs: ended early (withdrawal) or completed (closing).")
+
+
+@router.get("/programs/{program_id}/enrolments/{int:enrolment_id}/withdrawal", response=ConsequencesOut,
+            summary="What withdrawing this enrolment would do to open pairs (nothing changes)")
+def withdrawal_preview(request: HttpRequest, program_id: int, enrolment_id: DbId):
+    actor, program = program_or_404(request, program_id)
+    authz.require(authz.can_administer_enrolments(actor, program))
+    c = selectors.withdrawal_consequences(enrolment=_enrolment_or_404(program, enrolment_id))
+    return {"cancelled": c.cancelled, "ended": c.ended}
+
+
+class WithdrawIn(Schema):
+    reason: SingleLine = Field("", max_length=300, description="Kept in each closed pair's history.")
+
+
+class WithdrawOut(Schema):
+    cancelled: int
+    ended_early: int
+
+
+@router.post("/programs/{program_id}/enrolments/{int:enrolment_id}/withdraw", response=WithdrawOut,
+             summary="Withdraw a person: their open pairs here are cancelled (not started) or end early (active); "
+                     "the other side is told")
+def enrolment_withdraw(request: HttpRequest, program_id: int, enrolment_id: DbId, payload: WithdrawIn):
+    actor, program = program_or_404(request, program_id)
+    authz.require(authz.can_administer_enrolments(actor, program))
+    enrolment = _enrolment_or_404(program, enrolment_id)
+    return services.enrolment_withdraw(enrolment=enrolment, actor=actor, reason=payload.reason)
+
+
+@router.delete("/programs/{program_id}/enrolments/{int:enrolment_id}", response={204: None},
+               summary="Remove an enrolment made by mistake (only if the person never had a pair here)")
+def enrolment_remove(request: HttpRequest, program_id: int, enrolment_id: DbId):
+    actor, program = program_or_404(request, program_id)
+    authz.require(authz.can_administer_enrolments(actor, program))
+    services.enrolment_remove(enrolment=_enrolment_or_404(program, enrolment_id))
+    return Status(204, None)
+
+
+class ExportQuery(Schema):
+    format: Literal["csv", "xlsx"] = "csv"
+
+
+@router.get("/programs/{program_id}/enrolments/export", summary="Every enrolment as CSV or XLSX",
+            response={200: None})
+def enrolment_export(request: HttpRequest, program_id: int, q: Query[ExportQuery]):
+    actor, program = program_or_404(request, program_id)
+    authz.require(authz.can_administer_enrolments(actor, program))
+    return exports.enrolment_table(program=program, fmt=q.format)
+
+
+@router.get("/programs/{program_id}/closing", response=ConsequencesOut,
+            summary="What closing the program would do to its open pairs (nothing changes)")
+def closing_preview(request: HttpRequest, program_id: int):
+    actor, program = program_or_404(request, program_id)
+    authz.require(authz.can_administer_enrolments(actor, program))
+    c = selectors.close_consequences(program=program)
+    return {"cancelled": c.cancelled, "ended": c.ended}
+
+
+class StatusIn(Schema):
+    status: Literal["open", "running", "closed"]
+
+
+@router.post("/programs/{program_id}/status", response=ProgramOut,
+             summary="Move the program on: open, running, closed (closing completes active pairs and cancels the "
+                     "others; see GET …/closing first)")
+def program_status(request: HttpRequest, program_id: int, payload: StatusIn):
+    actor, program = program_or_404(request, program_id)
+    authz.require(authz.can_administer_enrolments(actor, program))
+    return services.program_set_status(program=program, status=payload.status, actor=actor)
+
+
+class ProgramLoadOut(Schema):
+    program_id: int = Field(..., alias="program.pk")
+    program: str = Field(..., alias="program.name")
+    program_status: str = Field(..., alias="program.status")
+    active_pairs: int
+    open_pairs: int
+    capacity: int
+
+
+class MentorLoadOut(Schema):
+    employee_id: str = Field(..., alias="person.employee_id")
+    open_pairs: int = Field(..., description="Across every program.")
+    capacity: int = Field(..., description="The person's limit across programs.")
+    free: int
+    programs: list[ProgramLoadOut]
+
+
+@router.get("/mentors/{employee_id}/load", response=MentorLoadOut,
+            summary="A mentor's load: active and open pairs and capacity per program, and across programs")
+def mentor_load(request: HttpRequest, employee_id: str):
+    actor = authz.actor_for(request.user)
+    person = person_get(employee_id=employee_id[:40])
+    if person is None:
+        raise NotFound()
+    authz.require(authz.can_view_mentor_load(actor, person))
+    return mentorship_selectors.mentor_load(person=person)

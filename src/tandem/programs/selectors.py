@@ -3,7 +3,19 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -64,7 +76,7 @@ def programs_visible(*, actor) -> QuerySet[Program]:
         return qs
     if actor.person is None:
         return qs.none()
-    return qs.filter(enrolments__person=actor.person).distinct()
+    return qs.filter(enrolments__person=actor.person).exclude(status=ProgramStatus.DRAFT).distinct()
 
 
 def my_enrolments(*, program: Program, person: Person | None) -> dict[str, bool]:
@@ -91,7 +103,7 @@ def my_programs(*, person: Person) -> list[tuple[Program, list[str]]]:
 
     rows = (
         Enrolment.objects.filter(person=person, status=EnrolmentStatus.ACTIVE)
-        .exclude(program__status=ProgramStatus.CLOSED)
+        .exclude(program__status__in=(ProgramStatus.CLOSED, ProgramStatus.DRAFT))
         .select_related("program")
         .order_by("-program__starts_on", "program_id")
     )
@@ -309,3 +321,102 @@ def eligibility_summary(*, program: Program) -> dict[str, object]:
         "languages": [str(lang) for lang in program.eligible_languages.order_by("name")],
         "hired_from": program.eligible_hired_from, "hired_to": program.eligible_hired_to,
     }
+
+
+# -- program administration (issue 14 §2) ----------------------------------------------------
+
+
+@dataclass
+class Figures:
+    """A program's figures, whatever its status: enrolled (active and withdrawn) and its pairs by
+    status. A closed program keeps its history: its pairs are completed or ended, not gone."""
+
+    mentors: int
+    mentees: int
+    withdrawn: int
+    pairs: int  # open now
+    by_status: dict[str, int]
+
+    @property
+    def pairs_ever(self) -> int:
+        """Pairs that got past the request (declined requests left out)."""
+        return sum(n for s, n in self.by_status.items() if s != "declined")
+
+
+def program_figures(*, program: Program) -> Figures:
+    """Two queries, for the program page (any status)."""
+    from tandem.mentorships.models import Mentorship
+    from tandem.programs.models import Enrolment
+
+    counts = {(r["role"], r["status"]): r["n"] for r in Enrolment.objects.filter(program=program)
+              .values("role", "status").annotate(n=Count("id")).order_by()}
+    by_status = dict(Mentorship.objects.filter(program=program).values_list("status")
+                     .annotate(n=Count("id")).order_by().values_list("status", "n"))
+    return Figures(
+        mentors=counts.get((EnrolmentRole.MENTOR, EnrolmentStatus.ACTIVE), 0),
+        mentees=counts.get((EnrolmentRole.MENTEE, EnrolmentStatus.ACTIVE), 0),
+        withdrawn=sum(n for (_r, st), n in counts.items() if st == EnrolmentStatus.WITHDRAWN),
+        pairs=sum(n for st, n in by_status.items() if st in OPEN_STATUSES), by_status=by_status,
+    )
+
+
+def enrolment_in(*, program: Program, enrolment_id: int):
+    """One enrolment of this program with its person, or None (someone else's ID: not found)."""
+    from tandem.programs.models import Enrolment
+
+    return (Enrolment.objects.select_related("person__department", "program")
+            .filter(program=program, pk=enrolment_id).first())
+
+
+@dataclass
+class Consequences:
+    """What an irreversible step will do to open pairs: those that will be cancelled (never
+    started) and those that will end early or be completed (active), each with the other side."""
+
+    cancelled: list = field(default_factory=list)
+    ended: list = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.cancelled) + len(self.ended)
+
+
+def withdrawal_consequences(*, enrolment) -> Consequences:
+    """The open pairs a withdrawal closes: the person's pairs in the program, on the enrolment's side."""
+    from tandem.mentorships.models import Mentorship, MentorshipStatus
+
+    side = "mentor" if enrolment.role == EnrolmentRole.MENTOR else "mentee"
+    pairs = list(Mentorship.objects.filter(program_id=enrolment.program_id, status__in=OPEN_STATUSES,
+                                           **{side: enrolment.person_id})
+                 .select_related("mentor", "mentee").order_by("id"))
+    return Consequences(cancelled=[m for m in pairs if m.status != MentorshipStatus.ACTIVE],
+                        ended=[m for m in pairs if m.status == MentorshipStatus.ACTIVE])
+
+
+def close_consequences(*, program: Program) -> Consequences:
+    """Closing a program completes its active pairs and cancels the ones that never started."""
+    from tandem.mentorships.models import Mentorship, MentorshipStatus
+
+    pairs = list(Mentorship.objects.filter(program=program, status__in=OPEN_STATUSES)
+                 .select_related("mentor", "mentee").order_by("id"))
+    return Consequences(cancelled=[m for m in pairs if m.status != MentorshipStatus.ACTIVE],
+                        ended=[m for m in pairs if m.status == MentorshipStatus.ACTIVE])
+
+
+def enrolments_for_export(*, program: Program) -> QuerySet:
+    """Every enrolment of the program, withdrawn ones included, with each person's open pairs in
+    the program (one query)."""
+    from tandem.mentorships.models import Mentorship
+    from tandem.programs.models import Enrolment
+
+    def _open(side: str):
+        sub = (Mentorship.objects.filter(program=program, status__in=OPEN_STATUSES, **{side: OuterRef("person_id")})
+               .order_by().values(side).annotate(n=Count("id")).values("n"))
+        return Coalesce(Subquery(sub, output_field=IntegerField()), 0)
+
+    return (Enrolment.objects.filter(program=program)
+            .select_related("person__department", "person__job_profile")
+            .annotate(open_as_mentor=_open("mentor"), open_as_mentee=_open("mentee"))
+            .annotate(open_pairs=Case(When(role=EnrolmentRole.MENTOR, then=F("open_as_mentor")),
+                                      default=F("open_as_mentee"), output_field=IntegerField()))
+            .order_by("role", "person__full_name", "id"))

@@ -18,9 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.core import events, validators
-from tandem.core.errors import ApplicationError, ValidationFailed
+from tandem.core.errors import ApplicationError, Conflict, ValidationFailed
+from tandem.mentorships.services import mentorships_close_for_withdrawal
 from tandem.people.models import Department, JobProfile, Language, Person
 from tandem.programs.blueprints import get_blueprint, text_in, translations_of
+from tandem.programs.errors import ProgramErrorCode
 from tandem.programs.models import (
     DUTY_PARAMS,
     MAX_DAY,
@@ -234,11 +236,47 @@ def enrolment_add(
 
 
 @transaction.atomic
-def enrolment_withdraw(*, enrolment: Enrolment) -> Enrolment:
+def enrolment_withdraw(*, enrolment: Enrolment, actor: Any = None, reason: str = "") -> dict[str, int]:
+    """Withdraw a person from the program in one role. Their open pairs there close with them:
+    pairs that never started are cancelled, active ones end early, each with the reason in its
+    history and the other side told (the mentorship events). The enrolment is kept, withdrawn, so
+    the program's figures stay honest; enrolling the person again brings it back. Returns the
+    counts of pairs cancelled and ended early."""
+    errors: dict[str, list[str]] = {}
+    reason = text_check(errors, "reason", reason, max_length=300)
+    if errors:
+        raise ValidationFailed(errors)
+    enrolment = Enrolment.objects.select_for_update().select_related("program", "person").get(pk=enrolment.pk)
+    if enrolment.status == EnrolmentStatus.WITHDRAWN:
+        raise Conflict(_("%(name)s has already withdrawn from the program.") % {"name": enrolment.person.full_name},
+                       code=ProgramErrorCode.ALREADY_WITHDRAWN)
+    if enrolment.program.status == ProgramStatus.CLOSED:
+        raise Conflict(_("The program is closed: its enrolments are kept as they were."),
+                       code=ProgramErrorCode.PROGRAM_CLOSED)
+    note = _("%(name)s withdrew from the program.") % {"name": enrolment.person.full_name}
+    counts = mentorships_close_for_withdrawal(program=enrolment.program, person=enrolment.person,
+                                              role=enrolment.role, actor=actor,
+                                              reason=f"{note} {reason}".strip())
     enrolment.status = EnrolmentStatus.WITHDRAWN
     enrolment.save(update_fields=["status", "updated_at"])
     events.emit("enrolment.changed", program_id=enrolment.program_id, person_ids=[enrolment.person_id])
-    return enrolment
+    return counts
+
+
+@transaction.atomic
+def enrolment_remove(*, enrolment: Enrolment) -> None:
+    """Remove an enrolment made by mistake: only when the person never had a pair (nor a request)
+    in this program in that role; otherwise withdraw them, which keeps the history."""
+    from tandem.mentorships.models import Mentorship
+
+    enrolment = Enrolment.objects.select_for_update().select_related("person").get(pk=enrolment.pk)
+    side = "mentor" if enrolment.role == EnrolmentRole.MENTOR else "mentee"
+    if Mentorship.objects.filter(program_id=enrolment.program_id, **{side: enrolment.person_id}).exists():
+        raise Conflict(_("%(name)s has pairs in this program: withdraw them instead, so their history is kept.")
+                       % {"name": enrolment.person.full_name}, code=ProgramErrorCode.HAS_PAIRS)
+    program_id, person_id = enrolment.program_id, enrolment.person_id
+    enrolment.delete()
+    events.emit("enrolment.changed", program_id=program_id, person_ids=[person_id])
 
 
 # -- templates -------------------------------------------------------------------------------

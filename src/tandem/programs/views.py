@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tandem.core import authz
-from tandem.core.errors import ValidationFailed
+from tandem.core.errors import ApplicationError, ValidationFailed
+from tandem.mentorships import selectors as mentorship_selectors
 from tandem.people import selectors as people_selectors
-from tandem.programs import selectors, services
+from tandem.programs import exports, selectors, services
 from tandem.programs.blueprints import all_blueprints, get_blueprint, text_in
 from tandem.programs.forms import (
     DutyForm,
@@ -92,6 +93,11 @@ def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
     can_manage = authz.can_manage_program(actor, program)
     role = request.GET.get("role", "mentee" if request.GET.get("role") != "mentor" else "mentor")
     enrolments = Paginator(selectors.enrolments_of(program=program, role=role), 25).get_page(request.GET.get("page"))
+    loads = {}
+    if can_manage or actor.is_hr:
+        loads = mentorship_selectors.mentor_rows_load(program=program, enrolments=list(enrolments.object_list))
+        for e in enrolments.object_list:
+            e.load = loads.get(e.person_id)
     phases = selectors.phases_of(program=program)
     return render(request, "programs/detail.html", {
         "program": program,
@@ -104,7 +110,7 @@ def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
         "role": role,
         "enrol_form": EnrolForm() if can_manage else None,
         "eligibility": selectors.eligibility_summary(program=program) if can_manage else None,
-        "counts": selectors.program_overview(owner=None).filter(pk=program.pk).first(),
+        "counts": selectors.program_figures(program=program),
         "statuses": ProgramStatus.choices,
     })
 
@@ -148,6 +154,8 @@ def program_enrol(request: HttpRequest, program_id: int) -> HttpResponse:
 def program_status(request: HttpRequest, program_id: int) -> HttpResponse:
     actor, program = get_program(request, program_id)
     authz.require(authz.can_manage_program(actor, program))
+    if request.POST.get("status") == ProgramStatus.CLOSED:  # irreversible: the confirmation page first
+        return redirect("program_close", program_id=program.pk)
     try:
         services.program_set_status(program=program, status=request.POST.get("status", ""), actor=actor)
         messages.success(request, _("Status changed."))
@@ -413,3 +421,90 @@ def program_enrol_import(request: HttpRequest, program_id: int) -> HttpResponse:
                     form_errors(form, exc)
     return render(request, "programs/enrol_import.html", {"program": program, "form": form, "errors": errors},
                   status=status)
+
+
+# -- program administration: withdraw, remove, close, export, a mentor's load (issue 14 §2) ----
+
+
+def _administered(request: HttpRequest, program_id: int) -> tuple[authz.Actor, Program]:
+    actor, program = get_program(request, program_id)
+    authz.require(authz.can_administer_enrolments(actor, program))
+    return actor, program
+
+
+def _enrolment_back(program: Program, role: str) -> str:
+    return f"{program.get_absolute_url()}?role={role}#enrolled"
+
+
+@login_required
+def enrolment_withdraw(request: HttpRequest, program_id: int, enrolment_id: int) -> HttpResponse:
+    """The confirmation page: what withdrawing does to the person's open pairs; then the withdrawal."""
+    actor, program = _administered(request, program_id)
+    enrolment = selectors.enrolment_in(program=program, enrolment_id=enrolment_id) or _404()
+    status = 200
+    if request.method == "POST":
+        try:
+            counts = services.enrolment_withdraw(enrolment=enrolment, actor=actor, reason=request.POST.get("reason", ""))
+            cancelled, ended = counts["cancelled"], counts["ended_early"]
+            messages.success(request, _("%(name)s withdrawn from the program.") % {"name": enrolment.person.full_name}
+                             + " " + _("Pairs cancelled: %(c)d; ended early: %(e)d. The other side was told.") % {
+                                 "c": cancelled, "e": ended})
+            return redirect(_enrolment_back(program, enrolment.role))
+        except ApplicationError as exc:
+            flash_error(request, exc)
+            status = exc.status
+    return render(request, "programs/withdraw_confirm.html", {
+        "program": program, "enrolment": enrolment,
+        "consequences": selectors.withdrawal_consequences(enrolment=enrolment),
+    }, status=status)
+
+
+@login_required
+@require_POST
+def enrolment_remove(request: HttpRequest, program_id: int, enrolment_id: int) -> HttpResponse:
+    _actor, program = _administered(request, program_id)
+    enrolment = selectors.enrolment_in(program=program, enrolment_id=enrolment_id) or _404()
+    try:
+        services.enrolment_remove(enrolment=enrolment)
+        messages.success(request, _("%(name)s removed from the program.") % {"name": enrolment.person.full_name})
+    except ApplicationError as exc:
+        flash_error(request, exc)
+    return redirect(_enrolment_back(program, enrolment.role))
+
+
+@login_required
+def program_close(request: HttpRequest, program_id: int) -> HttpResponse:
+    """The confirmation page for closing a program, with what happens to its open pairs."""
+    actor, program = _administered(request, program_id)
+    status = 200
+    if request.method == "POST":
+        try:
+            services.program_close(program=program, actor=actor)
+            messages.success(request, _("The program is closed. Its history stays on this page."))
+            return redirect("program_detail", program_id=program.pk)
+        except ApplicationError as exc:
+            flash_error(request, exc)
+            status = exc.status
+    return render(request, "programs/close_confirm.html", {
+        "program": program, "consequences": selectors.close_consequences(program=program),
+        "is_closed": program.status == ProgramStatus.CLOSED,
+    }, status=status)
+
+
+@login_required
+def program_enrolments_export(request: HttpRequest, program_id: int, fmt: str) -> HttpResponse:
+    """Every enrolment of the program (withdrawn ones too) as CSV or XLSX, for the program team."""
+    _actor, program = _administered(request, program_id)
+    return exports.enrolment_table(program=program, fmt=fmt)
+
+
+@login_required
+def mentor_load(request: HttpRequest, employee_id: str) -> HttpResponse:
+    """A mentor's load across every program: open and active pairs and capacity per program."""
+    actor = authz.actor_for(request.user)
+    person = people_selectors.person_get(employee_id=employee_id)
+    if person is None:
+        raise Http404
+    authz.require(authz.can_view_mentor_load(actor, person))
+    load = mentorship_selectors.mentor_load(person=person)
+    return render(request, "programs/mentor_load.html", {"load": load, "person": person})

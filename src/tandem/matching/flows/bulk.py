@@ -330,6 +330,8 @@ def _hard_rules(reasons: list[Any]) -> list[str]:
 def _require_open(program: Program) -> None:
     if program.status == ProgramStatus.CLOSED:
         raise Conflict(_("The program is closed: nobody can be matched in it any more."), code="program_closed")
+    if program.status == ProgramStatus.DRAFT:
+        raise Conflict(_("The program is a draft: open it for enrolment before matching."), code="program_draft")
 
 
 def mutual_pairing(total: np.ndarray, allowed: np.ndarray) -> np.ndarray:
