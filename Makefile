@@ -32,6 +32,7 @@ install: $(VENV)/.runtime $(VENV)/.package
 install-dev: $(VENV)/.dev $(VENV)/.package
 
 demo: install
+	bash scripts/ensure-pdf
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py seed_demo
@@ -42,6 +43,7 @@ demo: install
 
 test: install-dev
 	bash scripts/ensure-chromium
+	bash scripts/ensure-pdf
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0 --settings=tandem.config.settings.test
 	cd src && ../$(BIN)/mypy --strict --ignore-missing-imports tandem/matching/engine tandem/insights/stats
 	bash scripts/run-tests

@@ -102,3 +102,36 @@ def program_roi(request: HttpRequest, program_id: int) -> HttpResponse:
         "source": roi_selectors.roi_report(roi.SOURCE_000),
     }, status=status)
 
+
+
+@login_required
+def program_roi_export(request: HttpRequest, program_id: int, fmt: str) -> HttpResponse:
+    """The ROI with the program's default inputs as a table: every input, then every result."""
+    actor = authz.actor_for(request.user)
+    program = roi_selectors.program_for_roi(actor=actor, program_id=program_id)
+    defaults = roi_selectors.roi_defaults(actor=actor, program=program)
+    report = roi_selectors.roi_report(defaults.inputs)
+    labels = {
+        "cost_first_year": _("Cost, first year"), "cost_five_years": _("Cost over five years"),
+        "benefit_mistakes": _("Fewer mistakes"), "benefit_hours": _("Hours saved"),
+        "benefit_retention": _("Avoided replacements"), "benefit_first_year": _("Benefit, first year"),
+        "benefit_five_years": _("Benefit over five years"),
+        "multiple_first_year": _("First year (benefit ÷ cost)"), "multiple_five_years": _("Five years (benefit ÷ cost)"),
+    }
+
+    def rows():
+        for name, value in report["inputs"].items():
+            yield [_("Input"), str(roi_selectors.INPUT_LABELS[name]), name, value]
+        for name, label in labels.items():
+            yield [_("Result"), str(label), name, _num(report[name])]
+        for year, value in enumerate(report["yearly_benefits"], start=1):
+            yield [_("Result"), _("Benefit of year %(year)s") % {"year": year}, f"benefit_year_{year}", value]
+        if defaults.measured:
+            m = defaults.measured
+            yield [_("Measured"), _("Retention difference, participants − non-participants"), "measured_difference",
+                   m["difference"]]
+            yield [_("Measured"), _("n participants"), "measured_n_a", m["n_a"]]
+            yield [_("Measured"), _("n non-participants"), "measured_n_b", m["n_b"]]
+
+    return exports.table_download(fmt=fmt, filename=f"tandem-roi-{program.pk}", sheet=_("ROI"),
+                                  headers=[_("Part"), _("Item"), _("Code"), _("Value")], rows=rows())
