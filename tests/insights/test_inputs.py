@@ -51,3 +51,26 @@ def test_the_whole_scope_counts_the_hidden_groups_too(world, hr_person):
     assert r.whole.figures["hours_per_month"].value == pytest.approx(minutes / 60 / 15 / MONTHS)
     assert r.whole.figures["hours_per_month"].n == 15
     assert r.whole.figures["competency_gain"].n == 10  # the tiny ones had nothing rated twice
+
+
+def test_the_page_shows_every_figure_with_its_n_and_no_hidden_group(world, hr_person, client):
+    client.force_login(hr_person.user)
+    response = client.get("/insights/inputs-outputs/", {"by": "department", "from": FROM, "to": TO})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Sales" in html and "Ops" in html
+    assert "Tiny1" not in html and "Tiny2" not in html
+    assert html.count("n = 5</span>") == 14  # 7 figures × 2 groups
+    assert "n = 15 pairs, 15 mentees" in html
+
+
+def test_the_api_lists_the_groups_with_their_n(world, hr_person, client):
+    client.force_login(hr_person.user)
+    response = client.get("/api/insights/inputs-outputs", {"by": "department", "from": FROM, "to": TO})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert {g["label"] for g in body["groups"]} == {"Sales", "Ops"}
+    assert body["hidden_groups"] == 2
+    for g in body["groups"]:
+        for f in g["figures"]:
+            assert f["n"] == 5 and f["ci"] is not None

@@ -1,5 +1,116 @@
-"""API of this part of insights (mounted in ``config/api.py``)."""
+"""Inputs versus outputs API (mounted in ``config/api.py``).
 
-from ninja import Router
+``GET /api/insights/inputs-outputs?by=mentor|program|department|job_profile&from=YYYY-MM-DD&to=YYYY-MM-DD&program=<id>``
+— per group: its pairs and mentees, and for every input and output figure the mean, its n and 95 %
+interval; the whole scope first; the flags with their evidence and suggestions; the monthly trend.
+A group below the anonymity threshold is left out (``hidden_groups`` counts them); a figure below it
+is ``null`` with ``n`` null too. Per mentor: HR and program managers (their programs' pairs) only.
+"""
+
+import datetime
+from typing import Annotated
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from tandem.core import authz
+from tandem.insights import inputs
+from tandem.insights import inputs_selectors as sel
 
 router = Router(tags=["insights"])
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+
+
+class FigureOut(Schema):
+    metric: str
+    label: str
+    shown: bool
+    value: float | None
+    n: int | None
+    ci: tuple[float, float] | None
+
+
+class FlagOut(Schema):
+    rule: str
+    group: str
+    evidence: list[str]
+    suggestion: str
+
+
+class GroupOut(Schema):
+    key: int | None
+    label: str
+    pairs: int | None
+    mentees: int | None
+    suppressed: bool
+    figures: list[FigureOut]
+    flags: list[FlagOut]
+
+
+class TrendOut(Schema):
+    month: datetime.date
+    hours: float | None
+    hours_n: int | None
+    satisfaction: float | None
+    satisfaction_n: int | None
+
+
+class InputsOutputsOut(Schema):
+    by: str
+    start: datetime.date
+    end: datetime.date
+    program: int | None
+    threshold: int
+    confidence: float
+    method: str
+    observational_note: str
+    scope: GroupOut
+    groups: list[GroupOut]
+    hidden_groups: int
+    trend: list[TrendOut]
+
+
+class InputsFilter(Schema):
+    by: Annotated[str | None, Field(None, max_length=20, description="mentor | program | department | job_profile")]
+    from_: Annotated[str | None, Field(None, alias="from", max_length=20, description="YYYY-MM-DD")]
+    to: Annotated[str | None, Field(None, max_length=20, description="YYYY-MM-DD")]
+    program: Annotated[str | None, Field(None, max_length=20, description="a program's id")]
+
+
+def _group(row: sel.GroupRow) -> dict:
+    figures = []
+    for m in inputs.METRICS:
+        f = row.figures[m]
+        figures.append({"metric": m, "label": str(sel.METRIC_LABELS[m]), "shown": f.shown,
+                        "value": f.value if f.shown else None, "n": f.n if f.shown else None,
+                        "ci": f.ci if f.shown else None})
+    return {"key": row.key, "label": row.label, "pairs": row.pairs, "mentees": row.people,
+            "suppressed": row.suppressed, "figures": figures,
+            "flags": [{"rule": fl.rule, "group": fl.group, "evidence": fl.evidence, "suggestion": fl.suggestion}
+                      for fl in row.flags]}
+
+
+def report_out(report: sel.Report) -> dict:
+    q = report.query
+    return {
+        "by": q.by, "start": q.period.start, "end": q.period.end,
+        "program": q.program.pk if q.program is not None else None, "threshold": report.threshold,
+        "confidence": inputs.CONFIDENCE, "method": report.method, "observational_note": report.observational_note,
+        "scope": _group(report.whole), "groups": [_group(g) for g in report.groups],
+        "hidden_groups": report.hidden_groups,
+        "trend": [{"month": t.month, "hours": t.hours, "hours_n": t.hours_n, "satisfaction": t.satisfaction,
+                   "satisfaction_n": t.satisfaction_n} for t in report.trend],
+    }
+
+
+@router.get("/insights/inputs-outputs",
+            response={200: InputsOutputsOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+def inputs_outputs(request: HttpRequest, filters: Query[InputsFilter]):
+    """Inputs against outputs per group over a period, with flags and suggestions (thresholded)."""
+    report = sel.inputs_outputs(actor=authz.actor_for(request.user), by=filters.by, start=filters.from_,
+                                end=filters.to, program=filters.program)
+    return report_out(report)

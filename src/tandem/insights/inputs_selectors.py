@@ -296,6 +296,10 @@ class Report:
     def method(self) -> str:
         return str(METHOD_TEXT)
 
+    @property
+    def observational_note(self) -> str:
+        return str(OBSERVATIONAL_TEXT)
+
 
 METHOD_TEXT = gettext_lazy(
     "A pair counts when it had started and overlaps the period. Hours and sessions are held sessions in "
