@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from tandem.matching.flows import rounds as flow
-from tandem.programs.models import Enrolment, EnrolmentRole, MatchingMode, Program, ProgramType
+from tandem.programs.models import Enrolment, EnrolmentRole, MatchingMode, Program, ProgramStatus, ProgramType
 from tests.factories import DepartmentFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,6 +19,7 @@ def test_graduate_and_head_rank_blind_then_the_manager_publishes(page, sign_in):
     manager = PersonFactory(user=UserFactory(username="pat", groups=["program_manager"]), full_name="Pat Manager")
     program = Program.objects.create(
         name="Graduate cohort", program_type=ProgramType.COHORT, matching_mode=MatchingMode.MUTUAL_SELECTION,
+        status=ProgramStatus.RUNNING,  # a draft is invisible to its participants
         starts_on=datetime.date(2026, 1, 1), ends_on=datetime.date(2026, 12, 31), owner=manager,
     )
     head = PersonFactory(user=UserFactory(username="hana"), full_name="Hana Head")
@@ -84,6 +85,7 @@ def test_the_round_page_follows_a_publication_computed_by_the_worker(page, sign_
     manager = PersonFactory(user=UserFactory(username="pat2", groups=["program_manager"]), full_name="Pat Manager")
     program = Program.objects.create(
         name="Cohort async", program_type=ProgramType.COHORT, matching_mode=MatchingMode.MUTUAL_SELECTION,
+        status=ProgramStatus.RUNNING,  # a draft is invisible to its participants
         starts_on=datetime.date(2026, 1, 1), ends_on=datetime.date(2026, 12, 31), owner=manager,
     )
     sales = DepartmentFactory(name="Sales", code="SAL2")

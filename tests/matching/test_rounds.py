@@ -20,7 +20,7 @@ from tandem.matching.models import (
     RoundStatus,
     SelectionRound,
 )
-from tandem.programs.models import Enrolment, EnrolmentRole, MatchingMode, Program, ProgramType
+from tandem.programs.models import Enrolment, EnrolmentRole, MatchingMode, Program, ProgramStatus, ProgramType
 from tests.factories import DepartmentFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +32,7 @@ def cohort(make_person):
     manager = make_person(groups=["program_manager"], full_name="Pat Manager")
     program = Program.objects.create(
         name="Graduates", program_type=ProgramType.COHORT, matching_mode=MatchingMode.MUTUAL_SELECTION,
+        status=ProgramStatus.RUNNING,  # a draft is invisible to its participants
         starts_on=datetime.date(2026, 1, 1), ends_on=datetime.date(2026, 12, 31), owner=manager,
     )
     head_a = make_person(full_name="Alice Head")
@@ -176,6 +177,7 @@ def test_explanation_says_when_a_department_did_not_rank_the_graduate(cohort):
     g = cohort.grads
     flow.applicant_ranking_save(round=cohort.round, applicant=g[0], departments=[cohort.a, cohort.b])
     flow.department_ranking_save(round=cohort.round, department=cohort.b, applicants=[g[0]])
+    flow.department_ranking_save(round=cohort.round, department=cohort.a, applicants=[g[1]])  # ranked others
     flow.round_close_and_publish(round=cohort.round, user=None, force=True)
     assert flow.placement_explanation(round=cohort.round, applicant=g[0]) == [
         "You got your 2nd choice: Finance.", "Sales did not rank you."]
@@ -201,12 +203,13 @@ def test_graduate_ranks_departments_on_the_page(client, cohort):
     g = cohort.grads[0]
     client.force_login(g.user)
     page = client.get(_url(cohort, "round_detail")).content.decode()
-    assert "Sales" in page and "Finance" in page and f'name="rank-{cohort.a.pk}"' in page
+    assert "Sales" in page and "Finance" in page and f'name="order" value="{cohort.a.pk}"' in page
     resp = client.post(_url(cohort, "round_rank_departments"), {f"rank-{cohort.a.pk}": "2", f"rank-{cohort.b.pk}": "1"})
     assert resp.status_code == 302
     assert [c.department_id for c in flow.applicant_ranking(round=cohort.round, applicant=g)] == [cohort.b.pk, cohort.a.pk]
     # equal numbers are refused and nothing changes
-    client.post(_url(cohort, "round_rank_departments"), {f"rank-{cohort.a.pk}": "1", f"rank-{cohort.b.pk}": "1"})
+    resp = client.post(_url(cohort, "round_rank_departments"), {f"rank-{cohort.a.pk}": "1", f"rank-{cohort.b.pk}": "1"})
+    assert resp.status_code == 400
     assert [c.department_id for c in flow.applicant_ranking(round=cohort.round, applicant=g)] == [cohort.b.pk, cohort.a.pk]
 
 

@@ -85,7 +85,7 @@ def test_bad_rankings_are_refused_with_a_message_and_change_nothing(client, coho
     client.force_login(cohort.head_a.user)
     post = {k.format(g0=g[0].pk, g1=g[1].pk): v.format(g0=g[0].pk, g1=g[1].pk) for k, v in data.items()}
     resp = client.post(_url(cohort, "round_rank_graduates", code="SAL"), post, follow=True)
-    assert resp.status_code == 200
+    assert resp.status_code == 400
     assert "is saved" not in resp.content.decode()
     assert _ranking(cohort, cohort.a) == [g[2].pk]
 

@@ -85,6 +85,7 @@ EVENTS = frozenset({
     "bulk.preview_ready",          # program_id, run_id: the preview a manager requested is computed
     "bulk.preview_failed",         # program_id, run_id, reason ("error", "stale", "refused")
     "round.publication_failed",    # round_id, publication_id, reason: the round stays open
+    "round.placed_manually",       # round_id, applicant_id, department_id: a manager placed an unplaced graduate
 })
 
 Handler = Callable[..., Any]

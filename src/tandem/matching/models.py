@@ -113,6 +113,8 @@ class SelectionRound(TimeStampedModel):
     deadline = models.DateTimeField(_("deadline"))
     status = models.CharField(max_length=10, choices=RoundStatus.choices, default=RoundStatus.OPEN)
     published_at = models.DateTimeField(null=True, blank=True)
+    # a second round: only the graduates not placed in this earlier round take part
+    follows = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="second_rounds")
 
     class Meta:
         ordering = ["-deadline"]
@@ -176,6 +178,11 @@ class Placement(models.Model):
     department = models.ForeignKey("people.Department", null=True, on_delete=models.CASCADE, related_name="+")
     applicant_rank = models.PositiveSmallIntegerField(null=True)
     department_rank = models.PositiveSmallIntegerField(null=True)
+    # placed by the program manager after publication (not by the matching)
+    manual = models.BooleanField(default=False)
+    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    placed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["round", "applicant__full_name"]

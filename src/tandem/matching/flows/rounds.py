@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tandem.core import events, validators
+from tandem.core.validators import DB_SMALLINT_MAX
 from tandem.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
 from tandem.core.tasks import enqueue_on_commit
 from tandem.matching.flows import jobs
@@ -58,10 +59,41 @@ def _graduates_qs(program: Program) -> QuerySet[Person]:
     ).distinct()
 
 
+def _round_graduates_qs(selection_round: SelectionRound) -> QuerySet[Person]:
+    """The graduates taking part in a round: the program's active mentees; in a second round only
+    those the round it follows left unplaced (and nobody placed by hand since)."""
+    qs = _graduates_qs(selection_round.program)
+    if selection_round.follows_id:
+        qs = qs.filter(placements__round_id=selection_round.follows_id, placements__department__isnull=True)
+    return qs
+
+
 def _require_open(selection_round: SelectionRound) -> None:
     if selection_round.status != RoundStatus.OPEN:
         raise Conflict(_("This round's results are published; rankings can no longer change."),
                        code="round_published")
+
+
+#: The most places one department can offer in a round (the column's maximum).
+SEATS_MAX = DB_SMALLINT_MAX
+
+
+def ranking_from_ranks(ranks: Mapping[Any, int], *, limit: int, field: str = "ranking") -> list[Any]:
+    """An ordered list from ``{item: rank}`` (1 = first). Each rank is a whole number from 1 to
+    ``limit`` and different from the others: a rank out of range is refused with a message, never
+    renumbered into range. Gaps are allowed (1, 3 → first, second)."""
+    bad = sorted({r for r in ranks.values() if isinstance(r, bool) or not isinstance(r, int) or not 1 <= r <= limit},
+                 key=str)
+    if bad:
+        shown = ", ".join(str(r) for r in bad[:5])
+        raise ValidationFailed({field: [ngettext(
+            "Rank %(ranks)s is out of range: give each choice a number from 1 to %(max)d.",
+            "Ranks %(ranks)s are out of range: give each choice a number from 1 to %(max)d.", len(bad)) % {
+            "ranks": shown, "max": limit}]})
+    values = list(ranks.values())
+    if len(set(values)) != len(values):
+        raise ValidationFailed({field: [_("Two choices have the same number; give each a different one.")]})
+    return [item for item, _rank in sorted(ranks.items(), key=lambda kv: kv[1])]
 
 
 # -- services ------------------------------------------------------------------------------
@@ -75,8 +107,10 @@ def round_create(
     deadline: datetime.datetime,
     seats: Mapping[Department, int] | Iterable[tuple[Department, int]],
     user: Any = None,
+    follows: SelectionRound | None = None,
 ) -> SelectionRound:
-    """Open a selection round with the departments taking part and their number of places."""
+    """Open a selection round with the departments taking part and their number of places
+    (``follows``: a second round, for the graduates that earlier round left unplaced)."""
     pairs = list(seats.items()) if isinstance(seats, Mapping) else list(seats)
     errors: dict[str, list[str]] = {}
     if program.matching_mode != MatchingMode.MUTUAL_SELECTION:
@@ -104,9 +138,12 @@ def round_create(
         if not isinstance(n, int) or isinstance(n, bool) or n < 1:
             errors.setdefault("seats", []).append(
                 _("%(department)s needs at least one place.") % {"department": department.name})
+        elif n > SEATS_MAX:  # refused, never cut down to what the column holds
+            errors.setdefault("seats", []).append(
+                _("%(department)s: at most %(max)d places.") % {"department": department.name, "max": SEATS_MAX})
     if errors:
         raise ValidationFailed(errors)
-    selection_round = SelectionRound.objects.create(program=program, name=name, deadline=deadline)
+    selection_round = SelectionRound.objects.create(program=program, name=name, deadline=deadline, follows=follows)
     RoundSeat.objects.bulk_create(
         [RoundSeat(round=selection_round, department=d, seats=n, pitch=d.pitch or "") for d, n in pairs]
     )
@@ -150,7 +187,7 @@ def applicant_ranking_save(
     if timezone.now() >= selection_round.deadline:
         raise Conflict(_("The deadline has passed; rankings can no longer change."), code="deadline_passed")
     _require_not_closing(selection_round)
-    if not _graduates_qs(selection_round.program).filter(pk=applicant.pk).exists():
+    if not _round_graduates_qs(selection_round).filter(pk=applicant.pk).exists():
         raise ValidationFailed({"applicant": [_("Only graduates of this program rank departments.")]})
     ids = [d.pk for d in departments]
     _no_duplicates(ids, "departments", _("Each department may appear only once in your ranking."))
@@ -180,7 +217,7 @@ def department_ranking_save(
         raise ValidationFailed({"department": [_("This department is not taking part in this round.")]})
     ids = [p.pk for p in applicants]
     _no_duplicates(ids, "applicants", _("Each graduate may appear only once in the ranking."))
-    graduates = set(_graduates_qs(selection_round.program).filter(pk__in=ids).values_list("pk", flat=True))
+    graduates = set(_round_graduates_qs(selection_round).filter(pk__in=ids).values_list("pk", flat=True))
     strangers = [p.full_name for p in applicants if p.pk not in graduates]
     if strangers:
         raise ValidationFailed({"applicants": [
@@ -315,7 +352,7 @@ def round_publication_run(*, publication_id: int) -> None:
             )
 
             report(JobStage.LOADING, 5)
-            inst = _round_instance(selection_round, _graduates_qs(selection_round.program).values_list("pk", flat=True))
+            inst = _round_instance(selection_round, _round_graduates_qs(selection_round).values_list("pk", flat=True))
             report(JobStage.SOLVING, 30)
             matching = stable_match(inst.applicant_prefs, inst.reviewer_prefs, inst.capacities)
             report(JobStage.CHECKING, 60)
@@ -424,11 +461,11 @@ def round_seat_get(*, round: SelectionRound, department_code: str) -> RoundSeat:
 
 
 def round_graduates(*, round: SelectionRound) -> QuerySet[Person]:
-    return _graduates_qs(round.program).select_related("job_profile", "department").order_by("full_name", "pk")
+    return _round_graduates_qs(round).select_related("job_profile", "department").order_by("full_name", "pk")
 
 
 def is_graduate(*, round: SelectionRound, person: Person | None) -> bool:
-    return person is not None and _graduates_qs(round.program).filter(pk=person.pk).exists()
+    return person is not None and _round_graduates_qs(round).filter(pk=person.pk).exists()
 
 
 def applicant_ranking(*, round: SelectionRound, applicant: Person) -> QuerySet[ApplicantChoice]:
@@ -466,10 +503,10 @@ def round_results(*, round: SelectionRound) -> QuerySet[Placement]:
 
 def round_progress(*, round: SelectionRound) -> dict[str, int]:
     """How many graduates and departments have submitted a ranking (counts only, never contents)."""
-    graduate_ids = _graduates_qs(round.program).values("pk")
+    graduate_ids = _round_graduates_qs(round).values("pk")
     seats = RoundSeat.objects.filter(round=round).aggregate(n=Count("pk"))["n"]
     return {
-        "graduates": _graduates_qs(round.program).count(),
+        "graduates": _round_graduates_qs(round).count(),
         "graduates_submitted": ApplicantChoice.objects.filter(round=round, applicant__in=graduate_ids)
         .values("applicant").distinct().count(),
         "departments": seats,
@@ -483,12 +520,17 @@ def round_summary(*, round: SelectionRound) -> dict[str, int]:
     return Placement.objects.filter(round=round).aggregate(
         placed=Count("pk", filter=Q(department__isnull=False)),
         unplaced=Count("pk", filter=Q(department__isnull=True)),
-        first_choice=Count("pk", filter=Q(applicant_rank=1)),
+        first_choice=Count("pk", filter=Q(applicant_rank=1, manual=False)),
+        manual=Count("pk", filter=Q(manual=True)),
+        total=Count("pk"),
     )
 
 
 def _published_instance(selection_round: SelectionRound) -> tuple[RoundInstance, list[int]]:
-    placements = dict(Placement.objects.filter(round=selection_round).values_list("applicant_id", "department_id"))
+    """The round and the matching's result (a placement made by hand afterwards counts as the
+    matching left it: not placed)."""
+    placements = {a: (None if manual else d) for a, d, manual in Placement.objects.filter(round=selection_round)
+                  .values_list("applicant_id", "department_id", "manual")}
     inst = _round_instance(selection_round, placements)
     r_index = {pk: j for j, pk in enumerate(inst.departments)}
     matching = [r_index.get(placements[pk], -1) if placements[pk] else -1 for pk in inst.applicants]
@@ -524,13 +566,19 @@ def placement_explanation(*, round: SelectionRound, applicant: Person) -> list[s
             "ordinal": ordinal(inst.applicant_prefs[a].index(r) + 1), "department": names[inst.departments[r]]})
     elif not inst.applicant_prefs[a]:
         sentences.append(_("Not placed: you did not rank any department."))
+    elif all(not inst.reviewer_prefs[j] for j in inst.applicant_prefs[a]):
+        sentences.append(_("Not placed: none of the departments you ranked submitted a ranking."))
     else:
         sentences.append(_("Not placed: no department you ranked also ranked you, with a free place."))
     for item in explain_applicant(inst.applicant_prefs, inst.reviewer_prefs, inst.capacities, matching, a):
         j = int(item["reviewer"])
         name = names[inst.departments[j]]
         reason = item["reason"]
-        if reason == "not_listed_by_reviewer":
+        if reason == "not_listed_by_reviewer" and not inst.reviewer_prefs[j]:
+            # it ranked nobody: saying "did not rank you" would single the graduate out
+            sentences.append(_("%(department)s submitted no ranking, so it took no graduate in this round.") % {
+                "department": name})
+        elif reason == "not_listed_by_reviewer":
             sentences.append(_("%(department)s did not rank you.") % {"department": name})
         elif reason == "no_capacity":
             sentences.append(_("%(department)s had no places.") % {"department": name})
@@ -549,4 +597,227 @@ def placement_explanation(*, round: SelectionRound, applicant: Person) -> list[s
         else:  # "blocking": only possible for an unstable matching, which publication refuses
             sentences.append(_("%(department)s would have preferred you: the result is not stable.") % {
                 "department": name})
+    manual = (Placement.objects.filter(round=round, applicant=applicant, manual=True)
+              .select_related("department").first())
+    if manual is not None and manual.department is not None:
+        sentences.append(_("After the matching, the program manager placed you in %(department)s.") % {
+            "department": manual.department.name})
     return sentences
+
+
+# -- before publishing: who has not ranked, nudges, what publishing would do ------------------------
+
+
+def graduates_not_ranked(*, round: SelectionRound) -> QuerySet[Person]:
+    """The round's graduates with no ranking yet (the manager's list; paginate it)."""
+    ranked = ApplicantChoice.objects.filter(round=round).values("applicant_id")
+    return (_round_graduates_qs(round).exclude(pk__in=ranked)
+            .select_related("department", "job_profile").order_by("full_name", "pk"))
+
+
+def seats_not_ranked(*, round: SelectionRound) -> QuerySet[RoundSeat]:
+    """The departments taking part that have not submitted a ranking of graduates."""
+    ranked = DepartmentChoice.objects.filter(round=round).values("department_id")
+    return round_seats(round=round).exclude(department_id__in=ranked)
+
+
+def _nudge_occasion(now: datetime.datetime) -> str:
+    return f"nudge-{timezone.localdate(now).isoformat()}"
+
+
+def round_nudged_today(*, round: SelectionRound, now: datetime.datetime | None = None) -> int:
+    """How many people this round's nudge reached today (0: the manager has not nudged today)."""
+    from tandem.notifications.models import NotificationKind, SentReminder
+
+    return SentReminder.objects.filter(kind=NotificationKind.ROUND_CLOSING, subject=f"round:{round.pk}",
+                                       occasion=_nudge_occasion(now or timezone.now())).count()
+
+
+@dataclass(frozen=True)
+class NudgeResult:
+    sent: int  # reminded now
+    already: int  # already nudged today (once a day per person)
+    not_wanted: int  # turned this kind of notification off
+    recipients: int  # everyone who has not ranked (graduates and department heads)
+
+
+def round_nudge(*, round: SelectionRound, user: Any = None, now: datetime.datetime | None = None) -> NudgeResult:
+    """Remind everyone who has not ranked yet: each graduate with no ranking and the head of each
+    department with none (a head of two such departments hears once). Once a day: the reminder's
+    occasion is ``nudge-<date>``, so a second nudge the same day reaches nobody twice. Each person's
+    notification choices apply. Refused once the round is closing, published or past its deadline."""
+    from tandem.notifications import selectors as notification_selectors
+    from tandem.notifications.models import EmailMode, NotificationKind
+    from tandem.notifications.reminders import remind_once
+
+    now = now or timezone.now()
+    selection_round = SelectionRound.objects.select_related("program").get(pk=round.pk)
+    _require_open(selection_round)
+    if now >= selection_round.deadline:
+        raise Conflict(_("The deadline has passed; nobody can rank any more, so there is nobody to nudge."),
+                       code="deadline_passed")
+    _require_not_closing(selection_round)
+    home = f"/programs/{selection_round.program_id}/rounds/{selection_round.pk}/"
+    recipients: dict[int, tuple[Person, str]] = {}
+    for person in graduates_not_ranked(round=selection_round).filter(is_active=True):
+        recipients[person.pk] = (person, home + "#my-ranking")
+    for seat in seats_not_ranked(round=selection_round):
+        head = seat.department.head
+        if head is not None and head.is_active and head.pk not in recipients:
+            recipients[head.pk] = (head, home + f"#dept-{seat.department.code}")
+    prefs = notification_selectors.preferences_for(person_ids=list(recipients))
+    kind = NotificationKind.ROUND_CLOSING
+    params = {"round": selection_round.name, "program": selection_round.program.name,
+              "when": selection_round.deadline.isoformat()}
+    occasion = _nudge_occasion(now)
+    sent = already = not_wanted = 0
+    for pk, (person, url) in sorted(recipients.items()):
+        pref = prefs[pk]
+        in_app, email = pref.wants_in_app(kind), pref.wants_email(kind)
+        if not (in_app or email):
+            not_wanted += 1
+            continue
+        notification = remind_once(
+            kind=kind, subject=f"round:{selection_round.pk}", occasion=occasion, person=person, mentorship_id=None,
+            params=params, url=url, object_id=selection_round.pk, in_app=in_app, email=email,
+            immediate=pref.email_mode == EmailMode.IMMEDIATE, now=now)
+        if notification is None:
+            already += 1
+        else:
+            sent += 1
+    logger.info("round %s nudged by %s: %s sent, %s already today", selection_round.pk,
+                getattr(user, "pk", None), sent, already)
+    return NudgeResult(sent=sent, already=already, not_wanted=not_wanted, recipients=len(recipients))
+
+
+@dataclass(frozen=True)
+class RoundForecast:
+    """What closing the round now would do: the same matching publishing runs, on today's rankings."""
+
+    graduates: int
+    placed: int
+    unplaced_graduates: int
+    places: int
+    unfilled_places: int
+    departments: list[dict[str, Any]]  # [{"department": Department, "places": n, "filled": n}]
+
+
+def round_forecast(*, round: SelectionRound) -> RoundForecast:
+    """Placed and unplaced graduates and unfilled places if the round were published now. Computed
+    exactly as :func:`round_publication_run` does, so the numbers equal what publishing gives if
+    nobody changes their ranking in between. Nothing is stored."""
+    from tandem.matching.engine.stable import stable_match
+
+    inst = _round_instance(round, _round_graduates_qs(round).values_list("pk", flat=True))
+    matching = ([int(r) for r in stable_match(inst.applicant_prefs, inst.reviewer_prefs, inst.capacities)]
+                if inst.applicants and inst.departments else [-1] * len(inst.applicants))
+    filled = [0] * len(inst.departments)
+    for r in matching:
+        if r >= 0:
+            filled[r] += 1
+    placed = sum(filled)
+    names = {s.department_id: s.department for s in round_seats(round=round)}
+    departments = sorted(
+        ({"department": names[d], "places": inst.capacities[j], "filled": filled[j]}
+         for j, d in enumerate(inst.departments)), key=lambda row: row["department"].name)
+    return RoundForecast(graduates=len(inst.applicants), placed=placed, unplaced_graduates=len(inst.applicants) - placed,
+                         places=sum(inst.capacities), unfilled_places=sum(inst.capacities) - placed,
+                         departments=departments)
+
+
+# -- after publishing: the graduates left unplaced -----------------------------------------------
+
+
+def round_unplaced(*, round: SelectionRound) -> QuerySet[Placement]:
+    """The graduates the published round left without a department (paginate it)."""
+    return (Placement.objects.filter(round=round, department__isnull=True)
+            .select_related("applicant", "applicant__department", "applicant__job_profile")
+            .order_by("applicant__full_name", "applicant_id"))
+
+
+def round_free_places(*, round: SelectionRound) -> list[tuple[RoundSeat, int]]:
+    """Each department's places still free after publication (and manual placements), in name order."""
+    taken = dict(Placement.objects.filter(round=round, department__isnull=False).values("department_id")
+                 .annotate(n=Count("pk")).values_list("department_id", "n"))
+    return [(seat, seat.seats - taken.get(seat.department_id, 0)) for seat in round_seats(round=round)]
+
+
+def second_round_of(*, round: SelectionRound) -> SelectionRound | None:
+    return SelectionRound.objects.filter(follows=round).order_by("-created_at", "-pk").first()
+
+
+@transaction.atomic
+def placement_set_manually(
+    *, round: SelectionRound, applicant: Person, department: Department, user: Any = None
+) -> Placement:
+    """The program manager places a graduate the published round left unplaced in a department
+    with a free place. Refused before publication, for a graduate already placed, for a department
+    not taking part or full, and once a second round for them has been published."""
+    selection_round = SelectionRound.objects.select_for_update().get(pk=round.pk)
+    if selection_round.status != RoundStatus.PUBLISHED:
+        raise Conflict(_("Place graduates by hand once the results are published."), code="not_published")
+    placement = Placement.objects.select_for_update().filter(round=selection_round, applicant=applicant).first()
+    if placement is None:
+        raise NotFound(_("This graduate has no placement in this round."))
+    if placement.department_id is not None:
+        raise Conflict(_("%(name)s is already placed.") % {"name": applicant.full_name}, code="already_placed")
+    if SelectionRound.objects.filter(follows=selection_round, status=RoundStatus.PUBLISHED).exists():
+        raise Conflict(_("A second round has already been published for the graduates this round left unplaced; "
+                         "place them from that round."), code="second_round_published")
+    seat = RoundSeat.objects.filter(round=selection_round, department=department).first()
+    if seat is None:
+        raise ValidationFailed({"department": [_("This department is not taking part in this round.")]})
+    taken = Placement.objects.filter(round=selection_round, department=department).count()
+    if taken >= seat.seats:
+        raise Conflict(_("%(department)s has no free place left (%(taken)d of %(seats)d taken).") % {
+            "department": department.name, "taken": taken, "seats": seat.seats}, code="no_free_place")
+    a_rank = ApplicantChoice.objects.filter(round=selection_round, applicant=applicant, department=department
+                                            ).values_list("rank", flat=True).first()
+    d_rank = DepartmentChoice.objects.filter(round=selection_round, applicant=applicant, department=department
+                                             ).values_list("rank", flat=True).first()
+    placement.department, placement.manual = department, True
+    placement.applicant_rank, placement.department_rank = a_rank, d_rank
+    placement.placed_by = user if getattr(user, "is_authenticated", False) else None
+    placement.placed_at = timezone.now()
+    placement.save(update_fields=["department", "manual", "applicant_rank", "department_rank", "placed_by",
+                                  "placed_at"])
+    events.emit("round.placed_manually", round_id=selection_round.pk, applicant_id=applicant.pk,
+                department_id=department.pk)
+    return placement
+
+
+@transaction.atomic
+def round_create_second(
+    *, round: SelectionRound, name: str, deadline: datetime.datetime, user: Any = None
+) -> SelectionRound:
+    """Open a second round for the graduates this published round left unplaced, with the places
+    still free in each department. One second round per round."""
+    selection_round = SelectionRound.objects.select_for_update().select_related("program").get(pk=round.pk)
+    if selection_round.status != RoundStatus.PUBLISHED:
+        raise Conflict(_("Open a second round once the results are published."), code="not_published")
+    if SelectionRound.objects.filter(follows=selection_round).exists():
+        raise Conflict(_("A second round for this round already exists."), code="second_round_exists")
+    if not Placement.objects.filter(round=selection_round, department__isnull=True).exists():
+        raise Conflict(_("Every graduate is placed; no second round is needed."), code="nobody_unplaced")
+    seats = [(seat.department, free) for seat, free in round_free_places(round=selection_round) if free > 0]
+    if not seats:
+        raise Conflict(_("No department has a free place left; place the remaining graduates by hand or open a "
+                         "new round with new places."), code="no_free_place")
+    return round_create(program=selection_round.program, name=name, deadline=deadline, seats=seats, user=user,
+                        follows=selection_round)
+
+
+def placements_of(*, person: Person | None) -> QuerySet[Placement]:
+    """The person's own published placements, newest round first (their home page)."""
+    if person is None:
+        return Placement.objects.none()
+    return (Placement.objects.filter(applicant=person, round__status=RoundStatus.PUBLISHED)
+            .select_related("round", "round__program", "department").order_by("-round__published_at", "-pk"))
+
+
+def round_graduate_placement_person(*, round: SelectionRound, employee_id: str) -> Person:
+    """The graduate with this employee ID who has a placement in the round, else not found."""
+    person = Person.objects.filter(employee_id=employee_id[:40], placements__round=round).first()
+    if person is None:
+        raise NotFound(_("This graduate has no placement in this round."))
+    return person

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from tandem.core import authz
@@ -53,10 +53,11 @@ def _round(request: HttpRequest, program_id: int, round_id: int) -> tuple[authz.
 
 
 def _ordered_from_selects(post, prefix: str, objects: dict[int, object]) -> list:
-    """Turn ``<prefix><id> = rank`` selects into an ordered list; equal ranks are an error."""
-    chosen: list[tuple[int, int]] = []
+    """Turn ``<prefix><id> = rank`` fields into an ordered list. Ranks run from 1 to the number of
+    choices; one out of range or two equal ranks are refused."""
+    chosen: dict[int, int] = {}
     for key, value in post.items():
-        if not key.startswith(prefix) or not value:
+        if not key.startswith(prefix) or not value.strip():
             continue
         try:
             pk, rank = int(key[len(prefix):]), int(value)
@@ -64,22 +65,61 @@ def _ordered_from_selects(post, prefix: str, objects: dict[int, object]) -> list
             raise ValidationFailed({"ranking": [_("Choose a number for each rank.")]}) from exc
         if pk not in objects:
             raise ValidationFailed({"ranking": [_("Unknown choice in the ranking.")]})
-        chosen.append((rank, pk))
-    ranks = [r for r, _pk in chosen]
-    if len(set(ranks)) != len(ranks):
-        raise ValidationFailed({"ranking": [_("Two choices have the same number; give each a different one.")]})
-    return [objects[pk] for _r, pk in sorted(chosen)]
+        chosen[pk] = rank
+    return [objects[pk] for pk in flow.ranking_from_ranks(chosen, limit=len(objects))]
 
 
-def _merged_ranking(post, prefix: str, shown: list[int], current: list[int]) -> list[int]:
+def _ordered_from_list(post, objects: dict[int, object]) -> list:
+    """The ordered list's hidden inputs (``order``, first = first choice), with a move asked by a
+    button without JavaScript (``move`` = ``up:<id>``, ``down:<id>``, ``add:<id>``, ``remove:<id>``)."""
+    try:
+        ids = [int(v) for v in post.getlist("order")]
+    except ValueError as exc:
+        raise ValidationFailed({"ranking": [_("Unknown choice in the ranking.")]}) from exc
+    if any(pk not in objects for pk in ids):
+        raise ValidationFailed({"ranking": [_("Unknown choice in the ranking.")]})
+    if len(set(ids)) != len(ids):
+        raise ValidationFailed({"ranking": [_("Each department may appear only once in your ranking.")]})
+    move = post.get("move", "")
+    if move:
+        action, _sep, raw = move.partition(":")
+        try:
+            pk = int(raw)
+        except ValueError as exc:
+            raise ValidationFailed({"ranking": [_("Unknown choice in the ranking.")]}) from exc
+        if pk not in objects or action not in {"up", "down", "add", "remove"}:
+            raise ValidationFailed({"ranking": [_("Unknown choice in the ranking.")]})
+        if action == "add" and pk not in ids:
+            ids.append(pk)
+        elif action == "remove" and pk in ids:
+            ids.remove(pk)
+        elif action in {"up", "down"} and pk in ids:
+            i = ids.index(pk)
+            j = i - 1 if action == "up" else i + 1
+            if 0 <= j < len(ids):
+                ids[i], ids[j] = ids[j], ids[i]
+    return [objects[pk] for pk in ids]
+
+
+def _initials(name: str) -> str:
+    """Up to two initials for the small picture next to a name (tells people with the same name apart
+    together with their employee ID and department)."""
+    words = (name or "").split()
+    if not words:
+        return "?"
+    return (words[0][0] + (words[-1][0] if len(words) > 1 else "")).upper()
+
+
+def _merged_ranking(post, prefix: str, shown: list[int], current: list[int], *, limit: int) -> list[int]:
     """A department's whole ranking after saving one page of it.
 
     ``shown`` are the graduates whose position inputs were on the page; ``current`` is the saved
     ranking (first = most wanted). The graduates not on the page keep their relative order; each
     graduate on the page goes to the position given (1 = first), or out of the ranking when left
-    empty. Saving a page that shows every graduate replaces the whole ranking, as before."""
+    empty. Saving a page that shows every graduate replaces the whole ranking, as before. A
+    position outside 1..``limit`` (the round's number of graduates) is refused, not moved into range."""
     on_page = set(shown)
-    chosen: list[tuple[int, int]] = []
+    chosen: dict[int, int] = {}
     for key, value in post.items():
         if not key.startswith(prefix) or not value.strip():
             continue
@@ -89,21 +129,18 @@ def _merged_ranking(post, prefix: str, shown: list[int], current: list[int]) -> 
             raise ValidationFailed({"ranking": [_("Choose a number for each rank.")]}) from exc
         if pk not in on_page:
             raise ValidationFailed({"ranking": [_("Unknown choice in the ranking.")]})
-        if not 1 <= rank <= _RANK_MAX:
-            raise ValidationFailed({"ranking": [_("Give each rank as a number from 1.")]})
-        chosen.append((rank, pk))
-    ranks = [r for r, _pk in chosen]
-    if len(set(ranks)) != len(ranks):
-        raise ValidationFailed({"ranking": [_("Two choices have the same number; give each a different one.")]})
+        chosen[pk] = rank
+    ordered = flow.ranking_from_ranks(chosen, limit=limit)
     out = [pk for pk in current if pk not in on_page]
-    for rank, pk in sorted(chosen):
-        out.insert(min(rank - 1, len(out)), pk)
+    for pk in ordered:
+        out.insert(min(chosen[pk] - 1, len(out)), pk)
     return out
 
 
 #: Graduates per page of a department head's ranking (the page grows with this, not the cohort).
 GRADUATES_PER_PAGE = 50
-_RANK_MAX = 1_000_000
+#: Graduates per page of the manager's "has not ranked yet" list.
+NOT_RANKED_PER_PAGE = 25
 
 
 def _ids(raw) -> list[int]:
@@ -168,6 +205,19 @@ def round_list(request: HttpRequest, program_id: int) -> HttpResponse:
 @login_required
 def round_detail(request: HttpRequest, program_id: int, round_id: int) -> HttpResponse:
     actor, selection_round = _round(request, program_id, round_id)
+    return _detail(request, actor, selection_round)
+
+
+def _is_graduate(actor: authz.Actor, selection_round: SelectionRound) -> bool:
+    """Ranks departments in this round: an enrolled graduate, and in a second round only one the
+    earlier round left unplaced."""
+    return authz.can_rank_as_applicant(actor, selection_round) and (
+        not selection_round.follows_id or flow.is_graduate(round=selection_round, person=actor.person))
+
+
+def _detail(request: HttpRequest, actor: authz.Actor, selection_round: SelectionRound, *,
+            status: int = 200) -> HttpResponse:
+    """The round page for this person (``status`` 400 after a refused form: its messages show)."""
     is_open = selection_round.status == RoundStatus.OPEN
     before_deadline = timezone.now() < selection_round.deadline
     seats = list(flow.round_seats(round=selection_round))
@@ -178,16 +228,17 @@ def round_detail(request: HttpRequest, program_id: int, round_id: int) -> HttpRe
         "before_deadline": before_deadline,
         "seats": seats,
         "can_manage": authz.can_manage_round(actor, selection_round),
-        "is_graduate": authz.can_rank_as_applicant(actor, selection_round),
+        "is_graduate": _is_graduate(actor, selection_round),
     }
     if ctx["is_graduate"]:
         if is_open:
             mine = {c.department_id: c.rank for c in flow.applicant_ranking(round=selection_round, applicant=actor.person)}
             ctx["my_ranked"] = bool(mine)
-            ctx["rank_choices"] = range(1, len(seats) + 1)
-            ctx["my_cards"] = [(s, mine.get(s.department_id)) for s in seats]
+            ctx["my_order"] = sorted((s for s in seats if s.department_id in mine), key=lambda s: mine[s.department_id])
+            ctx["my_unranked"] = [s for s in seats if s.department_id not in mine]
         else:
             ctx["my_placement"] = flow.applicant_result(round=selection_round, applicant=actor.person)
+            ctx["second_round"] = flow.second_round_of(round=selection_round)
     headed = [s for s in seats if authz.can_rank_for_department(actor, s.department)]
     if headed:
         graduates: list[Person] = []
@@ -198,8 +249,10 @@ def round_detail(request: HttpRequest, program_id: int, round_id: int) -> HttpRe
                 qs = qs.filter(full_name__icontains=q)
             grad_page = Paginator(qs, GRADUATES_PER_PAGE).get_page(request.GET.get("page"))
             graduates = list(grad_page.object_list)
+            for g in graduates:
+                g.initials = _initials(g.full_name)
             ctx["grad_page"], ctx["grad_q"] = grad_page, q
-            ctx["grad_total"] = grad_page.paginator.count
+            ctx["grad_total"] = flow.round_graduates(round=selection_round).count() if q else grad_page.paginator.count
         ctx["headed"] = []
         for seat in headed:
             entry: dict = {"seat": seat}
@@ -217,26 +270,53 @@ def round_detail(request: HttpRequest, program_id: int, round_id: int) -> HttpRe
         if is_open:
             ctx["progress"] = flow.round_progress(round=selection_round)
             ctx["publication"] = flow.active_publication(round=selection_round)
+            not_ranked = Paginator(flow.graduates_not_ranked(round=selection_round), NOT_RANKED_PER_PAGE)
+            ctx["not_ranked_page"] = not_ranked.get_page(request.GET.get("np"))
+            for g in ctx["not_ranked_page"].object_list:
+                g.initials = _initials(g.full_name)
+            ctx["seats_not_ranked"] = list(flow.seats_not_ranked(round=selection_round))
+            ctx["nudged_today"] = flow.round_nudged_today(round=selection_round)
+            ctx["forecast"] = flow.round_forecast(round=selection_round)
         else:
             ctx["results"] = flow.round_results(round=selection_round)
             ctx["summary"] = flow.round_summary(round=selection_round)
             ctx["stable"] = not flow.round_blocking_pairs(round=selection_round)
-    return render(request, "matching/rounds/detail.html", ctx)
+            ctx["unplaced_page"] = Paginator(flow.round_unplaced(round=selection_round), NOT_RANKED_PER_PAGE
+                                             ).get_page(request.GET.get("up"))
+            ctx["free_places"] = [(seat, n) for seat, n in flow.round_free_places(round=selection_round) if n > 0]
+            ctx["second_round"] = flow.second_round_of(round=selection_round)
+            if ctx["second_round"] is None:
+                ctx["second_form"] = RoundForm(prefix="second", initial={
+                    "name": _("%(round)s — second round") % {"round": selection_round.name}})
+    return render(request, "matching/rounds/detail.html", ctx, status=status)
+
+
+def _refused(request: HttpRequest, actor: authz.Actor, selection_round: SelectionRound,
+             exc: ApplicationError) -> HttpResponse:
+    """A refused form: the round page again with the messages, answered with the error's status
+    (400 for what the person got wrong), nothing saved."""
+    _flash(request, exc)
+    return _detail(request, actor, selection_round, status=exc.status)
 
 
 @login_required
 @require_POST
 def round_rank_departments(request: HttpRequest, program_id: int, round_id: int) -> HttpResponse:
     actor, selection_round = _round(request, program_id, round_id)
-    authz.require(authz.can_rank_as_applicant(actor, selection_round))
+    authz.require(_is_graduate(actor, selection_round))
     try:
         departments = {s.department_id: s.department for s in flow.round_seats(round=selection_round)}
-        ordered = _ordered_from_selects(request.POST, "rank-", departments)
+        if request.POST.get("form") == "order":  # the ordered list (hidden inputs, or a move button)
+            ordered = _ordered_from_list(request.POST, departments)
+        else:  # a rank per department (``rank-<id>``)
+            ordered = _ordered_from_selects(request.POST, "rank-", departments)
         flow.applicant_ranking_save(round=selection_round, applicant=actor.person, departments=ordered)
-        messages.success(request, _("Your ranking is saved. You can change it until the deadline."))
     except ApplicationError as exc:
-        _flash(request, exc)
-    return redirect("round_detail", program_id=program_id, round_id=round_id)
+        return _refused(request, actor, selection_round, exc)
+    messages.success(request, _("Your ranking is saved. You can change it until the deadline."))
+    back = redirect("round_detail", program_id=program_id, round_id=round_id)
+    back["Location"] += "#my-ranking"
+    return back
 
 
 @login_required
@@ -252,15 +332,16 @@ def round_rank_graduates(request: HttpRequest, program_id: int, round_id: int, c
             shown = _ids(request.POST["shown"])
         else:  # the whole ranking at once (every graduate's position)
             shown = _ids(k[5:] for k in request.POST if k.startswith("rank-") and k[5:].isascii()) + current
-        ids = _merged_ranking(request.POST, "rank-", shown, current)
+        total = flow.round_graduates(round=selection_round).count()
+        ids = _merged_ranking(request.POST, "rank-", shown, current, limit=max(total, 1))
         graduates = flow.round_graduates(round=selection_round).in_bulk(ids)
         if len(graduates) != len(set(ids)):
             raise ValidationFailed({"ranking": [_("Unknown choice in the ranking.")]})
         ordered = [graduates[pk] for pk in ids]
         flow.department_ranking_save(round=selection_round, department=seat.department, applicants=ordered)
-        messages.success(request, _("The ranking for %(department)s is saved.") % {"department": seat.department.name})
     except ApplicationError as exc:
-        _flash(request, exc)
+        return _refused(request, actor, selection_round, exc)
+    messages.success(request, _("The ranking for %(department)s is saved.") % {"department": seat.department.name})
     back = redirect("round_detail", program_id=program_id, round_id=round_id)
     keep = {k: request.GET[k][:100] for k in ("q", "page") if request.GET.get(k)}
     if keep:  # back to the page of graduates that was saved
@@ -338,3 +419,69 @@ def round_explain(request: HttpRequest, program_id: int, round_id: int, employee
         "sentences": sentences,
         "stable": not flow.round_blocking_pairs(round=selection_round),
     })
+
+
+@login_required
+@require_POST
+def round_nudge(request: HttpRequest, program_id: int, round_id: int) -> HttpResponse:
+    """The manager reminds everyone who has not ranked yet (once a day per person)."""
+    actor, selection_round = _round(request, program_id, round_id)
+    authz.require(authz.can_manage_round(actor, selection_round))
+    try:
+        result = flow.round_nudge(round=selection_round, user=request.user)
+    except ApplicationError as exc:
+        return _refused(request, actor, selection_round, exc)
+    if result.sent:
+        messages.success(request, ngettext("Reminder sent to %(n)d person who has not ranked yet.",
+                                           "Reminder sent to %(n)d people who have not ranked yet.",
+                                           result.sent) % {"n": result.sent})
+    if result.already:
+        messages.info(request, ngettext("%(n)d person was already reminded today; nudges go once a day.",
+                                        "%(n)d people were already reminded today; nudges go once a day.",
+                                        result.already) % {"n": result.already})
+    if result.not_wanted:
+        messages.info(request, ngettext("%(n)d person turned these reminders off.",
+                                        "%(n)d people turned these reminders off.",
+                                        result.not_wanted) % {"n": result.not_wanted})
+    if not result.recipients:
+        messages.info(request, _("Everyone has ranked: there is nobody to remind."))
+    back = redirect("round_detail", program_id=program_id, round_id=round_id)
+    back["Location"] += "#not-ranked"
+    return back
+
+
+@login_required
+@require_POST
+def round_place(request: HttpRequest, program_id: int, round_id: int, employee_id: str) -> HttpResponse:
+    """The manager places a graduate the round left unplaced in a department with a free place."""
+    actor, selection_round = _round(request, program_id, round_id)
+    authz.require(authz.can_manage_round(actor, selection_round))
+    person = flow.round_graduate_placement_person(round=selection_round, employee_id=employee_id)
+    try:
+        seat = flow.round_seat_get(round=selection_round, department_code=request.POST.get("department", "")[:40])
+        flow.placement_set_manually(round=selection_round, applicant=person, department=seat.department,
+                                    user=request.user)
+    except ApplicationError as exc:
+        return _refused(request, actor, selection_round, exc)
+    messages.success(request, _("%(name)s is placed in %(department)s.") % {
+        "name": person.full_name, "department": seat.department.name})
+    back = redirect("round_detail", program_id=program_id, round_id=round_id)
+    back["Location"] += "#unplaced"
+    return back
+
+
+@login_required
+@require_POST
+def round_second(request: HttpRequest, program_id: int, round_id: int) -> HttpResponse:
+    """The manager opens a second round for the graduates left unplaced, with the places still free."""
+    actor, selection_round = _round(request, program_id, round_id)
+    authz.require(authz.can_manage_round(actor, selection_round))
+    form = RoundForm(request.POST, prefix="second")
+    try:
+        if not form.is_valid():
+            raise ValidationFailed({k: [str(e) for e in v] for k, v in form.errors.items()})
+        second = flow.round_create_second(round=selection_round, user=request.user, **form.cleaned_data)
+    except ApplicationError as exc:
+        return _refused(request, actor, selection_round, exc)
+    messages.success(request, _("Second round opened for the graduates not placed yet."))
+    return redirect("round_detail", program_id=program_id, round_id=second.pk)

@@ -13,4 +13,7 @@ urlpatterns: list = [
     path("rounds/<int:round_id>/publications/<int:publication_id>/status/", rounds.round_publication_status,
          name="round_publication_status"),
     path("rounds/<int:round_id>/explain/<str:employee_id>/", rounds.round_explain, name="round_explain"),
+    path("rounds/<int:round_id>/nudge/", rounds.round_nudge, name="round_nudge"),
+    path("rounds/<int:round_id>/placements/<str:employee_id>/", rounds.round_place, name="round_place"),
+    path("rounds/<int:round_id>/second-round/", rounds.round_second, name="round_second"),
 ]
