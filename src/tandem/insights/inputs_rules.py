@@ -39,14 +39,14 @@ class Flag:
 
 def _fmt(metric: str, value: float) -> str:
     if metric in inputs.PROPORTION_METRICS:
-        return _("%(v)s %%") % {"v": number_format(value * 100, 0)}
-    return number_format(value, 2)
+        return _("%(v)s %%") % {"v": number_format(round(value * 100), 0)}
+    return number_format(round(value, 2), 2)
 
 
 def _fmt_diff(metric: str, value: float) -> str:
     if metric in inputs.PROPORTION_METRICS:
-        return _("%(v)s points") % {"v": number_format(abs(value) * 100, 0)}
-    return number_format(abs(value), 2)
+        return _("%(v)s points") % {"v": number_format(round(abs(value) * 100), 0)}
+    return number_format(round(abs(value), 2), 2)
 
 
 def enabled_rules() -> list[SuggestionRule]:
@@ -78,7 +78,7 @@ def _condition(metric: str, op: str, value: float, *, group: Any, sums: dict[str
                  "n = %(n)s against %(n_rest)s; 95 %% CI of the difference %(low)s to %(high)s)") % {
             "metric": name.capitalize(), "group": group.label, "diff": _fmt_diff(metric, diff.value), "side": side,
             "value": _fmt(metric, fig.value), "rest": _fmt(metric, diff.rest_value), "n": diff.n_group,
-            "n_rest": diff.n_rest, "low": number_format(low, 2), "high": number_format(high, 2)}
+            "n_rest": diff.n_rest, "low": number_format(round(low, 2), 2), "high": number_format(round(high, 2), 2)}
     if op == RuleOp.BELOW and not fig.value < value:
         return None
     if op == RuleOp.AT_LEAST and not fig.value >= value:
