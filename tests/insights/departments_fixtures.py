@@ -29,15 +29,22 @@ from tandem.assessments.grai_models import GraiReview
 from tandem.mentorships.log_models import Session
 from tandem.mentorships.models import Mentorship, MentorshipOrigin
 from tandem.people.models import CompetencyRating
-from tandem.programs.models import Enrolment, MatchingMode, Phase, Program, ProgramStatus, ProgramType
+from tandem.programs.models import (
+    Enrolment,
+    MatchingMode,
+    Phase,
+    Program,
+    ProgramStatus,
+    ProgramType,
+)
 from tests.factories import CompetencyFactory, DepartmentFactory
 
 
 @pytest.fixture
 def cohort(db, make_person):
     today = timezone.localdate()
-    ago = lambda n: today - datetime.timedelta(days=n)  # noqa: E731
-    at = lambda n: timezone.make_aware(datetime.datetime.combine(ago(n), datetime.time(10, 0)))  # noqa: E731
+    ago = lambda n: today - datetime.timedelta(days=n)
+    at = lambda n: timezone.make_aware(datetime.datetime.combine(ago(n), datetime.time(10, 0)))
     owner = make_person(groups=["program_manager"])
     program = Program.objects.create(
         name="Graduates", program_type=ProgramType.COHORT, matching_mode=MatchingMode.MUTUAL_SELECTION,

@@ -13,7 +13,9 @@ from django.utils import timezone
 from tandem.insights import departments as calc
 from tandem.insights import departments_selectors as ds
 from tandem.matching.models import Placement, RoundStatus, SelectionRound
-from tests.insights.departments_fixtures import cohort  # noqa: F401
+from tests.insights.departments_fixtures import cohort
+
+_FIXTURES = (cohort,)  # pytest finds them by name
 
 
 def _rows(report):

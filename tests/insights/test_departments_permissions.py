@@ -8,7 +8,9 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import PersonFactory, UserFactory
-from tests.insights.departments_fixtures import cohort  # noqa: F401
+from tests.insights.departments_fixtures import cohort
+
+_FIXTURES = (cohort,)  # pytest finds them by name
 
 ROLES = ["anonymous", "hr", "owner", "pm_owning_nothing", "head_a", "head_b", "mentor", "graduate",
          "colleague", "no_person", "pm_without_person"]

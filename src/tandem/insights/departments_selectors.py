@@ -54,7 +54,7 @@ from tandem.insights import departments as calc
 from tandem.matching.models import Placement, RoundStatus
 from tandem.mentorships.log_models import Session, SessionStatus
 from tandem.mentorships.models import Mentorship, MentorshipStatus
-from tandem.people.models import CompetencyRating, Department, Person, RatingSource
+from tandem.people.models import CompetencyRating, Department, RatingSource
 from tandem.programs.models import Enrolment, EnrolmentRole, Phase, Program
 
 SURVEY_TEMPLATE = "department_support"
@@ -284,7 +284,7 @@ def stage_report(*, program: Program, stage: Phase, today: datetime.date | None 
     for pid, dep in graduates.items():
         by_dep[dep].append(pid)
     kept_by_dep: dict[int, list[bool]] = defaultdict(list)
-    for _pid, (dep, kept) in placed.items():
+    for dep, kept in placed.values():
         kept_by_dep[dep].append(kept)
     dep_ids = set(by_dep) | set(kept_by_dep)
     departments = {d.pk: d for d in Department.objects.filter(pk__in=dep_ids)}
