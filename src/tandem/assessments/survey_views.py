@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -99,6 +100,7 @@ def schedule_remove(request: HttpRequest, schedule_id: int) -> HttpResponse:
 # -- templates ------------------------------------------------------------------------------------
 
 BLANK_ROWS = 3
+PAGE_SIZE = 50
 LANG_FIELDS = (("en", "en"), ("zh-hans", "zh"), ("ru", "ru"))
 
 
@@ -185,8 +187,8 @@ def _editor(request: HttpRequest, *, template: SurveyTemplate | None, rows: list
 @login_required
 def templates_list(request: HttpRequest) -> HttpResponse:
     _templates_allowed(request)
-    return render(request, "assessments/survey_templates.html",
-                  {"templates": survey_selectors.templates_with_versions()})
+    page = Paginator(survey_selectors.templates_with_versions(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "assessments/survey_templates.html", {"templates": page, "page": page})
 
 
 @login_required

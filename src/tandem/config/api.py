@@ -44,10 +44,52 @@ LINKS: tuple[tuple[str, str, str, dict[str, str]], ...] = (
 )
 
 
+#: Every error answer has this shape (``core.errors.ApplicationError.as_dict`` and the handlers
+#: below): a stable ``code``, a translated ``message`` and, for bad input, the fields at fault.
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "required": ["code", "message"],
+    "properties": {
+        "code": {"type": "string", "description": "Stable error code, e.g. validation_failed, not_found"},
+        "message": {"type": "string", "description": "In the reader's language"},
+        "errors": {"description": "The fields at fault (a list of {field, message}, or {field: [messages]})",
+                   "anyOf": [{"type": "array", "items": {"type": "object"}}, {"type": "object"}]},
+    },
+    "additionalProperties": True,
+}
+#: What any operation may answer besides its own success codes: bad input (400, 422), no or a bad
+#: token (401), not allowed (403), no such object or not visible to the caller (404); writes also a
+#: conflict with the current state (409) and a body too large (413).
+ERROR_STATUSES = {
+    "400": "Bad input (a value out of range, characters the server refuses)",
+    "401": "Not signed in, or the token is missing, expired or revoked",
+    "403": "Signed in, but not allowed to do this",
+    "404": "No such object, or not one the caller may see",
+    "422": "The request does not match the schema (the errors list the fields)",
+}
+WRITE_ERROR_STATUSES = {
+    "409": "Conflicts with the current state (e.g. already done, no free slot)",
+    "413": "The request is too large",
+}
+
+
 class TandemAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         paths = schema["paths"]
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for operations in paths.values():
+            for method, op in operations.items():
+                if not isinstance(op, dict) or "responses" not in op:
+                    continue
+                statuses = dict(ERROR_STATUSES)
+                if method in ("post", "put", "patch", "delete"):
+                    statuses.update(WRITE_ERROR_STATUSES)
+                for status, description in statuses.items():
+                    if status not in op["responses"] and int(status) not in op["responses"]:
+                        op["responses"][status] = {"description": description, "content": error}
         for source, method, target, parameters in LINKS:
             create = paths.get(source, {}).get("post")
             target_op = paths.get(target, {}).get(method)
@@ -132,6 +174,7 @@ from tandem.coaching.api import router as coaching_router  # noqa: E402
 from tandem.insights.api import router as insights_router  # noqa: E402
 from tandem.assessments.grai_api import router as grai_router  # noqa: E402
 from tandem.assessments.review_api import router as reviews_router  # noqa: E402
+from tandem.assessments.survey_api import router as surveys_router  # noqa: E402
 from tandem.insights.retention_api import router as retention_router  # noqa: E402
 from tandem.insights.inputs_api import router as inputs_router  # noqa: E402
 from tandem.insights.departments_api import router as departments_router  # noqa: E402
@@ -170,6 +213,7 @@ api.add_router("/", assessments_router)
 api.add_router("/", insights_router)
 api.add_router("/", grai_router)
 api.add_router("/", reviews_router)
+api.add_router("/", surveys_router)
 api.add_router("/", retention_router)
 api.add_router("/", inputs_router)
 api.add_router("/", departments_router)

@@ -1,0 +1,193 @@
+"""The API of survey templates (new templates, new versions; old versions read-only) and a
+program's survey schedules (mounted in ``config/api.py``). Results and answers: ``api.py``.
+
+Refusals: 403 for anyone but HR and program managers (templates) or the program's team
+(schedules; 404 if they cannot see the program), field errors ``validation_failed`` (422) keyed
+like ``questions.2.text.en``, ``survey_schedule_exists`` (409).
+"""
+
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import paginate
+from ninja.responses import Status
+
+from tandem.assessments import survey_selectors, survey_services
+from tandem.assessments.models import SurveySchedule, SurveyTemplate
+from tandem.core import authz
+from tandem.core.errors import NotFound
+from tandem.core.schemas import DbId, PageNumberPagination, StrictInt
+from tandem.programs.selectors import program_get
+
+router = Router(tags=["surveys"])
+
+Texts = dict[str, str] | str
+
+
+def _templates_actor(request: HttpRequest) -> authz.Actor:
+    actor = authz.actor_for(request.user)
+    authz.require(authz.can_edit_survey_templates(actor))
+    return actor
+
+
+class ChoiceIn(Schema):
+    code: str
+    label: Texts
+
+
+class QuestionIn(Schema):
+    code: str
+    kind: str
+    text: Texts
+    required: bool = True
+    choices: list[ChoiceIn] = []
+
+
+class TemplateIn(Schema):
+    code: str
+    name: Texts
+    description: Texts = ""
+    purpose: str = "other"
+    anonymous: bool = True
+    threshold: StrictInt = 5
+    questions: list[QuestionIn]
+
+
+class VersionIn(Schema):
+    questions: list[QuestionIn]
+
+
+class TemplateOut(Schema):
+    id: int
+    code: str
+    name: str
+    purpose: str
+    anonymous: bool
+    threshold: int
+    latest_version: int | None
+
+
+class QuestionOut(Schema):
+    code: str
+    kind: str
+    required: bool
+    text: str
+    translations: dict[str, Any]
+    choices: list[dict[str, Any]]
+
+
+class VersionOut(Schema):
+    number: int
+    created_at: datetime
+    surveys_sent: int
+    questions: list[QuestionOut]
+
+
+class TemplateDetailOut(TemplateOut):
+    versions: list[VersionOut]
+
+
+def _template(t: SurveyTemplate, latest: int | None) -> dict[str, Any]:
+    return {"id": t.pk, "code": t.code, "name": t.tr("name"), "purpose": t.purpose, "anonymous": t.anonymous,
+            "threshold": t.threshold, "latest_version": latest}
+
+
+def _detail(t: SurveyTemplate) -> dict[str, Any]:
+    versions = survey_selectors.template_versions(template=t)
+    return _template(t, versions[0].number if versions else None) | {"versions": [
+        {"number": v.number, "created_at": v.created_at, "surveys_sent": v.n_surveys, "questions": [
+            {"code": q.code, "kind": q.kind, "required": q.required, "text": q.text, "translations": q.translations,
+             "choices": q.choices} for q in v.questions.all()]} for v in versions]}
+
+
+@router.get("/survey-templates", response=list[TemplateOut], summary="Survey templates (HR, program managers)")
+@paginate(PageNumberPagination, page_size=50)
+def templates_get(request: HttpRequest):
+    _templates_actor(request)
+    return [_template(t, t.latest) for t in survey_selectors.templates_with_versions()]
+
+
+@router.post("/survey-templates", response={201: TemplateDetailOut}, summary="A new survey template (version 1)")
+def template_post(request: HttpRequest, payload: TemplateIn):
+    actor = _templates_actor(request)
+    data = payload.dict()
+    t = survey_services.survey_template_create(actor=actor, **data)
+    return Status(201, _detail(t))
+
+
+@router.get("/survey-templates/{template_id}", response=TemplateDetailOut,
+            summary="A survey template with every version (old versions read-only)")
+def template_get(request: HttpRequest, template_id: DbId):
+    _templates_actor(request)
+    return _detail(survey_selectors.template_get(template_id=template_id))
+
+
+@router.post("/survey-templates/{template_id}/versions", response={201: TemplateDetailOut},
+             summary="A new version of a template's questions; surveys sent keep theirs")
+def version_post(request: HttpRequest, template_id: DbId, payload: VersionIn):
+    actor = _templates_actor(request)
+    t = survey_selectors.template_get(template_id=template_id)
+    survey_services.survey_template_revise(template=t, actor=actor, questions=payload.dict()["questions"])
+    return Status(201, _detail(t))
+
+
+# -- schedules --------------------------------------------------------------------------------------
+
+
+class ScheduleIn(Schema):
+    template: str
+    milestone_id: DbId | None = None
+    after_sessions: StrictInt | None = None
+    open_days: StrictInt = 14
+
+
+class ScheduleOut(Schema):
+    id: int
+    template: str
+    milestone_id: int | None
+    after_sessions: int | None
+    open_days: int
+    surveys_sent: int
+
+
+def _schedule(s: SurveySchedule) -> dict[str, Any]:
+    return {"id": s.pk, "template": s.template.code, "milestone_id": s.milestone_id,
+            "after_sessions": s.after_sessions, "open_days": s.open_days, "surveys_sent": getattr(s, "n_sent", 0)}
+
+
+def _program(actor: authz.Actor, program_id: int) -> Any:
+    program = program_get(program_id=program_id)
+    if program is None or not authz.can_view_program(actor, program):
+        raise NotFound()
+    authz.require(authz.can_send_survey(actor, program))
+    return program
+
+
+@router.get("/programs/{program_id}/survey-schedules", response=list[ScheduleOut],
+            summary="When the program's surveys go out by themselves")
+@paginate(PageNumberPagination, page_size=50)
+def schedules_get(request: HttpRequest, program_id: DbId):
+    program = _program(authz.actor_for(request.user), program_id)
+    return [_schedule(s) for s in survey_selectors.schedules_of_program(program=program)]
+
+
+@router.post("/programs/{program_id}/survey-schedules", response={201: ScheduleOut},
+             summary="Send a survey at a survey milestone, or to each mentee after their N-th held session")
+def schedule_post(request: HttpRequest, program_id: DbId, payload: ScheduleIn):
+    actor = authz.actor_for(request.user)
+    program = _program(actor, program_id)
+    s = survey_services.survey_schedule_add(
+        program=program, actor=actor, template=survey_selectors.template_by_code(payload.template[:40]),
+        milestone_id=payload.milestone_id, after_sessions=payload.after_sessions, open_days=payload.open_days)
+    return Status(201, _schedule(s))
+
+
+@router.delete("/survey-schedules/{schedule_id}", response={204: None},
+               summary="Stop a schedule (surveys already sent stay)")
+def schedule_delete(request: HttpRequest, schedule_id: DbId):
+    actor = authz.actor_for(request.user)
+    survey_services.survey_schedule_remove(schedule=survey_selectors.schedule_for(actor, schedule_id), actor=actor)
+    return Status(204, None)
