@@ -9,7 +9,14 @@ import pytest
 from django.utils import timezone
 
 from tandem.matching.flows import rounds as flow
-from tandem.programs.models import Enrolment, EnrolmentRole, MatchingMode, Program, ProgramStatus, ProgramType
+from tandem.programs.models import (
+    Enrolment,
+    EnrolmentRole,
+    MatchingMode,
+    Program,
+    ProgramStatus,
+    ProgramType,
+)
 from tests.factories import DepartmentFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -20,7 +20,14 @@ from tandem.matching.models import (
     RoundStatus,
     SelectionRound,
 )
-from tandem.programs.models import Enrolment, EnrolmentRole, MatchingMode, Program, ProgramStatus, ProgramType
+from tandem.programs.models import (
+    Enrolment,
+    EnrolmentRole,
+    MatchingMode,
+    Program,
+    ProgramStatus,
+    ProgramType,
+)
 from tests.factories import DepartmentFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db

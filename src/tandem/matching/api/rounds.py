@@ -3,11 +3,12 @@
 from datetime import datetime
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from tandem.core import authz
-from tandem.core.errors import Forbidden, NotFound, ValidationFailed
+from tandem.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from tandem.core.schemas import DB_SMALLINT_MAX, SaneDateTime, SingleLine, StrictInt
 from tandem.matching.api._paging import PageQuery
 from tandem.matching.flows import rounds as flow
@@ -56,16 +57,24 @@ class RoundOut(Schema):
     status: str
     published_at: datetime | None = None
     seats: list[SeatOut]
+    follows: int | None = Field(None, alias="follows_id",
+                                description="a second round: the round whose unplaced graduates take part")
     publication: PublicationOut | None = Field(
         None, description="the close-and-publish being computed, or the last one if it failed (program manager)")
 
 
 class ApplicantRankingIn(Schema):
-    departments: list[str] = Field(..., description="department codes, first choice first")
+    departments: list[str] | None = Field(None, description="department codes, first choice first")
+    ranks: dict[str, StrictInt] | None = Field(
+        None, description="instead of `departments`: department code → rank (1 = first choice, at most the number "
+                          "of departments taking part); a rank out of range is refused (400), never renumbered")
 
 
 class DepartmentRankingIn(Schema):
-    applicants: list[str] = Field(..., description="employee IDs, most wanted first")
+    applicants: list[str] | None = Field(None, description="employee IDs, most wanted first")
+    ranks: dict[str, StrictInt] | None = Field(
+        None, description="instead of `applicants`: employee ID → rank (1 = most wanted, at most the number of "
+                          "graduates in the round); a rank out of range is refused (400), never renumbered")
 
 
 class RankingOut(Schema):
@@ -99,6 +108,16 @@ def _round_or_404(request: HttpRequest, round_id: int) -> tuple[authz.Actor, Sel
     return actor, selection_round
 
 
+def _ordered_codes(ordered: list[str] | None, ranks: dict[str, int] | None, *, limit: int, field: str) -> list[str]:
+    """The ranking as a list, from either the ordered list or the ``{code: rank}`` form (one of them)."""
+    if (ordered is None) == (ranks is None):
+        raise ValidationFailed({field: [_("Send either the ordered list or the ranks, not both.")
+                                        if ordered is not None else _("Send the ranking.")]})
+    if ranks is not None:
+        return flow.ranking_from_ranks(ranks, limit=limit, field=field)
+    return list(ordered or [])
+
+
 def _round_out(selection_round: SelectionRound, publication: RoundPublication | None = None) -> dict:
     return {
         "publication": publication,
@@ -108,6 +127,7 @@ def _round_out(selection_round: SelectionRound, publication: RoundPublication | 
         "deadline": selection_round.deadline,
         "status": selection_round.status,
         "published_at": selection_round.published_at,
+        "follows_id": selection_round.follows_id,
         "seats": list(flow.round_seats(round=selection_round)),
     }
 
@@ -154,12 +174,13 @@ def applicant_ranking_put(request: HttpRequest, round_id: int, payload: Applican
     actor, selection_round = _round_or_404(request, round_id)
     authz.require(authz.can_rank_as_applicant(actor, selection_round))
     seats = {s.department.code: s.department for s in flow.round_seats(round=selection_round)}
-    unknown = [c for c in payload.departments if c not in seats]
+    codes = _ordered_codes(payload.departments, payload.ranks, limit=len(seats), field="departments")
+    unknown = [c for c in codes if c not in seats]
     if unknown:
-        raise ValidationFailed({"departments": [f"Not taking part in this round: {', '.join(unknown)}."]})
-    flow.applicant_ranking_save(round=selection_round, applicant=actor.person,
-                                departments=[seats[c] for c in payload.departments])
-    return {"ranked": payload.departments}
+        raise ValidationFailed({"departments": [
+            _("Not taking part in this round: %(names)s.") % {"names": ", ".join(unknown[:20])}]})
+    flow.applicant_ranking_save(round=selection_round, applicant=actor.person, departments=[seats[c] for c in codes])
+    return {"ranked": codes}
 
 
 @router.get("/rounds/{round_id}/my-ranking", response=RankingOut, summary="My ranking of departments (graduate)")
@@ -178,13 +199,15 @@ def department_ranking_put(request: HttpRequest, round_id: int, code: str, paylo
     if department is None:
         raise NotFound()
     authz.require(authz.can_rank_for_department(actor, department))
-    people = {p.employee_id: p for p in Person.objects.filter(employee_id__in=payload.applicants)}
-    unknown = [e for e in payload.applicants if e not in people]
+    total = flow.round_graduates(round=selection_round).count()
+    ids = _ordered_codes(payload.applicants, payload.ranks, limit=max(total, 1), field="applicants")
+    people = {p.employee_id: p for p in Person.objects.filter(employee_id__in=ids)}
+    unknown = [e for e in ids if e not in people]
     if unknown:
-        raise ValidationFailed({"applicants": [f"Unknown employee ID: {', '.join(unknown)}."]})
-    flow.department_ranking_save(round=selection_round, department=department,
-                                 applicants=[people[e] for e in payload.applicants])
-    return {"ranked": payload.applicants}
+        raise ValidationFailed({"applicants": [
+            _("Unknown employee ID: %(ids)s.") % {"ids": ", ".join(unknown[:20])}]})
+    flow.department_ranking_save(round=selection_round, department=department, applicants=[people[e] for e in ids])
+    return {"ranked": ids}
 
 
 @router.get("/rounds/{round_id}/departments/{code}/ranking", response=RankingOut,
@@ -259,3 +282,132 @@ def round_explanation(request: HttpRequest, round_id: int, employee_id: str):
         "sentences": flow.placement_explanation(round=selection_round, applicant=person),
         "stable": not flow.round_blocking_pairs(round=selection_round),
     }
+
+
+# -- before publishing: who has not ranked, nudges, what publishing would do ------------------------
+
+
+class PersonRefOut(Schema):
+    employee_id: str
+    full_name: str
+    department: str | None = Field(None, description="the person's own department code (tells namesakes apart)")
+    department_name: str | None = None
+
+
+class SeatRefOut(Schema):
+    department: str
+    department_name: str
+    head: PersonRefOut | None = None
+
+
+class NotRankedOut(Schema):
+    graduates_count: int = Field(..., description="graduates with no ranking (all pages)")
+    graduates: list[PersonRefOut] = Field(..., description="this page of them (limit/offset)")
+    departments: list[SeatRefOut] = Field(..., description="departments taking part with no ranking")
+
+
+class NudgeOut(Schema):
+    sent: int = Field(..., description="reminded now")
+    already: int = Field(..., description="already nudged today (a nudge reaches each person once a day)")
+    not_wanted: int = Field(..., description="turned these reminders off")
+    recipients: int = Field(..., description="everyone who has not ranked (graduates and department heads)")
+
+
+class ForecastDepartmentOut(Schema):
+    department: str
+    department_name: str
+    places: int
+    filled: int
+
+
+class ForecastOut(Schema):
+    graduates: int
+    placed: int
+    unplaced_graduates: int
+    places: int
+    unfilled_places: int
+    departments: list[ForecastDepartmentOut]
+
+
+class ManualPlacementIn(Schema):
+    department: str = Field(..., max_length=40, description="department code, with a free place in the round")
+
+
+class SecondRoundIn(Schema):
+    name: SingleLine
+    deadline: SaneDateTime = Field(..., description="ISO 8601 with a time zone")
+
+
+def _person_ref(p: Person) -> dict:
+    return {"employee_id": p.employee_id, "full_name": p.full_name,
+            "department": p.department.code if p.department_id else None,
+            "department_name": p.department.name if p.department_id else None}
+
+
+def _managed_round(request: HttpRequest, round_id: int) -> SelectionRound:
+    actor, selection_round = _round_or_404(request, round_id)
+    authz.require(authz.can_manage_round(actor, selection_round))
+    return selection_round
+
+
+@router.get("/rounds/{round_id}/not-ranked", response=NotRankedOut,
+            summary="Who has not ranked yet: graduates (paginated, limit/offset) and departments (program manager)")
+def round_not_ranked(request: HttpRequest, round_id: int, q: Query[PageQuery]):
+    selection_round = _managed_round(request, round_id)
+    graduates = flow.graduates_not_ranked(round=selection_round)
+    return {
+        "graduates_count": graduates.count(),
+        "graduates": [_person_ref(p) for p in graduates[q.offset:q.offset + q.limit]],
+        "departments": [{"department": s.department.code, "department_name": s.department.name,
+                         "head": _person_ref(s.department.head) if s.department.head_id else None}
+                        for s in flow.seats_not_ranked(round=selection_round)],
+    }
+
+
+@router.post("/rounds/{round_id}/nudge", response=NudgeOut,
+             summary="Remind everyone who has not ranked yet, once a day per person (program manager)",
+             description="409 once the round is closing or published, or past its deadline.")
+def round_nudge(request: HttpRequest, round_id: int):
+    selection_round = _managed_round(request, round_id)
+    result = flow.round_nudge(round=selection_round, user=request.user)
+    return {"sent": result.sent, "already": result.already, "not_wanted": result.not_wanted,
+            "recipients": result.recipients}
+
+
+@router.get("/rounds/{round_id}/forecast", response=ForecastOut,
+            summary="What publishing now would do, on today's rankings: placed and unplaced graduates, empty places "
+                    "(program manager)")
+def round_forecast(request: HttpRequest, round_id: int):
+    selection_round = _managed_round(request, round_id)
+    if selection_round.status != "open":
+        raise Conflict(_("This round is published; its results are final."), code="round_published")
+    f = flow.round_forecast(round=selection_round)
+    return {"graduates": f.graduates, "placed": f.placed, "unplaced_graduates": f.unplaced_graduates,
+            "places": f.places, "unfilled_places": f.unfilled_places,
+            "departments": [{"department": d["department"].code, "department_name": d["department"].name,
+                             "places": d["places"], "filled": d["filled"]} for d in f.departments]}
+
+
+@router.put("/rounds/{round_id}/results/{employee_id}/placement", response=PlacementOut,
+            summary="Place a graduate the published round left unplaced in a department with a free place "
+                    "(program manager)",
+            description="409 before publication, for a graduate already placed, or a department with no free place.")
+def round_place(request: HttpRequest, round_id: int, employee_id: str, payload: ManualPlacementIn):
+    selection_round = _managed_round(request, round_id)
+    person = flow.round_graduate_placement_person(round=selection_round, employee_id=employee_id)
+    seat = flow.round_seat_get(round=selection_round, department_code=payload.department)
+    placement = flow.placement_set_manually(round=selection_round, applicant=person, department=seat.department,
+                                            user=request.user)
+    return _placement_out(placement)
+
+
+@router.post("/rounds/{round_id}/second-round", response={201: RoundOut},
+             summary="Open a second round for the graduates the published round left unplaced, with the places "
+                     "still free (program manager)",
+             description="409 before publication, when everyone is placed, when no place is free, or when a second "
+                         "round already exists.")
+def round_second(request: HttpRequest, round_id: int, payload: SecondRoundIn):
+    selection_round = _managed_round(request, round_id)
+    second = flow.round_create_second(round=selection_round, name=payload.name, deadline=payload.deadline,
+                                      user=request.user)
+    return Status(201, _round_out(second))

@@ -27,9 +27,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tandem.core import events, validators
-from tandem.core.validators import DB_SMALLINT_MAX
 from tandem.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
 from tandem.core.tasks import enqueue_on_commit
+from tandem.core.validators import DB_SMALLINT_MAX
 from tandem.matching.flows import jobs
 from tandem.matching.models import (
     ACTIVE_PUBLICATION_STATUSES,
@@ -821,3 +821,8 @@ def round_graduate_placement_person(*, round: SelectionRound, employee_id: str) 
     if person is None:
         raise NotFound(_("This graduate has no placement in this round."))
     return person
+
+
+def second_rounds_for(*, rounds: Sequence[SelectionRound]) -> QuerySet[SelectionRound]:
+    """The second rounds that follow these rounds (one query)."""
+    return SelectionRound.objects.filter(follows__in=[r.pk for r in rounds]).order_by("created_at", "pk")
