@@ -318,7 +318,7 @@ def import_mapping_get(*, mapping_id: int) -> ImportMapping:
 # -- writes -----------------------------------------------------------------------------------
 
 
-def _clean_name(name: Any) -> str:
+def clean_name(name: Any) -> str:
     name = (name or "").strip() if isinstance(name, str) else ""
     if not name:
         raise ValidationFailed({"name": [_("Give the mapping a name.")]})
@@ -352,7 +352,7 @@ def import_mapping_create(*, user: Any, name: str, kind: str, table: importing.T
                           columns: dict[str, Any] | None = None) -> ImportMapping:
     """Save a mapping made from a sample of the other file (its header and a few values are kept
     for the mapping page). Without ``columns`` it starts from :func:`mapping_guess`."""
-    name = _clean_name(name)
+    name = clean_name(name)
     source_columns = [h for h in table.header if h]
     if columns is None:
         columns = mapping_guess(kind, source_columns)
@@ -365,7 +365,7 @@ def import_mapping_create(*, user: Any, name: str, kind: str, table: importing.T
 @transaction.atomic
 def import_mapping_update(*, mapping: ImportMapping, name: str, columns: dict[str, Any]) -> ImportMapping:
     mapping = ImportMapping.objects.select_for_update().get(pk=mapping.pk)
-    mapping.name = _clean_name(name)
+    mapping.name = clean_name(name)
     mapping.columns = mapping_clean(mapping.kind, columns, source_columns=mapping.source_columns or None)
     return _save(mapping, ["name", "columns"])
 

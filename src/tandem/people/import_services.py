@@ -36,7 +36,8 @@ RUNNING = (ImportStatus.QUEUED, ImportStatus.VALIDATING, ImportStatus.WRITING)
 # -- writes ----------------------------------------------------------------------------------
 
 
-def _check_upload(kind: str, uploaded_file: UploadedFile) -> str:
+def check_upload(kind: str, uploaded_file: UploadedFile) -> str:
+    """The upload's file name, once its kind, type and size are acceptable (else ApplicationError)."""
     if kind not in ImportKind.values:
         raise ApplicationError(
             _("Choose what to import: %(kinds)s.") % {"kinds": ", ".join(ImportKind.values)}, code="import_kind"
@@ -100,7 +101,7 @@ def import_job_create(*, user: Any, kind: str, uploaded_file: UploadedFile, lang
     ``mapping`` (a saved :class:`ImportMapping`) or ``mapping_columns`` (the same, inline) reads a
     file in another system's columns (people.import_mapping). ``invite_new`` (people only): once
     the import succeeded, the people it created are invited to sign in."""
-    name = _check_upload(kind, uploaded_file)
+    name = check_upload(kind, uploaded_file)
     spec = _check_mapping(kind, mapping, mapping_columns)
     if invite_new and kind != ImportKind.PEOPLE:
         raise ApplicationError(_("Only the people import can invite the people it creates."),
@@ -394,6 +395,29 @@ def import_job_get(*, job_id: int) -> ImportJob:
     return job
 
 
+REFERENCE_SHOWN = 200  # codes listed per kind on the page; the XLSX template has all of them
+
+
+def import_reference_codes(*, limit: int | None = REFERENCE_SHOWN) -> list[dict[str, Any]]:
+    """What the import files refer to (departments, job profiles, locations, competencies,
+    languages): each kind with its total and its first ``limit`` (code, name) pairs."""
+    from tandem.people.models import Competency, Department, JobProfile, Language, Location
+
+    kinds = (
+        ("departments", _("Departments"), "department_code", Department.objects.order_by("code"), "code", "name"),
+        ("job_profiles", _("Job profiles"), "job_profile_code", JobProfile.objects.order_by("code"), "code", "title"),
+        ("locations", _("Locations"), "location", Location.objects.order_by("name"), "name", "name"),
+        ("competencies", _("Competencies"), "competency_code", Competency.objects.order_by("code"), "code", "name"),
+        ("languages", _("Languages"), "languages", Language.objects.order_by("code"), "code", "name"),
+    )
+    out = []
+    for key, label, column, qs, code, name in kinds:
+        rows = qs.values_list(code, name)
+        out.append({"key": key, "label": label, "column": column, "count": qs.count(),
+                    "items": list(rows[:limit] if limit else rows)})
+    return out
+
+
 def import_columns() -> list[dict[str, Any]]:
     """The column help of every kind, for the upload page."""
     return [
@@ -405,3 +429,79 @@ def import_columns() -> list[dict[str, Any]]:
         }
         for kind, label in ImportKind.choices
     ]
+
+
+# -- templates -------------------------------------------------------------------------------
+
+#: columns that name a saved record, and the list (of import_reference_codes) they take it from
+REFERENCE_COLUMNS = {
+    "department_code": "departments", "parent_code": "departments", "job_profile_code": "job_profiles",
+    "location": "locations", "competency_code": "competencies",
+}
+
+
+def import_template_xlsx(*, kind: str) -> bytes:
+    """An XLSX template for ``kind``: the header, an example row (using a saved code where the
+    column names one), each column's help as a cell note, and drop-downs of the saved codes (and
+    of the fixed choices) on the rows below, from a second sheet "Lists". The drop-downs warn
+    rather than refuse, since a name (or a code new in the same file) is accepted too."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from tandem.people.models import CommunicationStyle, RatingSource
+
+    columns = importing.SPECS[kind]
+    references = {r["key"]: r for r in import_reference_codes(limit=None)}
+    fixed: dict[str, list[str]] = {"communication_style": list(CommunicationStyle.values)}
+    if kind == ImportKind.RATINGS:
+        fixed["source"] = list(RatingSource.values)
+    if any(c.name == "time_zone" for c in columns):
+        fixed["time_zone"] = sorted(importing.known_time_zones())
+
+    book = Workbook()
+    sheet = book.active
+    import re
+
+    title = str(ImportKind(kind).label) if kind in ImportKind.values else kind
+    sheet.title = re.sub(r"[\[\]:*?/\\]", " ", title)[:31]
+    lists = book.create_sheet(_("Lists")[:31])
+    list_column = 0
+    for position, column in enumerate(columns, start=1):
+        letter = get_column_letter(position)
+        head = sheet.cell(row=1, column=position, value=column.name)
+        head.font = Font(bold=True)
+        note = str(column.help) + (" " + _("(required)") if column.required else "")
+        head.comment = Comment(note, "Tandem", width=320, height=140)
+        sheet.column_dimensions[letter].width = max(14, min(40, len(column.name) + 4))
+        values: list[str] = []
+        reference = references.get(REFERENCE_COLUMNS.get(column.name, ""))
+        if reference is not None and not (kind == ImportKind.DEPARTMENTS and column.name == "parent_code"):
+            values = [code for code, _name in reference["items"]]
+        elif column.name in fixed:
+            values = fixed[column.name]
+        example = values[0] if values and reference is not None else column.example
+        if example:
+            sheet.cell(row=2, column=position, value=example)
+        if not values:
+            continue
+        list_column += 1
+        list_letter = get_column_letter(list_column)
+        lists.cell(row=1, column=list_column, value=column.name).font = Font(bold=True)
+        for row, value in enumerate(values, start=2):
+            lists.cell(row=row, column=list_column, value=value)
+        validation = DataValidation(
+            type="list", formula1=f"'{lists.title}'!${list_letter}$2:${list_letter}${len(values) + 1}",
+            allow_blank=True, showErrorMessage=True, errorStyle="warning",
+            error=_("Not a saved code. A name is accepted too; the import checks every value."),
+        )
+        sheet.add_data_validation(validation)
+        validation.add(f"{letter}2:{letter}5000")
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -15,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tandem.core import authz
-from tandem.core.errors import ApplicationError, NotFound
-from tandem.people import import_services, importing
-from tandem.people.models import ImportKind
+from tandem.core.errors import ApplicationError, NotFound, error_messages
+from tandem.people import import_mapping, import_services, importing
+from tandem.people.models import ImportKind, ImportMapping
 
 ERRORS_PER_PAGE = 100
 
@@ -25,6 +26,21 @@ ERRORS_PER_PAGE = 100
 class ImportUploadForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("What to import"), choices=ImportKind.choices)
     file = forms.FileField(label=gettext_lazy("File (.csv or .xlsx)"))
+    mapping = forms.ModelChoiceField(
+        label=gettext_lazy("Column mapping"), required=False, queryset=ImportMapping.objects.none(),
+        empty_label=gettext_lazy("None: the file has Tandem's columns"),
+        help_text=gettext_lazy("For a file from another system: a saved mapping of its columns to Tandem's."),
+    )
+    invite_new = forms.BooleanField(
+        label=gettext_lazy("Invite the people this import creates"), required=False,
+        help_text=gettext_lazy("People import only. Once the import succeeded, each new person without an "
+                               "account gets an e-mail with a link to sign in."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mapping"].queryset = import_mapping.import_mappings()
+        self.fields["mapping"].label_from_instance = lambda m: f"{m.name} ({m.get_kind_display()})"
 
 
 def _require_import(request: HttpRequest) -> None:
@@ -40,10 +56,14 @@ def import_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 job = import_services.import_job_create(
-                    user=request.user, kind=form.cleaned_data["kind"], uploaded_file=form.cleaned_data["file"]
+                    user=request.user, kind=form.cleaned_data["kind"], uploaded_file=form.cleaned_data["file"],
+                    mapping=form.cleaned_data["mapping"], invite_new=form.cleaned_data["invite_new"],
                 )
             except ApplicationError as exc:
-                form.add_error("file", str(exc.message))
+                field = {"mapping_kind": "mapping", "mapping_incomplete": "mapping",
+                         "import_invite_kind": "invite_new"}.get(str(exc.code), "file")
+                for message in error_messages(exc):
+                    form.add_error(field, message)
             else:
                 messages.success(request, _("File received. The import runs in the background."))
                 return redirect("import_detail", job_id=job.pk)
@@ -52,7 +72,9 @@ def import_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "people/import_list.html",
-        {"form": form, "page": page, "kinds": import_services.import_columns()},
+        {"form": form, "page": page, "kinds": import_services.import_columns(),
+         "references": import_services.import_reference_codes(),
+         "mapping_count": import_mapping.import_mappings().count()},
         status=status,
     )
 
@@ -67,6 +89,20 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     # With a BOM, spreadsheet programs open the UTF-8 file with the right encoding.
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="tandem-{kind}.csv"'
+    return response
+
+
+@login_required
+def import_template_xlsx(request: HttpRequest, kind: str) -> HttpResponse:
+    """The XLSX template: an example row, each column's help as a note, drop-downs of the codes."""
+    _require_import(request)
+    if kind not in importing.SPECS:
+        raise NotFound()
+    response = HttpResponse(
+        import_services.import_template_xlsx(kind=kind),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="tandem-{kind}.xlsx"'
     return response
 
 
