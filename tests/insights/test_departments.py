@@ -43,6 +43,12 @@ def test_a_department_below_the_median_on_half_its_measures_only_is_not_passive(
     assert [r.name for r in ranking.rows] == ["C", "A", "B"]
 
 
+def test_the_module_examples_hold():
+    import doctest
+
+    assert doctest.testmod(calc).failed == 0
+
+
 # -- the figures of a stage -----------------------------------------------------------------------
 
 

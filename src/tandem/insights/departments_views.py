@@ -4,6 +4,8 @@ department against the median; CSV / XLSX exports of both. Thin: the selectors c
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -52,7 +54,7 @@ def program_support(request: HttpRequest, program_id: int) -> HttpResponse:
         context["errors"] = error_messages(exc)
         return render(request, "insights/departments/program.html", context, status=400)
     report = ds.stage_report(program=program, stage=stage)
-    rows = [{"row": r, "department": report.departments[r.department_id], "cells": _cells(r),
+    rows: list[dict[str, Any]] = [{"row": r, "department": report.departments[r.department_id], "cells": _cells(r),
              "evidence": ds.evidence(r) if r.passive else []} for r in report.rows]
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     context.update({"report": report, "stage": stage, "page": page,
