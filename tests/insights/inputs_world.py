@@ -30,7 +30,7 @@ from tandem.mentorships.models import Mentorship, MentorshipOrigin, MentorshipSt
 from tandem.mentorships.plan_models import Goal, GoalMilestone, Plan
 from tandem.people.models import CompetencyRating, RatingSource
 from tandem.programs.models import MatchingMode, Program, ProgramStatus, ProgramType
-from tests.factories import CompetencyFactory, DepartmentFactory, JobProfileFactory, PersonFactory
+from tests.factories import CompetencyFactory, DepartmentFactory, JobProfileFactory
 
 FROM, TO = "2026-01-01", "2026-03-31"
 MONTHS = 90 / (365.25 / 12)

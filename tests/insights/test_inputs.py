@@ -8,7 +8,10 @@ import pytest
 
 from tandem.insights import inputs_selectors as sel
 from tests.factories import actor_of
-from tests.insights.inputs_world import FROM, MONTHS, TO, world  # noqa: F401
+from tests.insights import inputs_world
+from tests.insights.inputs_world import FROM, MONTHS, TO
+
+world = inputs_world.world  # the fixture
 
 
 def report(person, by="department", **kw):

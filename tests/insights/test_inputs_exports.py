@@ -12,7 +12,10 @@ from openpyxl import load_workbook
 
 from tandem.insights import inputs_selectors as sel
 from tests.factories import actor_of
-from tests.insights.inputs_world import FROM, MONTHS, TO, build_world, world  # noqa: F401
+from tests.insights import inputs_world
+from tests.insights.inputs_world import FROM, MONTHS, TO, build_world
+
+world = inputs_world.world  # the fixture
 
 PARAMS = {"by": "department", "from": FROM, "to": TO}
 

@@ -13,7 +13,10 @@ from tandem.insights.inputs import GroupSums, Sums
 from tandem.insights.inputs_models import SuggestionRule
 from tandem.mentorships.models import Mentorship
 from tests.factories import actor_of
-from tests.insights.inputs_world import FROM, TO, world  # noqa: F401
+from tests.insights import inputs_world
+from tests.insights.inputs_world import FROM, TO
+
+world = inputs_world.world  # the fixture
 
 
 def flags(person, by="department", **kw):

@@ -6,7 +6,10 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import PersonFactory, UserFactory
-from tests.insights.inputs_world import FROM, TO, world  # noqa: F401
+from tests.insights import inputs_world
+from tests.insights.inputs_world import FROM, TO
+
+world = inputs_world.world  # the fixture
 
 ROLES = ["anonymous", "hr", "pm", "pm_owning_nothing", "head", "mentor", "employee", "no_person",
          "pm_without_person"]
