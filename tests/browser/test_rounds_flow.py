@@ -40,14 +40,26 @@ def test_graduate_and_head_rank_blind_then_the_manager_publishes(page, sign_in):
     flow.department_ranking_save(round=rnd, department=finance, applicants=[other])
     url = f"/programs/{program.pk}/rounds/{rnd.pk}/"
 
-    # the graduate ranks Sales first, Finance second, with the keyboard-usable selects
+    # the graduate orders the departments with the keyboard only: add both, move Finance up, then down again
     sign_in("gina")
     page.goto(url)
-    page.select_option(f"#rank-{sales.pk}", "1")
-    page.select_option(f"#rank-{finance.pk}", "2")
-    page.click("text=Save my ranking")
+    sales_item, finance_item = f"#rank-item-{sales.pk}", f"#rank-item-{finance.pk}"
+    page.focus(f"{sales_item} [data-move=add]")
+    page.keyboard.press("Enter")
+    page.focus(f"{finance_item} [data-move=add]")
+    page.keyboard.press("Enter")
+    assert page.locator("#ranked .rank-name").all_inner_texts() == ["Sales", "Finance"]
+    page.focus(f"{finance_item} [data-move=up]")
+    page.keyboard.press("Enter")
+    assert page.locator("#ranked .rank-name").all_inner_texts() == ["Finance", "Sales"]
+    assert "Finance: number 1 of 2" in page.inner_text("#ranking-status")  # said to screen readers
+    page.keyboard.press("Tab")  # from Finance's "move up" to its "move down"
+    page.keyboard.press("Space")
+    assert page.locator("#ranked .rank-name").all_inner_texts() == ["Sales", "Finance"]
+    page.click("#save-ranking")
     page.wait_for_selector("text=Your ranking is saved")
-    assert page.input_value(f"#rank-{sales.pk}") == "1"
+    assert page.locator("#ranked .rank-name").all_inner_texts() == ["Sales", "Finance"]
+    assert [c.department_id for c in flow.applicant_ranking(round=rnd, applicant=grad)] == [sales.pk, finance.pk]
     assert "Oscar Other" not in page.content()
     page.click("summary.me")  # the account menu
     page.click("text=Sign out")
@@ -69,6 +81,12 @@ def test_graduate_and_head_rank_blind_then_the_manager_publishes(page, sign_in):
     sign_in("pat")
     page.goto(url)
     assert "1 / 2" in page.inner_text("#manage")  # Gina has ranked, Oscar has not
+    # who has not ranked yet, and a nudge (once a day)
+    assert "Oscar Other" in page.inner_text("#graduates-not-ranked")
+    assert "Gina Graduate" not in page.inner_text("#not-ranked")
+    page.click("#nudge")
+    page.wait_for_selector("text=Reminder sent to 1 person who has not ranked yet")
+    assert "Already reminded today: 1 person" in page.inner_text("#not-ranked")
     page.check("input[name=force]")
     page.click("text=Close and publish")
     page.wait_for_selector("text=The round is closed and the placements are published")
