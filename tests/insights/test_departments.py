@@ -49,6 +49,16 @@ def test_the_module_examples_hold():
     assert doctest.testmod(calc).failed == 0
 
 
+def test_a_stage_in_which_nobody_held_a_session_names_nobody_passive_for_it():
+    rows = [calc.Row(1, "A", {"mentor": calc.Figure(2, 2), "sessions": calc.Figure(0, 2)}),
+            calc.Row(2, "B", {"mentor": calc.Figure(2, 2), "sessions": calc.Figure(0, 3)})]
+    calc.rank(rows)
+    assert not any(r.no_sessions or r.passive for r in rows)
+    rows.append(calc.Row(3, "C", {"mentor": calc.Figure(2, 2), "sessions": calc.Figure(1, 2)}))
+    calc.rank(rows)
+    assert [r.no_sessions for r in rows] == [True, True, False]
+
+
 # -- the figures of a stage -----------------------------------------------------------------------
 
 

@@ -18,8 +18,9 @@ as they are and the rating rescaled from 1–5 to 0–1 (``(mean − 1) / 4``). 
 (no placements yet, the rating hidden) is left out of the mean, not counted as zero.
 
 A department is *passive* when it has graduates and either none of them had a session held in the
-stage, or it is strictly below the median of the departments on more than half of the measures it
-has (and at least two). The evidence names which.
+stage while other departments' graduates did (a stage in which nobody holds sessions names nobody
+by this rule), or it is strictly below the median of the departments on more than half of the
+measures it has (and at least two). The evidence names which.
 
 >>> a = Row(1, "A", {"mentor": Figure(2, 2), "sessions": Figure(2, 2)})
 >>> b = Row(2, "B", {"mentor": Figure(1, 2), "sessions": Figure(0, 2)})
@@ -113,10 +114,12 @@ def medians(rows: Sequence[Row]) -> tuple[dict[str, float | None], dict[str, int
 def rank(rows: Sequence[Row]) -> Ranking:
     """Score, median comparison, passive flag and rank of every row (the rows are updated)."""
     mids, counts = medians(rows)
+    held_somewhere = any((f := r.figures.get("sessions")) is not None and (f.k or 0) > 0 for r in rows)
     for r in rows:
         r.score = support_score(r.figures)
         sessions = r.figures.get("sessions")
-        r.no_sessions = bool(r.graduates > 0 and sessions is not None and sessions.n > 0 and sessions.k == 0)
+        r.no_sessions = bool(held_somewhere and r.graduates > 0 and sessions is not None and sessions.n > 0
+                             and sessions.k == 0)
         r.below_median = []
         r.compared = 0
         for m in MEASURES:

@@ -76,8 +76,9 @@ FORMULA_TEXT = gettext_lazy(
     "of its placed graduates still in the department and employed at the report date, and the graduates' "
     "rating rescaled from 1–5 to 0–1. A measure without a figure is left out, not counted as zero.")
 PASSIVE_TEXT = gettext_lazy(
-    "Passive: a department with graduates none of whom had a session held in the stage, or one strictly "
-    "below the median of the departments on more than half of the measures it has (at least two).")
+    "Passive: a department with graduates none of whom had a session held in the stage while other "
+    "departments' graduates did, or one strictly below the median of the departments on more than half of "
+    "the measures it has (at least two).")
 ATTRIBUTION_TEXT = gettext_lazy(
     "A graduate counts in the department they were placed in once a selection round placing them was "
     "published by the stage's last day, otherwise in the department on their record today. The report is "
