@@ -11,7 +11,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tandem.accounts.models import Invitation
 from tandem.core.errors import ApplicationError, ValidationFailed
 from tandem.people import import_mapping, import_services, importing
-from tandem.people.models import Department, ImportJob, ImportMapping, ImportStatus, JobProfile, Person
+from tandem.people.models import (
+    Department,
+    ImportJob,
+    ImportMapping,
+    ImportStatus,
+    JobProfile,
+    Person,
+)
 from tests.factories import CompetencyFactory, DepartmentFactory, JobProfileFactory, PersonFactory
 
 IBM = Path(__file__).resolve().parent.parent / "data" / "ibm-hr-attrition-30.csv"

@@ -15,7 +15,13 @@ from django.urls import reverse
 
 from tandem.accounts.models import Invitation
 from tandem.people.models import Department, ImportJob, ImportMapping, ImportStatus, Person
-from tests.factories import CompetencyFactory, DepartmentFactory, JobProfileFactory, LocationFactory, UserFactory
+from tests.factories import (
+    CompetencyFactory,
+    DepartmentFactory,
+    JobProfileFactory,
+    LocationFactory,
+    UserFactory,
+)
 
 IBM = Path(__file__).resolve().parent.parent / "data" / "ibm-hr-attrition-30.csv"
 
@@ -428,3 +434,24 @@ def test_api_creates_reads_updates_and_deletes_a_mapping(hr_client, org):
 
     assert hr_client.delete(f"/api/import-mappings/{body['id']}").status_code == 204
     assert not ImportMapping.objects.exists()
+
+
+def test_the_mapping_list_and_the_import_page_take_the_same_queries_for_3_or_30_records(
+        hr_client, db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert hr_client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    for i in range(3):
+        ImportMapping.objects.create(name=f"a{i}", kind="people", created_by=UserFactory())
+        DepartmentFactory(code=f"A{i}")
+    few = (queries(reverse("import_mappings")), queries(reverse("import_list")))
+    for i in range(27):
+        ImportMapping.objects.create(name=f"b{i}", kind="people", created_by=UserFactory())
+        DepartmentFactory(code=f"B{i}")
+
+    assert (queries(reverse("import_mappings")), queries(reverse("import_list"))) == few

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from tandem.core.errors import ApplicationError, NotFound, ValidationFailed
 from tandem.core.validators import single_line_problem
 from tandem.people import importing
-from tandem.people.models import ImportKind, ImportMapping
+from tandem.people.models import ImportMapping
 
 MAX_NAME = 120
 MAX_SOURCE = 200  # a source column's name
@@ -255,8 +255,8 @@ def apply_mapping(table: importing.Table, kind: str, columns: dict[str, dict[str
     if problems:
         raise importing.FileProblems(problems)
 
-    def placeholder_value(match: re.Match[str], cells: list[Any], located: dict[str, int]) -> str:
-        return importing.text(cells[located[match.group(1).strip()]])
+    def filled(pattern: str, cells: list[Any], located: dict[str, int]) -> str:
+        return _PLACEHOLDER.sub(lambda m: importing.text(cells[located[m.group(1).strip()]]), pattern)
 
     rows: list[tuple[int, list[Any]]] = []
     for number, cells in table.rows:
@@ -265,8 +265,7 @@ def apply_mapping(table: importing.Table, kind: str, columns: dict[str, dict[str
             if at is not None:
                 value: Any = cells[at]
             else:
-                by_name = dict(located)
-                value = _PLACEHOLDER.sub(lambda m: placeholder_value(m, cells, by_name), pattern)
+                value = filled(pattern, cells, dict(located))
             if values:
                 mapped = values.get(importing.text(value).lower())
                 if mapped is not None:

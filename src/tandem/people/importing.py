@@ -251,6 +251,9 @@ def read_table(data: bytes, file_name: str) -> Table:
             continue  # blank line: skipped, but the numbering keeps counting it
         if header is None:
             header = ["" if c is None else str(c).strip() for c in cells]
+            if any("\x00" in h for h in header):
+                raise file_problem(_("This row contains a NUL character, which cannot be stored; remove it."),
+                                   row=number)
             while header and not header[-1]:
                 header.pop()
             header_row, width = number, len(header)
