@@ -117,3 +117,17 @@ def test_the_query_count_does_not_grow_with_the_data(world, hr_person, make_pers
     before = count()
     build_world(make_person)  # as many pairs, mentors and departments again
     assert count() == before
+
+
+def test_groups_are_paginated_on_the_page_and_in_the_api(world, hr_client, monkeypatch):
+    from tandem.insights import inputs_api, inputs_views
+
+    monkeypatch.setattr(inputs_views, "PER_PAGE", 1)
+    monkeypatch.setattr(inputs_api, "PAGE_SIZE", 1)
+    html = hr_client.get("/insights/inputs-outputs/", {**PARAMS, "page": 2}).content.decode()
+    assert "Page 2 of 2" in html
+    first = hr_client.get("/api/insights/inputs-outputs", PARAMS).json()
+    second = hr_client.get("/api/insights/inputs-outputs", {**PARAMS, "page": 2}).json()
+    assert first["count"] == 2 and first["pages"] == 2 and len(first["groups"]) == 1
+    assert {first["groups"][0]["label"], second["groups"][0]["label"]} == {"Sales", "Ops"}
+    assert hr_client.get("/api/insights/inputs-outputs", {**PARAMS, "page": 0}).status_code == 422  # schema check

@@ -87,3 +87,14 @@ def test_a_head_who_is_also_a_program_manager_gets_no_per_mentor_rows_from_their
     assert [g["label"] for g in by_department["groups"]] == ["Sales"]
     by_mentor = groups(client, people, "head", by="mentor")
     assert by_mentor["groups"] == [] and by_mentor["scope"]["pairs"] is None
+
+
+def test_the_navigation_leads_each_reader_to_what_they_may_open(client, world, people):
+    login(client, people, "head")
+    html = client.get("/insights/inputs-outputs/").content.decode()
+    assert 'href="/insights/inputs-outputs/"' in html and 'href="/insights/compare/"' not in html
+    login(client, people, "pm")
+    html = client.get("/insights/inputs-outputs/").content.decode()
+    assert 'href="/insights/compare/"' in html
+    login(client, people, "mentor")
+    assert "/insights/" not in client.get("/").content.decode()

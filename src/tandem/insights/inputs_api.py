@@ -59,6 +59,9 @@ class TrendOut(Schema):
     satisfaction_n: int | None
 
 
+PAGE_SIZE = 100
+
+
 class InputsOutputsOut(Schema):
     by: str
     start: datetime.date
@@ -70,6 +73,9 @@ class InputsOutputsOut(Schema):
     observational_note: str
     scope: GroupOut
     groups: list[GroupOut]
+    count: int
+    page: int
+    pages: int
     hidden_groups: int
     trend: list[TrendOut]
 
@@ -79,6 +85,7 @@ class InputsFilter(Schema):
     from_: Annotated[str | None, Field(None, alias="from", max_length=20, description="YYYY-MM-DD")]
     to: Annotated[str | None, Field(None, max_length=20, description="YYYY-MM-DD")]
     program: Annotated[str | None, Field(None, max_length=20, description="a program's id")]
+    page: Annotated[int, Field(1, ge=1, le=100_000, description="groups are listed 100 a page")]
 
 
 def _group(row: sel.GroupRow) -> dict:
@@ -94,13 +101,17 @@ def _group(row: sel.GroupRow) -> dict:
                       for fl in row.flags]}
 
 
-def report_out(report: sel.Report) -> dict:
+def report_out(report: sel.Report, page: int = 1) -> dict:
     q = report.query
+    pages = max(1, -(-len(report.groups) // PAGE_SIZE))
+    page = min(page, pages)
+    chunk = report.groups[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
     return {
         "by": q.by, "start": q.period.start, "end": q.period.end,
         "program": q.program.pk if q.program is not None else None, "threshold": report.threshold,
         "confidence": inputs.CONFIDENCE, "method": report.method, "observational_note": report.observational_note,
-        "scope": _group(report.whole), "groups": [_group(g) for g in report.groups],
+        "scope": _group(report.whole), "groups": [_group(g) for g in chunk],
+        "count": len(report.groups), "page": page, "pages": pages,
         "hidden_groups": report.hidden_groups,
         "trend": [{"month": t.month, "hours": t.hours, "hours_n": t.hours_n, "satisfaction": t.satisfaction,
                    "satisfaction_n": t.satisfaction_n} for t in report.trend],
@@ -113,4 +124,4 @@ def inputs_outputs(request: HttpRequest, filters: Query[InputsFilter]):
     """Inputs against outputs per group over a period, with flags and suggestions (thresholded)."""
     report = sel.inputs_outputs(actor=authz.actor_for(request.user), by=filters.by, start=filters.from_,
                                 end=filters.to, program=filters.program)
-    return report_out(report)
+    return report_out(report, filters.page)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.formats import date_format
@@ -18,6 +19,7 @@ from tandem.insights import inputs
 from tandem.insights import inputs_selectors as sel
 from tandem.web import exports
 
+PER_PAGE = 50
 CHART_W, CHART_H, LEFT, RIGHT, TOP, BOTTOM = 100.0, 40.0, 10.0, 97.0, 4.0, 32.0
 
 
@@ -92,7 +94,7 @@ def _base_context(actor: authz.Actor, request: HttpRequest) -> dict:
                  "to": request.GET.get("to", ""), "program": request.GET.get("program", "")},
         "input_metrics": [(m, sel.METRIC_LABELS[m]) for m in inputs.INPUT_METRICS],
         "output_metrics": [(m, sel.METRIC_LABELS[m]) for m in inputs.OUTPUT_METRICS],
-        "report": None, "errors": [],
+        "report": None, "errors": [], "can_compare": authz.can_use_insights(actor),
     }
 
 
@@ -108,8 +110,10 @@ def inputs_outputs(request: HttpRequest) -> HttpResponse:
             raise
         context["errors"] = error_messages(exc)
         return render(request, "insights/inputs/report.html", context, status=exc.status)
+    page = Paginator(report.groups, PER_PAGE).get_page(request.GET.get("page"))
     context.update({
-        "report": report, "query": report.query.params(),
+        "report": report, "query": report.query.params(), "page": page,
+        "page_flags": [f for g in page.object_list for f in g.flags],
         "hours_chart": _trend_chart(report.trend, "hours", 0.0, None),
         "satisfaction_chart": _trend_chart(report.trend, "satisfaction", 1.0, 5.0, digits=2),
     })

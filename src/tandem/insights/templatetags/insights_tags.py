@@ -91,9 +91,12 @@ def insights_nav(context: dict) -> dict:
     request = context.get("request")
     user = getattr(request, "user", None)
     shown = bool(user and user.is_authenticated and authz.can_use_insights(authz.actor_for(user)))
+    # a department head without the comparison still has inputs and outputs (their departments)
+    inputs_only = bool(not shown and user and user.is_authenticated
+                       and authz.can_view_inputs_outputs(authz.actor_for(user)))
     current = bool(request and getattr(request, "resolver_match", None)
                    and (request.resolver_match.url_name or "").startswith("insights_"))
-    return {"shown": shown, "current": current}
+    return {"shown": shown or inputs_only, "inputs_only": inputs_only, "current": current}
 
 
 @register.inclusion_tag("insights/slots/program.html", takes_context=True)
