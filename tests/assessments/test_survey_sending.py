@@ -220,3 +220,20 @@ def test_a_closed_survey_is_not_reminded(survey_world):
     svc.survey_close(survey=s, actor=actor_of(w.owner))
     reminders_send()
     assert not Notification.objects.filter(kind=NotificationKind.SURVEY_WAITING).exists()
+
+
+def test_the_demo_schedules_surveys_at_the_programs_survey_milestones_and_after_sessions_once(db, make_person):
+    from tandem.assessments import demo
+    from tandem.programs.services import program_create_from_template
+
+    owner = make_person(groups=["program_manager"])
+    program = program_create_from_template(template_code="classic_12m", name="Classic", owner=owner,
+                                           starts_on=timezone.localdate() - datetime.timedelta(days=10))
+    milestones = ProgramMilestone.objects.filter(phase__program=program, kind=MilestoneKind.SURVEY).count()
+    tpls = {t.code: t for t in SurveyTemplate.objects.all()}
+    demo._schedules(program, actor_of(owner), tpls)
+    demo._schedules(program, actor_of(owner), tpls)  # seeding twice adds nothing
+    schedules = SurveySchedule.objects.filter(program=program)
+    assert milestones >= 1
+    assert schedules.filter(milestone__isnull=False).count() == milestones
+    assert list(schedules.filter(after_sessions__isnull=False).values_list("after_sessions", flat=True)) == [3]

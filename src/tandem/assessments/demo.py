@@ -8,13 +8,16 @@
 - Surveys: participant satisfaction in the engineering program, closed, above the threshold (with a
   breakdown); program NPS in the new-managers program, closed, below it ("not enough answers yet");
   an open NPS survey in the engineering program (results appear when it closes); mentor
-  effectiveness answered by the engineering mentees two months ago (the rating matching reads).
+  effectiveness answered by the engineering mentees two months ago (the rating matching reads);
+  schedules in the engineering program: participant satisfaction at its survey milestones, mentor
+  effectiveness to each mentee after their pair's third held session (the daily job sends them).
 """
 
 from __future__ import annotations
 
 import datetime
 import random
+from typing import Any
 
 from django.utils import timezone
 
@@ -123,6 +126,7 @@ def _surveys(rng: random.Random, users: dict[str, Person]) -> None:
         s = survey_services.survey_send(template=tpl["program_nps"], actor=owner, program=classic)
         for r in s.recipients.select_related("person")[:6]:
             survey_services.survey_respond(survey=s, actor=_actor(r.person), answers=_answers_for(rng, s.template))
+        _schedules(classic, owner, tpl)
     if new_managers is not None:
         sent = now - datetime.timedelta(days=20)
         s = survey_services.survey_send(template=tpl["program_nps"], actor=_actor(new_managers.owner),
@@ -137,6 +141,22 @@ def _surveys(rng: random.Random, users: dict[str, Person]) -> None:
             answers = _answers_for(rng, s.template) | {"stage": "before"}
             survey_services.survey_respond(survey=s, actor=_actor(r.person), answers=answers,
                                            now=sent + datetime.timedelta(days=1))
+
+
+def _schedules(program: Program, owner: Any, tpl: dict[str, SurveyTemplate]) -> None:
+    """Surveys that go out by themselves: participant satisfaction at the program's survey
+    milestones, mentor effectiveness to each mentee after their pair's third held session."""
+    from tandem.assessments import survey_selectors
+    from tandem.core.errors import ApplicationError
+
+    wanted: list[dict[str, Any]] = [{"template": tpl["mentor_effectiveness"], "after_sessions": 3, "open_days": 10}]
+    wanted += [{"template": tpl["participant_satisfaction"], "milestone_id": ms.pk}
+               for ms in survey_selectors.survey_milestones(program=program)]
+    for kw in wanted:
+        try:
+            survey_services.survey_schedule_add(program=program, actor=owner, **kw)
+        except ApplicationError:
+            pass  # seeded already
 
 
 def seed(rng: random.Random, users: dict[str, Person]) -> None:
