@@ -148,3 +148,18 @@ def test_a_withdrawn_mentee_cannot_be_rematched(admin_world):
     Enrolment.objects.filter(program=w.program, person=w.second_mentee).update(status="withdrawn")
     with pytest.raises(Conflict):
         services.mentorship_rematch(mentorship=w.intro, mentor=w.spare, actor=actor_of(w.owner))
+
+
+def test_the_program_manager_ends_a_pair_early_and_both_sides_are_told(client, admin_world,
+                                                                       django_capture_on_commit_callbacks):
+    w = admin_world
+    login(client, w, "owner")
+    page = client.get(w.mentorship.get_absolute_url()).content.decode()
+    assert "End the mentorship early? The other side is told" in page  # asked before it acts
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/mentorships/{w.mentorship.pk}/end_early/", {"reason": "The mentee changed role"})
+    w.mentorship.refresh_from_db()
+    assert w.mentorship.status == S.ENDED_EARLY
+    told = set(Notification.objects.filter(kind="ended_early", mentorship_id=w.mentorship.pk)
+               .values_list("recipient_id", flat=True))
+    assert told == {w.mentor.pk, w.mentee.pk}

@@ -59,13 +59,14 @@ def test_a_draft_program_cannot_be_bulk_matched(admin_world):
     assert exc.value.code == "program_draft"
 
 
-def test_closing_from_the_status_form_goes_to_the_confirmation_first(client, admin_world):
+def test_the_program_page_closes_only_through_the_confirmation_page(client, admin_world):
     w = admin_world
     login(client, w, "owner")
-    response = client.post(f"/programs/{w.program.pk}/status/", {"status": "closed"})
-    assert response.status_code == 302 and response["Location"] == f"/programs/{w.program.pk}/close/"
-    w.program.refresh_from_db()
-    assert w.program.status == ProgramStatus.OPEN
+    page = client.get(f"/programs/{w.program.pk}/").content.decode()
+    status_form = page[page.index(f'action="/programs/{w.program.pk}/status/"'):]
+    status_form = status_form[:status_form.index("</form>")]
+    assert 'value="closed"' not in status_form  # the plain status change offers no closing
+    assert f'href="/programs/{w.program.pk}/close/"' in page
 
 
 def test_the_close_confirmation_spells_out_what_happens_to_each_pair(client, admin_world,

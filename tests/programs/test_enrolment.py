@@ -190,6 +190,7 @@ def test_a_mentee_sees_the_timeline_and_cadence_read_only(client, make_person, p
     services.milestone_create(phase=phase, name="Agreement signed", kind="agreement", due_day=10)
     services.duty_create(program=program, code="weekly", name="Weekly session", period="weekly",
                          requirement="session")
+    services.program_set_status(program=program, status="open")  # a draft is hidden from participants
     client.force_login(mentee.user)
     html = client.get(f"/programs/{program.pk}/").content.decode()
     assert "Agreement signed" in html and "Weekly session" in html
@@ -286,6 +287,7 @@ def test_a_mentee_cannot_change_eligibility_or_tick_through_the_api(client, make
     mentee = make_person()
     services.enrolment_add(program=program, people=[mentee], role="mentee")
     milestone = services.milestone_create(phase=phase, name="Launch", kind="checkpoint", due_day=2)
+    services.program_set_status(program=program, status="open")  # a draft is hidden from participants
     client.force_login(mentee.user)
     assert client.put(f"/api/programs/{program.pk}/eligibility", {"hired_from": "2026-01-01"},
                       content_type="application/json").status_code == 403

@@ -344,20 +344,25 @@ class Figures:
 
 
 def program_figures(*, program: Program) -> Figures:
-    """Two queries, for the program page (any status)."""
-    from tandem.mentorships.models import Mentorship
+    """One query (a correlated count per figure, as ``program_overview``), for the program page."""
+    from tandem.mentorships.models import Mentorship, MentorshipStatus
     from tandem.programs.models import Enrolment
 
-    counts = {(r["role"], r["status"]): r["n"] for r in Enrolment.objects.filter(program=program)
-              .values("role", "status").annotate(n=Count("id")).order_by()}
-    by_status = dict(Mentorship.objects.filter(program=program).values_list("status")
-                     .annotate(n=Count("id")).order_by().values_list("status", "n"))
-    return Figures(
-        mentors=counts.get((EnrolmentRole.MENTOR, EnrolmentStatus.ACTIVE), 0),
-        mentees=counts.get((EnrolmentRole.MENTEE, EnrolmentStatus.ACTIVE), 0),
-        withdrawn=sum(n for (_r, st), n in counts.items() if st == EnrolmentStatus.WITHDRAWN),
-        pairs=sum(n for st, n in by_status.items() if st in OPEN_STATUSES), by_status=by_status,
-    )
+    def _count(model, **filters):
+        sub = (model.objects.filter(program=OuterRef("pk"), **filters)
+               .order_by().values("program").annotate(n=Count("id")).values("n"))
+        return Coalesce(Subquery(sub, output_field=IntegerField()), 0)
+
+    figures = {
+        "mentors": _count(Enrolment, role=EnrolmentRole.MENTOR, status=EnrolmentStatus.ACTIVE),
+        "mentees": _count(Enrolment, role=EnrolmentRole.MENTEE, status=EnrolmentStatus.ACTIVE),
+        "withdrawn": _count(Enrolment, status=EnrolmentStatus.WITHDRAWN),
+        **{f"s_{st}": _count(Mentorship, status=st) for st in MentorshipStatus.values},
+    }
+    row = Program.objects.filter(pk=program.pk).annotate(**figures).values(*figures).get()
+    by_status = {st: row[f"s_{st}"] for st in MentorshipStatus.values if row[f"s_{st}"]}
+    return Figures(mentors=row["mentors"], mentees=row["mentees"], withdrawn=row["withdrawn"],
+                   pairs=sum(n for st, n in by_status.items() if st in OPEN_STATUSES), by_status=by_status)
 
 
 def enrolment_in(*, program: Program, enrolment_id: int):

@@ -154,8 +154,6 @@ def program_enrol(request: HttpRequest, program_id: int) -> HttpResponse:
 def program_status(request: HttpRequest, program_id: int) -> HttpResponse:
     actor, program = get_program(request, program_id)
     authz.require(authz.can_manage_program(actor, program))
-    if request.POST.get("status") == ProgramStatus.CLOSED:  # irreversible: the confirmation page first
-        return redirect("program_close", program_id=program.pk)
     try:
         services.program_set_status(program=program, status=request.POST.get("status", ""), actor=actor)
         messages.success(request, _("Status changed."))
