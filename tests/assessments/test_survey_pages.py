@@ -61,6 +61,8 @@ def reads(w):
         ("api templates", "/api/survey-templates", TEMPLATE_EDITORS),
         ("api template", f"/api/survey-templates/{t.pk}", TEMPLATE_EDITORS),
         ("api schedules", f"/api/programs/{w.program.pk}/survey-schedules", TEAM),
+        ("schedule results", f"/survey-schedules/{w.schedule.pk}/results/?by=mentor", TEAM),
+        ("api schedule results", f"/api/survey-schedules/{w.schedule.pk}/results?by=mentor", TEAM),
     ]
 
 

@@ -237,3 +237,70 @@ def test_the_demo_schedules_surveys_at_the_programs_survey_milestones_and_after_
     assert milestones >= 1
     assert schedules.filter(milestone__isnull=False).count() == milestones
     assert list(schedules.filter(after_sessions__isnull=False).values_list("after_sessions", flat=True)) == [3]
+
+
+# -- a schedule's results across its one-mentee surveys ------------------------------------------
+
+ME = {"listens": 4, "advice": 5, "available": 4, "overall": 5, "comment": "PRIVATE-COMMENT"}
+
+
+def _after_session_round(w, answering, *, mentor_for_all=None):
+    from tandem.assessments import survey_selectors as sel
+    from tandem.mentorships.models import Mentorship
+
+    if mentor_for_all is not None:
+        Mentorship.objects.filter(pk__in=[p.pk for p in w.pairs]).update(mentor=mentor_for_all)
+        for p in w.pairs:
+            p.refresh_from_db()
+    sch = schedule(w, "mentor_effectiveness", after_sessions=1, open_days=5)
+    for pair in w.pairs:
+        hold_session(pair)
+    sent = timezone.now()
+    ids = svc.surveys_due(now=sent)
+    assert len(ids) == 8
+    for s in Survey.objects.filter(pk__in=ids).select_related("mentorship"):
+        if s.mentorship.mentee in answering:
+            svc.survey_respond(survey=s, actor=actor_of(s.mentorship.mentee), answers=ME, now=sent)
+    later = sent + datetime.timedelta(days=62)  # every survey closed before the start of that month
+    return sch, sel, later
+
+
+def test_one_mentee_surveys_are_shown_together_from_the_threshold_of_people(survey_world):
+    w = survey_world
+    sch, sel, later = _after_session_round(w, w.mentees[:4])
+    res = sel.schedule_results(schedule=sch, now=later)
+    assert res["shown"] is False and res["n_people"] == 4 and "questions" not in res
+
+
+def test_a_schedules_results_count_only_surveys_closed_before_this_month(survey_world):
+    w = survey_world
+    sch, sel, later = _after_session_round(w, w.mentees)
+    assert sel.schedule_results(schedule=sch, now=timezone.now())["shown"] is False  # still open
+    res = sel.schedule_results(schedule=sch, now=later)
+    assert res["shown"] and res["n_people"] == 8 and res["surveys"] == 8
+    overall = next(q for q in res["questions"] if q["code"] == "overall")
+    assert (overall["n"], overall["mean"], overall["distribution"]["5"]) == (8, 5, 8)
+
+
+def test_by_mentor_refused_when_a_mentor_has_fewer_mentees_than_the_threshold(survey_world):
+    w = survey_world
+    sch, sel, later = _after_session_round(w, w.mentees)  # Mentor A 6, Mentor B 2
+    res = sel.schedule_results(schedule=sch, by_mentor=True, now=later)
+    assert res["shown"] and res["breakdown"]["shown"] is False and "cells" not in res["breakdown"]
+
+
+def test_by_mentor_shown_with_the_number_of_people(survey_world, client):
+    w = survey_world
+    sch, sel, later = _after_session_round(w, w.mentees, mentor_for_all=w.mentor_a)
+    res = sel.schedule_results(schedule=sch, by_mentor=True, now=later)
+    [cell] = res["breakdown"]["cells"]
+    assert (cell["label"], cell["n_people"], cell["n_responses"]) == ("Mentor A", 8, 8)
+    # the page and the API, today: nothing closed before this month yet, so nothing shown
+    client.force_login(w.owner.user)
+    body = client.get(f"/api/survey-schedules/{sch.pk}/results?by=mentor").json()
+    assert body["shown"] is False and not {"questions", "breakdown"} & set(body)
+    page = client.get(f"/survey-schedules/{sch.pk}/results/?by=mentor").content.decode()
+    assert "Not enough answers yet" in page and "PRIVATE-COMMENT" not in page
+    client.force_login(w.mentor_a.user)
+    assert client.get(f"/api/survey-schedules/{sch.pk}/results").status_code in (403, 404)
+    assert client.get(f"/survey-schedules/{sch.pk}/results/").status_code in (403, 404)

@@ -8,10 +8,10 @@ like ``questions.2.text.en``, ``survey_schedule_exists`` (409).
 
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
@@ -191,3 +191,17 @@ def schedule_delete(request: HttpRequest, schedule_id: DbId):
     actor = authz.actor_for(request.user)
     survey_services.survey_schedule_remove(schedule=survey_selectors.schedule_for(actor, schedule_id), actor=actor)
     return Status(204, None)
+
+
+class ScheduleResultsQuery(Schema):
+    by: Literal["mentor"] | None = None
+
+
+@router.get("/survey-schedules/{schedule_id}/results",
+            summary="Every survey a schedule sent, together (and by mentor), under the anonymity rules")
+def schedule_results(request: HttpRequest, schedule_id: DbId, q: Query[ScheduleResultsQuery]) -> dict[str, Any]:
+    """Counted in distinct people over the surveys closed before this month; below the threshold no
+    aggregate keys at all (``shown: false``); by mentor only when no group could be subtracted."""
+    actor = authz.actor_for(request.user)
+    schedule = survey_selectors.schedule_for(actor, schedule_id)
+    return survey_selectors.schedule_results(schedule=schedule, by_mentor=q.by == "mentor")

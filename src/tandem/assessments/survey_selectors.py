@@ -335,3 +335,62 @@ def template_versions(*, template: SurveyTemplate) -> list[SurveyTemplateVersion
 def latest_questions(*, template: SurveyTemplate) -> list[SurveyQuestion]:
     v = template.versions.order_by("-number").first()
     return list(v.questions.order_by("order", "id")) if v is not None else []
+
+
+# -- a schedule's results across its surveys (after-session surveys go to one mentee each) ---------
+
+
+def _closed_before(qs: QuerySet[Survey], cutoff: datetime.datetime) -> list[int]:
+    return sorted(set(qs.filter(closes_at__lt=cutoff).values_list("pk", flat=True))
+                  | set(qs.filter(status=SurveyStatus.CLOSED, updated_at__lt=cutoff).values_list("pk", flat=True)))
+
+
+def schedule_results(*, schedule: SurveySchedule, by_mentor: bool = False, now: datetime.datetime | None = None
+                     ) -> dict[str, Any]:
+    """Every survey a schedule sent, taken together (an after-session schedule sends one survey per
+    pair, each with a single respondent: none of them can be shown alone). The rules of this module,
+    counted in *distinct people* (completions) as for the mentor rating: only surveys closed before
+    the start of this month count (so the figures move at most monthly, each move mixing every
+    survey closed in that month); fewer people than the threshold, nothing; by mentor only when
+    every mentor's group and the rest beside it have at least the threshold."""
+    t = max(schedule.template.threshold, 3)
+    cutoff = _rating_cutoff(now)
+    ids = _closed_before(Survey.objects.filter(schedule=schedule), cutoff)
+    done = list(SurveyCompletion.objects.filter(survey_id__in=ids).values_list("person_id", "subject_id"))
+    people = {p for p, _s in done}
+    base = {"schedule_id": schedule.pk, "template": schedule.template.code, "surveys": len(ids),
+            "counted_until": cutoff.date().isoformat(), "n_people": len(people), "threshold": t}
+    if len(people) < t:
+        return base | _refused("below_threshold", _("Not enough answers yet: results appear from %(t)d people, "
+                                                    "counting surveys closed before this month.") % {"t": t})
+    latest = (Survey.objects.filter(pk__in=ids).select_related("version").order_by("-version__number").first())
+    questions = questions_of(survey=latest)
+    kinds = {q.code: q.kind for q in questions}
+    responses = list(SurveyResponse.objects.filter(survey_id__in=ids))
+    answers: dict[Any, list[SurveyAnswer]] = defaultdict(list)
+    by_code: dict[str, SurveyQuestion] = {q.code: q for q in questions}
+    for a in SurveyAnswer.objects.filter(response__survey_id__in=ids).select_related("question"):
+        q = by_code.get(a.question.code)
+        if q is not None and kinds[q.code] == a.question.kind:
+            a.question_id = q.pk  # an earlier version's answer counts under the latest version's question
+            answers[a.response_id].append(a)
+    out = base | {"shown": True, "n_responses": len(responses), "questions": _group(questions, responses, answers)}
+    if by_mentor:
+        mentees_of: dict[int | None, set[int]] = defaultdict(set)
+        for p, s in done:
+            mentees_of[s].add(p)
+        small = [k for k, ps in mentees_of.items() if len(ps) < t or 0 < len(people - ps) < t]
+        if small:
+            out["breakdown"] = {"dimension": "mentor", "shown": False, "reason": Code.BREAKDOWN_REFUSED,
+                                "message": _("This breakdown is not shown: at least one group, or the rest "
+                                             "beside it, has fewer than %(t)d people.") % {"t": t}}
+        else:
+            cells: dict[int | None, list[SurveyResponse]] = defaultdict(list)
+            for r in responses:
+                cells[r.subject_id].append(r)
+            labels = _cell_labels("mentor", list(cells))
+            out["breakdown"] = {"dimension": "mentor", "shown": True, "cells": [
+                {"key": k, "label": labels.get(k, "?"), "n_people": len(mentees_of.get(k, ())),
+                 "n_responses": len(rs), "questions": _group(questions, rs, answers)}
+                for k, rs in sorted(cells.items(), key=lambda kv: labels.get(kv[0], ""))]}
+    return out

@@ -97,6 +97,17 @@ def schedule_remove(request: HttpRequest, schedule_id: int) -> HttpResponse:
     return redirect(reverse("program_surveys", args=[program_id]))
 
 
+@login_required
+def schedule_results(request: HttpRequest, schedule_id: int) -> HttpResponse:
+    """Every survey a schedule sent, together (and by mentor), under the anonymity rules."""
+    actor = authz.actor_for(request.user)
+    schedule = survey_selectors.schedule_for(actor, schedule_id)
+    by_mentor = request.GET.get("by") == "mentor"
+    res = survey_selectors.schedule_results(schedule=schedule, by_mentor=by_mentor)
+    return render(request, "assessments/survey_schedule_results.html",
+                  {"schedule": schedule, "res": res, "by_mentor": by_mentor})
+
+
 # -- templates ------------------------------------------------------------------------------------
 
 BLANK_ROWS = 3
