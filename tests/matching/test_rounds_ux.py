@@ -467,3 +467,27 @@ def test_round_page_queries_do_not_grow_with_the_cohort(client, cohort, django_a
     with django_assert_max_num_queries(45):
         assert client.get(_url(cohort, "round_detail")).status_code == 200
 
+
+
+def test_api_ranking_takes_either_the_list_or_the_ranks(client, cohort):
+    client.force_login(cohort.grads[0].user)
+    url = f"/api/rounds/{cohort.round.pk}/my-ranking"
+    for body in ({}, {"departments": ["SAL"], "ranks": {"SAL": 1}}):
+        resp = client.put(url, json.dumps(body), content_type="application/json")
+        assert resp.status_code == 400 and resp.json()["code"] == "validation_failed"
+    resp = client.put(url, json.dumps({"ranks": {"SAL": 1, "FIN": 1}}), content_type="application/json")
+    assert resp.status_code == 400 and "same number" in resp.json()["errors"]["departments"][0]
+    resp = client.put(url, json.dumps({"ranks": {"NOPE": 1}}), content_type="application/json")
+    assert resp.status_code == 400 and "NOPE" in resp.json()["errors"]["departments"][0]
+    assert _ranking(cohort, cohort.grads[0]) == []
+
+
+def test_api_nudge_reports_who_was_reminded(client, cohort):
+    flow.applicant_ranking_save(round=cohort.round, applicant=cohort.grads[0], departments=[cohort.a])
+    client.force_login(cohort.manager.user)
+    first = client.post(f"/api/rounds/{cohort.round.pk}/nudge").json()
+    assert first == {"sent": 6, "already": 0, "not_wanted": 0, "recipients": 6}  # 3 graduates, 3 heads
+    assert client.post(f"/api/rounds/{cohort.round.pk}/nudge").json()["already"] == 6
+    flow.round_close_and_publish(round=cohort.round, force=True)
+    resp = client.post(f"/api/rounds/{cohort.round.pk}/nudge")
+    assert resp.status_code == 409 and resp.json()["code"] == "round_published"
