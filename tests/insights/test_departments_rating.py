@@ -15,7 +15,14 @@ from django.utils import timezone
 from tandem.assessments import survey_services
 from tandem.assessments.models import SurveyTemplate
 from tandem.insights import departments_selectors as ds
-from tandem.programs.models import Enrolment, MatchingMode, Phase, Program, ProgramStatus, ProgramType
+from tandem.programs.models import (
+    Enrolment,
+    MatchingMode,
+    Phase,
+    Program,
+    ProgramStatus,
+    ProgramType,
+)
 from tests.factories import DepartmentFactory, actor_of
 
 
