@@ -20,7 +20,7 @@ from tandem.insights import inputs_selectors as sel
 from tandem.web import exports
 
 PER_PAGE = 50
-CHART_W, CHART_H, LEFT, RIGHT, TOP, BOTTOM = 100.0, 40.0, 10.0, 97.0, 4.0, 32.0
+CHART_W, CHART_H, LEFT, RIGHT, TOP, BOTTOM = 100.0, 40.0, 12.0, 90.0, 6.0, 32.0
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class TrendMark:
 
     @property
     def label_y(self) -> float:
-        return round(self.y - 1.5, 3)
+        return round(self.y - 2.0, 3)
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def _trend_chart(points: list[sel.TrendPoint], attr: str, low: float | None, hig
     if not shown:
         return None
     lo = low if low is not None else 0.0
-    hi = high if high is not None else max(shown) * 1.15 or 1.0
+    hi = high if high is not None else max(shown) * 1.3 or 1.0
     step = (RIGHT - LEFT) / max(len(points) - 1, 1)
 
     def y(v: float) -> float:
