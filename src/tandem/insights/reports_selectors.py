@@ -172,7 +172,7 @@ def program_report(*, actor: authz.Actor, program_id: int, today: datetime.date 
         charts = {row.metric.pk: interval_bars(row) for row in comparison.rows}
     except ApplicationError as exc:
         comparison_error = str(exc.message)
-    defaults = roi_selectors.roi_defaults(actor=actor, program=program)
+    defaults = roi_selectors.roi_defaults(actor=actor, program=program, comparison=comparison)
     return ProgramReport(
         program=program, today=today, threshold=threshold,
         people=_people(program), pairs=_pairs(program), sessions=_sessions(program),

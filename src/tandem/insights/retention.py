@@ -20,6 +20,7 @@ counted as retained forever, nor as a leaver.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -121,13 +122,23 @@ def kaplan_meier(durations: Sequence[int], observed: Sequence[bool], *,
         # rounded to 10 places: the product 0.9 * (8/9) is 0.7999…, which a truncating formatter shows as 79.9 %
         return fallback if math.isnan(x) else round(min(1.0, max(0.0, x)), 10)
 
-    last_censored = max((d for d, o in zip(durations, observed, strict=True) if not o), default=-1)
-    last_event = max((d for d, o in zip(durations, observed, strict=True) if o), default=-1)
+    # counts by binary search on sorted durations: O(log n) per day, not a pass over everyone
+    # (a pass per step of the curve was 1 s for 43,000 people, bench/bench_insights.py)
+    ordered = sorted(durations)
+    event_days = sorted(d for d, o in zip(durations, observed, strict=True) if o)
+    censored_days = sorted(d for d, o in zip(durations, observed, strict=True) if not o)
+    total = len(ordered)
+
+    def at_risk_on(day: float) -> int:
+        return total - bisect.bisect_left(ordered, day)  # durations >= day
+
+    last_censored = censored_days[-1] if censored_days else -1
+    last_event = event_days[-1] if event_days else -1
     figures = []
     for day in checkpoints:
-        at_risk = sum(1 for d in durations if d >= day)
-        events = sum(1 for d, o in zip(durations, observed, strict=True) if o and d <= day)
-        censored = sum(1 for d, o in zip(durations, observed, strict=True) if not o and d < day)
+        at_risk = at_risk_on(day)
+        events = bisect.bisect_right(event_days, day)  # left on or before day
+        censored = bisect.bisect_left(censored_days, day)  # still employed, followed for less than day
         everyone_gone = at_risk == 0 and last_event > last_censored  # S reached 0 before day
         reached = at_risk > 0 or everyone_gone
         shown = reached and (at_risk >= min_at_risk or everyone_gone)
@@ -144,7 +155,7 @@ def kaplan_meier(durations: Sequence[int], observed: Sequence[bool], *,
     for i, t in enumerate(timeline):
         if t > end:
             break
-        at_risk = sum(1 for d in durations if d >= t)
+        at_risk = at_risk_on(t)
         if at_risk < min_at_risk:
             end = int(t)  # the curve stops where too few remain
             break

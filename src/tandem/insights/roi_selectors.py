@@ -47,13 +47,19 @@ class RoiDefaults:
     measured: dict[str, Any] | None  # {"difference", "ci", "n_a", "n_b"} when measured on the program
 
 
-def roi_defaults(*, actor: authz.Actor, program: Program) -> RoiDefaults:
+def roi_defaults(*, actor: authz.Actor, program: Program,
+                 comparison: selectors.ComparisonResult | None = None) -> RoiDefaults:
     """Source 000's inputs, with the retention difference of this program's participants against
-    its non-participants when both groups reach the anonymity threshold."""
-    try:
-        result = selectors.cohort_comparison(actor=actor, a=f"program:{program.pk}", b=f"nonparticipants:{program.pk}")
-    except ApplicationError:  # no comparison possible: the source's figure stays
-        return RoiDefaults(roi.SOURCE_000, None)
+    its non-participants when both groups reach the anonymity threshold. ``comparison``: that
+    comparison when the caller has already made it (the program report), not made again."""
+    if comparison is not None:
+        result = comparison
+    else:
+        try:
+            result = selectors.cohort_comparison(actor=actor, a=f"program:{program.pk}",
+                                                 b=f"nonparticipants:{program.pk}")
+        except ApplicationError:  # no comparison possible: the source's figure stays
+            return RoiDefaults(roi.SOURCE_000, None)
     for row in result.rows:
         if row.metric.name == RETENTION_METRIC and row.kind == MetricKind.PROPORTION and not row.suppressed:
             measured = {"difference": row.difference, "ci": row.difference_ci, "n_a": row.a.n, "n_b": row.b.n}
