@@ -7,7 +7,8 @@ import datetime
 
 import pytest
 
-from tandem.mentorships.models import Mentorship, MentorshipOrigin, MentorshipStatus as S
+from tandem.mentorships.models import Mentorship, MentorshipOrigin
+from tandem.mentorships.models import MentorshipStatus as S
 from tandem.notifications.models import Notification
 from tandem.programs.models import Enrolment, MatchingMode, Program, ProgramStatus, ProgramType
 from tests.factories import PersonFactory, UserFactory
@@ -63,5 +64,6 @@ def test_the_program_manager_withdraws_a_mentee_rematches_a_pair_and_exports(pag
     page.goto(f"/programs/{program.pk}/?role=mentee")
     with page.expect_download() as info:
         page.click("#enrolled >> text=CSV")
-    text = open(info.value.path(), encoding="utf-8-sig").read()
+    with open(info.value.path(), encoding="utf-8-sig") as f:
+        text = f.read()
     assert "Ann Mentee" in text and "Withdrawn" in text and "Bob Mentee" in text

@@ -7,13 +7,17 @@ import pytest
 
 from tandem.core.errors import Conflict, Forbidden, ValidationFailed
 from tandem.mentorships import services
-from tandem.mentorships.models import Mentorship, MentorshipOrigin, MentorshipStatus as S, Transition
+from tandem.mentorships.models import Mentorship, MentorshipOrigin, Transition
+from tandem.mentorships.models import MentorshipStatus as S
 from tandem.notifications.models import Notification
 from tandem.programs.models import Enrolment, ProgramStatus
 from tests.factories import actor_of
-from tests.programs.admin_fixtures import ADMINS, ROLES, admin_world, login, make_pair  # noqa: F401
+from tests.programs import admin_fixtures
+from tests.programs.admin_fixtures import ADMINS, ROLES, login
 
 pytestmark = pytest.mark.django_db
+admin_world = admin_fixtures.admin_world  # the fixtures, as names pytest finds here
+make_pair = admin_fixtures.make_pair
 
 
 def test_rematching_an_active_pair_ends_it_early_and_proposes_the_new_one(admin_world,

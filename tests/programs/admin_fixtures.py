@@ -11,7 +11,9 @@ import pytest
 from tandem.mentorships.models import Mentorship, MentorshipOrigin, MentorshipStatus
 from tandem.programs.models import Enrolment
 from tests.factories import UserFactory
-from tests.mentorships.conftest import make_pair  # noqa: F401  (the pair world this builds on)
+from tests.mentorships import conftest as mentorship_fixtures
+
+make_pair = mentorship_fixtures.make_pair  # the pair world this builds on
 
 ROLES = ["anonymous", "hr", "owner", "pm_owning_nothing", "mentor", "mentee", "colleague", "no_person"]
 ADMINS = {"hr", "owner"}

@@ -10,14 +10,18 @@ import pytest
 from openpyxl import load_workbook
 
 from tandem.core.errors import Conflict, ValidationFailed
-from tandem.mentorships.models import Mentorship, MentorshipStatus as S, Transition
+from tandem.mentorships.models import Mentorship, Transition
+from tandem.mentorships.models import MentorshipStatus as S
 from tandem.notifications.models import Notification
 from tandem.programs import services
 from tandem.programs.models import Enrolment, EnrolmentStatus
 from tests.factories import actor_of
-from tests.programs.admin_fixtures import ADMINS, ROLES, admin_world, enrolment_of, login, make_pair  # noqa: F401
+from tests.programs import admin_fixtures
+from tests.programs.admin_fixtures import ADMINS, ROLES, enrolment_of, login
 
 pytestmark = pytest.mark.django_db
+admin_world = admin_fixtures.admin_world  # the fixtures, as names pytest finds here
+make_pair = admin_fixtures.make_pair
 
 
 def _withdraw_url(w, e):

@@ -10,13 +10,17 @@ import pytest
 from tandem.core.errors import Conflict
 from tandem.matching.flows import bulk
 from tandem.mentorships import services as mentorship_services
-from tandem.mentorships.models import Mentorship, MentorshipOrigin, MentorshipStatus as S
+from tandem.mentorships.models import Mentorship, MentorshipOrigin
+from tandem.mentorships.models import MentorshipStatus as S
 from tandem.programs import services as program_services
 from tandem.programs.models import Program, ProgramStatus
 from tests.factories import actor_of
-from tests.programs.admin_fixtures import admin_world, login, make_pair  # noqa: F401
+from tests.programs import admin_fixtures
+from tests.programs.admin_fixtures import login
 
 pytestmark = pytest.mark.django_db
+admin_world = admin_fixtures.admin_world  # the fixtures, as names pytest finds here
+make_pair = admin_fixtures.make_pair
 
 
 def _draft(w) -> Program:
