@@ -112,3 +112,25 @@ def test_protect_hides_until_the_hidden_values_reach_the_threshold():
     hidden = inputs.protect(groups, whole, 5)
     assert hidden[1] == set(inputs.METRICS) and hidden[2] == set(inputs.METRICS) and hidden[3] == set()
     assert inputs.protect([g(1, 6), g(2, 9)], {m: Sums(15, 15.0, 15.0) for m in inputs.METRICS}, 5) == {1: set(), 2: set()}
+
+
+def test_hr_edits_a_rule_in_the_admin_and_a_bad_one_is_refused(world, admin_client):
+    rule = SuggestionRule.objects.get(code="low-gain-despite-hours")
+    url = f"/admin/insights/suggestionrule/{rule.pk}/change/"
+    assert admin_client.get("/admin/insights/suggestionrule/").status_code == 200
+    form = {"code": rule.code, "enabled": "on", "order": 10, "metric_a": "hours_per_month", "op_a": "at_least",
+            "value_a": "1.0", "metric_b": "competency_gain", "op_b": "below", "value_b": "",
+            "text_en": "Practise on cases.", "text_zh_hans": "", "text_ru": ""}
+    response = admin_client.post(url, form)
+    assert response.status_code == 200  # a second condition without its value: the form says so
+    assert "needs its figure, its comparison and its value" in response.content.decode()
+    response = admin_client.post(url, {**form, "value_b": "0.3"})
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert rule.text_en == "Practise on cases."
+
+
+def test_the_openapi_document_describes_the_endpoint(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    op = paths["/api/insights/inputs-outputs"]["get"]
+    assert {"by", "from", "to", "program", "page"} <= {p["name"] for p in op["parameters"]}
