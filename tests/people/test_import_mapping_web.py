@@ -455,3 +455,14 @@ def test_the_mapping_list_and_the_import_page_take_the_same_queries_for_3_or_30_
         DepartmentFactory(code=f"B{i}")
 
     assert (queries(reverse("import_mappings")), queries(reverse("import_list"))) == few
+
+
+@pytest.mark.parametrize("kind", ["departments", "competencies", "job_profiles", "people", "ratings", "outcomes"])
+def test_every_kind_has_an_xlsx_template_whose_header_is_its_columns(hr_client, db, kind):
+    from tandem.people import importing
+
+    response = hr_client.get(reverse("import_template_xlsx", args=[kind]))
+
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+    assert [c.value for c in sheet[1]] == importing.template_header(kind)
