@@ -77,3 +77,23 @@ def test_the_api_lists_the_groups_with_their_n(world, hr_person, client):
     for g in body["groups"]:
         for f in g["figures"]:
             assert f["n"] == 5 and f["ci"] is not None
+
+
+def test_per_mentor_program_and_job_profile_rows(world, hr_person):
+    by_mentor = rows(report(hr_person, by="mentor"))
+    m1, m3 = world.mentors["m1"].full_name, world.mentors["m3"].full_name
+    assert by_mentor[m1].figures["satisfaction"].value == pytest.approx(2.2)
+    assert by_mentor[m3].pairs == 5 and by_mentor[m3].figures["satisfaction"].value == pytest.approx(4.6)
+    assert by_mentor[m3].figures["competency_gain"].shown is False  # none of m3's mentees was rated twice
+    assert "satisfaction-below-others" in {f.rule for f in by_mentor[m1].flags}
+    by_program = report(hr_person, by="program")
+    assert [(g.label, g.pairs) for g in by_program.groups] == [("Inputs program", 15)]
+    by_profile = report(hr_person, by="job_profile")
+    assert [(g.label, g.pairs) for g in by_profile.groups] == [("Analyst", 15)]
+
+
+def test_a_program_filter_and_a_period_without_sessions(world, hr_person):
+    r = report(hr_person, program=world.program.pk)
+    assert r.whole.pairs == 15
+    empty = sel.inputs_outputs(actor=actor_of(hr_person), by="department", start="2024-01-01", end="2024-06-30")
+    assert empty.groups == [] and empty.whole.suppressed  # no pair had started yet
