@@ -87,3 +87,14 @@ def test_the_head_of_a_parent_department_sees_a_sub_department(client, cohort, m
     client.force_login(head.user)
     assert client.get(f"/api/departments/DEP-C/support?program={cohort.program.pk}").status_code == 200
     assert client.get(f"/api/departments/DEP-D/support?program={cohort.program.pk}").status_code == 403
+
+
+def test_a_head_finds_their_departments_support_report_from_home(client, cohort, make_person):
+    dep = cohort.deps["C"]
+    head = make_person(department=dep)
+    dep.head = head
+    dep.save(update_fields=["head"])
+    client.force_login(head.user)
+    home = client.get("/").content.decode()
+    assert f'href="/departments/{dep.code}/support/"' in home
+    assert client.get(f"/departments/{dep.code}/support/?program={cohort.program.pk}").status_code == 200
