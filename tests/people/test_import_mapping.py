@@ -377,3 +377,14 @@ def test_apply_mapping_keeps_an_excel_date_cell_as_it_is(db):
 
     assert mapped.header == ["employee_id", "full_name", "email", "department_code", "hire_date"]
     assert mapped.rows[0][1][-1] == datetime.date(2020, 1, 2)
+
+
+def test_two_saved_people_whose_ids_differ_only_in_case_are_reported_not_guessed(run):
+    dept = DepartmentFactory(code="ENG")
+    PersonFactory(employee_id="E1", department=dept)
+    PersonFactory(employee_id="e1", department=dept)
+
+    job = run("people", upload("employee_id,full_name,email,department_code\nE1,X,x@example.com,ENG\n"))
+
+    assert job.status == ImportStatus.FAILED
+    assert "different cases" in job.errors[0]["message"]

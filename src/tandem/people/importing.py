@@ -1111,10 +1111,13 @@ class PeopleImporter(Importer):
         self.existing: dict[str, tuple] = {}
         self.email_owner: dict[str, str] = {}
         self.eid_of: dict[int, str] = {}
+        self.ambiguous: set[str] = set()  # saved before IDs matched in any case: "E1" and "e1"
         for row in Person.objects.values_list("employee_id", "pk", "manager_id", *PERSON_FIELDS).iterator(
             chunk_size=10000
         ):
             key = row[0].lower()
+            if key in self.existing:
+                self.ambiguous.add(key)
             self.existing[key] = row
             self.eid_of[row[1]] = key
             self.email_owner[row[4].lower()] = key
@@ -1248,6 +1251,11 @@ class PeopleImporter(Importer):
 
         if not eid:
             return
+        for column, key, shown_value in (("employee_id", eid, given_eid), ("manager_employee_id", manager, given_manager)):
+            if key and key in self.ambiguous:
+                error(number, column, shown_value,
+                      _("Several saved people have this employee ID in different cases; give each a "
+                        "distinct ID first."))
         previous = self.records.get(eid)
         if previous is not None:
             error(number, "employee_id", given_eid,
