@@ -16,9 +16,12 @@ from tandem.assessments.models import SurveySchedule, SurveyTemplate, SurveyTemp
 from tandem.programs.models import MilestoneKind, Phase, Program, ProgramMilestone
 from tests.factories import UserFactory, actor_of
 
-ROLES = ["anonymous", "hr", "owner", "pm_owning_nothing", "mentor", "mentee", "employee", "no_person"]
+ROLES = ["anonymous", "hr", "owner", "pm_owning_nothing", "pm_no_person", "mentor", "mentee", "employee",
+         "no_person"]
 TEAM = {"hr", "owner"}
-TEMPLATE_EDITORS = {"hr", "owner", "pm_owning_nothing"}
+# templates are shared by every program: any program manager's role, even one owning nothing or
+# with no linked person, edits them; a program's schedules are its team's
+TEMPLATE_EDITORS = {"hr", "owner", "pm_owning_nothing", "pm_no_person"}
 
 SAT = {"overall": 4, "useful": 5, "organisation": "well", "helped": ["plan"], "change": "SECRET-TEXT"}
 
@@ -44,6 +47,8 @@ def world(survey_world):
 def login(client, w, role):
     if role == "no_person":
         client.force_login(UserFactory())
+    elif role == "pm_no_person":
+        client.force_login(UserFactory(groups=["program_manager"]))
     elif role != "anonymous":
         client.force_login(w.people[role].user)
     return client
