@@ -39,6 +39,7 @@ def test_a_participant_never_sees_a_draft_program(client, admin_world, role):
     assert client.get(f"/api/programs/{program.pk}").status_code == 404
     assert all(p["id"] != program.pk for p in client.get("/api/programs").json()["items"])
     assert client.get(f"/programs/{program.pk}/recommendations/").status_code == 403
+    assert client.get(f"/api/programs/{program.pk}/recommendations").status_code == 404
     assert f"/programs/{program.pk}/" not in client.get("/").content.decode()
 
 
