@@ -233,3 +233,24 @@ def test_the_nps_export_carries_promoters_passives_detractors(client, world):
     assert nps == {"NPS 25: 4 promoters, 2 passives, 2 detractors"}
     assert client.get(f"/surveys/{s.pk}/export.pdf").status_code == 404
     assert timezone.now()  # the survey closed above: results are final
+
+
+def test_the_surveys_page_and_the_templates_list_keep_their_query_counts_flat(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    w = world
+    client.force_login(w.owner.user)
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    before = (count(f"/programs/{w.program.pk}/surveys/"), count("/survey-templates/"))
+    for code in ("participant_satisfaction", "self_perception", "mentor_effectiveness"):
+        svc.survey_schedule_add(program=w.program, actor=actor_of(w.owner),
+                                template=SurveyTemplate.objects.get(code=code), after_sessions=2)
+        svc.survey_template_create(actor=actor_of(w.hr), code=f"extra_{code}", name="Extra", questions=[
+            {"code": "q", "kind": "scale", "text": "Q"}])
+    assert (count(f"/programs/{w.program.pk}/surveys/"), count("/survey-templates/")) == before
