@@ -304,3 +304,14 @@ def test_by_mentor_shown_with_the_number_of_people(survey_world, client):
     client.force_login(w.mentor_a.user)
     assert client.get(f"/api/survey-schedules/{sch.pk}/results").status_code in (403, 404)
     assert client.get(f"/survey-schedules/{sch.pk}/results/").status_code in (403, 404)
+
+
+def test_the_mentee_reads_the_opened_survey_in_the_notification_centre(survey_world, client,
+                                                                       django_capture_on_commit_callbacks):
+    w = survey_world
+    with django_capture_on_commit_callbacks(execute=True):
+        s = svc.survey_send(template=tpl("program_nps"), actor=actor_of(w.owner), program=w.program)
+    client.force_login(w.mentees[0].user)
+    page = client.get("/notifications/").content.decode()
+    assert "The survey “Program NPS” waits for your answers until" in page
+    assert f"/surveys/{s.pk}/" in page
