@@ -62,3 +62,9 @@ class SurveyAdmin(ReadOnly):
 class CompletionAdmin(ReadOnly):
     list_display = ("survey", "person", "answered_on")
     list_select_related = ("survey", "person")
+
+
+@admin.register(m.SurveySchedule)
+class ScheduleAdmin(ReadOnly):
+    list_display = ("program", "template", "milestone", "after_sessions", "open_days", "created_at")
+    list_select_related = ("program", "template", "milestone")
