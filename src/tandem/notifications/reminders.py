@@ -266,16 +266,12 @@ def _rounds(run: _Run) -> None:
         params = {"round": r.name, "program": r.program.name, "when": r.deadline.isoformat()}
         home = _url("round_detail", r.program_id, r.pk, fallback=f"/programs/{r.program_id}/rounds/{r.pk}/")
         for person in graduates:
+            # the round's page, at the graduate's ranking (the ranking URLs themselves take only a POST)
             run.remind(kind=K.ROUND_CLOSING, subject=f"round:{r.pk}", occasion=occasion, person=person, m=None,
-                       url=_url("round_rank_departments", r.program_id, r.pk, fallback=home), object_id=r.pk,
-                       params=params)
+                       url=f"{home}#my-ranking", object_id=r.pk, params=params)
         for department, head in heads:
-            try:
-                url = reverse("round_rank_graduates", args=[r.program_id, r.pk, department.code])
-            except NoReverseMatch:
-                url = home
             run.remind(kind=K.ROUND_CLOSING, subject=f"round:{r.pk}", occasion=occasion, person=head, m=None,
-                       url=url, object_id=r.pk, params=params)
+                       url=f"{home}#dept-{department.code}", object_id=r.pk, params=params)
 
 
 def _agreements(run: _Run) -> None:
