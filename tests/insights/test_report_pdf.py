@@ -185,3 +185,49 @@ def test_someone_elses_program_id_is_refused_to_a_manager(client, active_pair, m
     assert client.get(url(other.program)).status_code == 403
     assert client.get("/programs/999999/insights/report.pdf").status_code == 404
     assert client.get("/api/programs/2147483648/report.pdf").status_code in (404, 422)
+
+
+# -- cadence kept ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def monthly_duty(active_pair):
+    from tandem.mentorships.models import Mentorship
+    from tandem.programs.models import CadenceDuty
+
+    CadenceDuty.objects.create(program=active_pair.program, code="monthly", name="Monthly session", required=True,
+                               period="monthly", requirement="session", concerns="pair")
+    Mentorship.objects.filter(pk=active_pair.mentorship.pk).update(
+        started_on=timezone.localdate() - datetime.timedelta(days=100))
+    Session.objects.create(mentorship=active_pair.mentorship, status=SessionStatus.HELD,
+                           starts_at=timezone.now() - datetime.timedelta(days=60))
+    return active_pair
+
+
+def test_cadence_kept_is_the_share_of_required_periods_done_with_its_n(client, monthly_duty, settings):
+    settings.INSIGHTS_MIN_GROUP = 1
+    client.force_login(monthly_duty.owner.user)
+    text = pdf_text(client.get(url(monthly_duty.program)).content).replace("\n", " ")
+    found = re.search(r"(\d+) of (\d+) required periods done; n = 1 active pairs", text)
+    assert found, text[:1500]
+    done, periods = int(found[1]), int(found[2])
+    assert 1 <= done < periods  # one month had its session, the others went by without
+    assert f"{done / periods * 100:.1f} %" in text
+
+
+def test_cadence_of_fewer_pairs_than_the_threshold_is_not_shown(client, monthly_duty):
+    client.force_login(monthly_duty.owner.user)
+    text = pdf_text(client.get(url(monthly_duty.program)).content).replace("\n", " ")
+    assert "fewer than 5 active pairs: not shown" in text
+    assert "required periods done" not in text
+
+
+def test_a_program_with_too_many_pairs_points_to_the_compliance_page(client, monthly_duty, settings, monkeypatch):
+    from tandem.insights import reports_selectors
+
+    settings.INSIGHTS_MIN_GROUP = 1
+    monkeypatch.setattr(reports_selectors, "CADENCE_MAX_PAIRS", 0)
+    client.force_login(monthly_duty.owner.user)
+    text = pdf_text(client.get(url(monthly_duty.program)).content).replace("\n", " ")
+    assert "1 active pairs: too many to evaluate for this report" in text
+    assert "required periods done" not in text

@@ -85,10 +85,11 @@ class Cadence:
     periods: int  # done + overdue
     pairs: int  # active pairs evaluated (n)
     suppressed: bool
+    too_many: bool = False  # more active pairs than CADENCE_MAX_PAIRS: not evaluated here
 
     @property
     def share(self) -> float | None:
-        return None if self.suppressed or not self.periods else self.done / self.periods
+        return None if self.suppressed or self.too_many or not self.periods else self.done / self.periods
 
 
 @dataclass
@@ -142,12 +143,22 @@ def _sessions(program: Program) -> Sessions:
                     round((row["minutes"] or 0) / 60.0, 1), row["pairs"])
 
 
+#: The duties checklist evaluates each pair's periods from its log entries in Python
+#: (``mentorships/duties.py``): about 1 s per 1,000 active pairs with a monthly duty
+#: (bench/bench_insights.py). Above this many, the report points to the compliance page instead.
+CADENCE_MAX_PAIRS = 1000
+
+
 def _cadence(program: Program, today: datetime.date, threshold: int) -> Cadence | None:
     from tandem.mentorships import duties
+    from tandem.mentorships.models import Mentorship, MentorshipStatus
     from tandem.programs.models import CadenceDuty
 
     if not CadenceDuty.objects.filter(program=program, required=True).exists():
         return None
+    active = Mentorship.objects.filter(program=program, status=MentorshipStatus.ACTIVE).count()
+    if active > CADENCE_MAX_PAIRS:
+        return Cadence(0, 0, active, suppressed=False, too_many=True)
     rows = duties.program_compliance(program, today=today)
     done = sum(r.done_count for r in rows if r.state.required)
     overdue = sum(r.overdue_count for r in rows if r.state.required)
