@@ -1,6 +1,6 @@
 """A small world for the inputs-versus-outputs tests, with figures computed by hand.
 
-Period 2026-01-01 .. 2026-03-31 (90 days = 2.9569 months, 3 calendar months). One program owned by
+Period 2026-01-01 .. 2026-03-31 (3 calendar months; every pair started before it). One program owned by
 ``pm``; departments by the mentee's:
 
 =========  =====  ===================================  ==========  ============  =========  =========
@@ -33,7 +33,7 @@ from tandem.programs.models import MatchingMode, Program, ProgramStatus, Program
 from tests.factories import CompetencyFactory, DepartmentFactory, JobProfileFactory
 
 FROM, TO = "2026-01-01", "2026-03-31"
-MONTHS = 90 / (365.25 / 12)
+MONTHS = 3  # calendar months the pairs were on in the period (they all started before it)
 TODAY = datetime.date(2026, 4, 15)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import math
 
 import pytest
@@ -97,3 +98,21 @@ def test_a_program_filter_and_a_period_without_sessions(world, hr_person):
     assert r.whole.pairs == 15
     empty = sel.inputs_outputs(actor=actor_of(hr_person), by="department", start="2024-01-01", end="2024-06-30")
     assert empty.groups == [] and empty.whole.suppressed  # no pair had started yet
+
+
+def test_a_pair_that_started_late_is_measured_over_the_months_it_ran(world, hr_person):
+    from tandem.insights.inputs import Period
+    from tandem.mentorships.log_models import Session
+    from tandem.mentorships.models import Mentorship
+
+    # given a pair that started mid-February with one 60-minute session that month
+    m = world.pairs["Ops"][0]
+    Mentorship.objects.filter(pk=m.pk).update(started_on="2026-02-15")
+    Session.objects.filter(mentorship=m).delete()
+    Session.objects.create(mentorship=m, starts_at=inputs_world.at(2026, 2, 20), duration_minutes=60, status="held")
+    # when measured over January to March
+    row = sel.annotated_pairs(Mentorship.objects.filter(pk=m.pk),
+                              Period(datetime.date(2026, 1, 1), datetime.date(2026, 3, 31))).get()
+    # then over February and March only
+    assert row.v_months_on == 2
+    assert row.v_hours_per_month == pytest.approx(0.5) and row.v_cadence_kept == pytest.approx(0.5)

@@ -39,7 +39,7 @@ def test_a_flag_carries_its_evidence_with_n_and_interval(world, hr_person):
     assert "2.20 against 4.60" in text and "n = 5 against 10" in text and "95 % CI of the difference" in text
     gain = got[("Sales", "low-gain-despite-hours")]
     assert len(gain.evidence) == 2
-    assert gain.evidence[0].startswith("Mentoring hours per month in Sales is 1.01 (n = 5, 95 % CI")
+    assert gain.evidence[0].startswith("Mentoring hours per month in Sales is 1.00 (n = 5, 95 % CI")
     assert "Competency gain in Sales is 0.20 (n = 5" in gain.evidence[1] and "below 0.30" in gain.evidence[1]
     assert "case practice" in gain.suggestion
 

@@ -1,29 +1,28 @@
 """Inputs versus outputs (issue 12 §1): the computations on aggregates, no queries.
 
 The unit is a *pair* (a mentorship that had started and overlaps the period). For every pair the
-selectors compute, in SQL, a raw value per metric; for every group they return COUNT, SUM and
-SUM of squares of those values. Here the sums become figures (a mean with its 95 % t interval and
-its n), scaled to the unit the page shows:
+selectors compute, in SQL, a value per metric; for every group they return COUNT, SUM and SUM of
+squares of those values. Here the sums become figures (a mean with its 95 % t interval and its n):
 
-========================  ===============================================  ==========================
-figure                    raw value per pair                               scale
-========================  ===============================================  ==========================
-hours_per_month           minutes of held sessions in the period           1 / (60 × months)
-sessions_per_month        held sessions in the period                      1 / months
-cadence_kept              calendar months with a held session              1 / calendar months
-resources                 resources shared in the period                   1
-milestones_done           plan milestones ticked done in the period        1
-competency_gain           mean over competencies of (latest − first)       1
+========================  ===============================================
+figure                    value per pair
+========================  ===============================================
+hours_per_month           hours of held sessions in the period / months on
+sessions_per_month        held sessions in the period / months on
+cadence_kept              months on with a held session / months on
+resources                 resources shared in the period
+milestones_done           plan milestones ticked done in the period
+competency_gain           mean over competencies of (latest − first)
                           rated level in the period (mentor, manager,
                           assessment; self-ratings excluded); pairs
                           with no competency rated twice have none
-satisfaction              mean of the mentee's session feedback (1–5)      1
+satisfaction              mean of the mentee's session feedback (1–5)
                           on sessions in the period; none if no feedback
-========================  ===============================================  ==========================
+========================  ===============================================
 
-``months`` is the period's length in days / (365.25 / 12); ``calendar months`` counts the months the
-period touches. Both are the period's, not the pair's: a pair that started half-way counts as
-meeting less often.
+``months on`` counts the calendar months of the period in which the pair ran (from the later of its
+start and the period's start to the earlier of its end and the period's end): a pair that started
+half-way is not counted as meeting less often.
 
 Anonymity: a group is shown only with at least ``threshold`` pairs and ``threshold`` distinct
 mentees; a figure only with at least ``threshold`` values. Because the page also shows the whole
@@ -76,12 +75,7 @@ class Period:
 
 
 def scale(metric: str, period: Period) -> float:
-    if metric == "hours_per_month":
-        return 1.0 / (60.0 * period.months)
-    if metric == "sessions_per_month":
-        return 1.0 / period.months
-    if metric == "cadence_kept":
-        return 1.0 / period.calendar_months
+    """The factor from the selectors' per-pair values to the figure (1: they are computed per month on)."""
     return 1.0
 
 

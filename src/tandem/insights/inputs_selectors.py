@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import (
     Avg,
+    DateField,
     Count,
     Exists,
     ExpressionWrapper,
@@ -30,7 +31,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce, TruncMonth
+from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear, Greatest, Least, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -220,10 +221,20 @@ def annotated_pairs(pairs: QuerySet[Mentorship], period: Period) -> QuerySet[Men
     feedback = SessionFeedback.objects.filter(session__mentorship_id=OuterRef("pk"), side=LogSide.MENTEE,
                                               session__starts_at__gte=start, session__starts_at__lt=end)
     zero = Value(0.0)
-    return pairs.annotate(
-        v_hours_per_month=Coalesce(_one(held, Sum(Cast("duration_minutes", FloatField())), FloatField()), zero),
-        v_sessions_per_month=Coalesce(_one(held, Cast(Count("id"), FloatField()), FloatField()), zero),
-        v_cadence_kept=Coalesce(_one(months, Cast(Count("month", distinct=True), FloatField()), FloatField()), zero),
+    # the calendar months the pair was on in the period (at least 1: pairs_of keeps overlapping pairs)
+    first = Greatest(F("started_on"), Value(period.start, output_field=DateField()), output_field=DateField())
+    last = Least(Coalesce(F("ended_on"), Value(period.end, output_field=DateField()), output_field=DateField()),
+                 Value(period.end, output_field=DateField()), output_field=DateField())
+    months_on = Cast((ExtractYear(last) - ExtractYear(first)) * 12 + ExtractMonth(last) - ExtractMonth(first) + 1,
+                     FloatField())
+    minutes = Coalesce(_one(held, Sum(Cast("duration_minutes", FloatField())), FloatField()), zero)
+    sessions = Coalesce(_one(held, Cast(Count("id"), FloatField()), FloatField()), zero)
+    with_session = Coalesce(_one(months, Cast(Count("month", distinct=True), FloatField()), FloatField()), zero)
+    return pairs.annotate(v_months_on=months_on).annotate(
+        v_hours_per_month=ExpressionWrapper(minutes / (Value(60.0) * F("v_months_on")), output_field=FloatField()),
+        v_sessions_per_month=ExpressionWrapper(sessions / F("v_months_on"), output_field=FloatField()),
+        v_cadence_kept=Least(ExpressionWrapper(with_session / F("v_months_on"), output_field=FloatField()),
+                             Value(1.0), output_field=FloatField()),
         v_resources=Coalesce(_one(resources, Cast(Count("id"), FloatField()), FloatField()), zero),
         v_milestones_done=Coalesce(_one(milestones, Cast(Count("id"), FloatField()), FloatField()), zero),
         v_satisfaction=_one(feedback, Avg(Cast("rating", FloatField())), FloatField()),
@@ -303,8 +314,8 @@ class Report:
 
 METHOD_TEXT = gettext_lazy(
     "A pair counts when it had started and overlaps the period. Hours and sessions are held sessions in "
-    "the period, divided by the period's months; cadence kept is the share of the period's calendar "
-    "months with a session held; resources and milestones are those shared or completed in the period. "
+    "the period, divided by the calendar months the pair was on within the period; cadence kept is the "
+    "share of those months with a session held; resources and milestones are those shared or completed in the period. "
     "Competency gain is the mean change between a mentee's first and latest rated level of each "
     "competency in the period (mentor, manager and assessment ratings; self-ratings excluded). "
     "Satisfaction is the mean of the mentee's session feedback. Each figure is the mean over the pairs "
