@@ -466,3 +466,55 @@ def test_every_kind_has_an_xlsx_template_whose_header_is_its_columns(hr_client, 
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
     assert [c.value for c in sheet[1]] == importing.template_header(kind)
+
+
+def test_a_failed_export_is_offered_the_saved_mapping_that_fits_and_imports_with_one_click(
+        hr_client, mapping, django_capture_on_commit_callbacks):
+    ImportMapping.objects.create(name="Other system", kind="people", source_columns=["Foo"],
+                                 columns=mapping.columns)
+    with django_capture_on_commit_callbacks(execute=True):
+        hr_client.post(reverse("import_list"), {"kind": "people", "file": ibm_upload()})
+    failed = ImportJob.objects.get()
+    assert failed.status == ImportStatus.FAILED
+
+    page = hr_client.get(reverse("import_detail", args=[failed.pk])).content.decode()
+    assert "Import it again with “IBM HRIS”" in page and "Other system" not in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = hr_client.post(reverse("import_remap", args=[failed.pk]), {"mapping": mapping.pk})
+
+    again = ImportJob.objects.exclude(pk=failed.pk).get()
+    assert response.status_code == 302 and response["Location"] == reverse("import_detail", args=[again.pk])
+    assert again.status == ImportStatus.DONE and again.created_count == 30 and again.mapping == mapping
+    failed.refresh_from_db()
+    assert failed.status == ImportStatus.FAILED
+
+
+@pytest.mark.parametrize(("role", "expected"), [
+    ("employee", 403), ("program_manager", 403), ("no_person", 403), ("anonymous", 302),
+])
+def test_only_hr_may_import_a_file_again_with_a_mapping(clients, mapping, role, expected):
+    job = ImportJob.objects.create(kind="people", file_name="x.csv", file="imports/x.csv", status="failed")
+
+    response = clients(role).post(reverse("import_remap", args=[job.pk]), {"mapping": mapping.pk})
+
+    assert response.status_code == expected
+    assert ImportJob.objects.count() == 1
+
+
+def test_importing_again_with_a_missing_mapping_or_job_is_404(hr_client, mapping):
+    job = ImportJob.objects.create(kind="people", file_name="x.csv", file="imports/x.csv", status="failed")
+
+    assert hr_client.post(reverse("import_remap", args=[job.pk]), {"mapping": "nope"}).status_code == 404
+    assert hr_client.post(reverse("import_remap", args=[job.pk]), {"mapping": 99999}).status_code == 404
+    assert hr_client.post(reverse("import_remap", args=[99999]), {"mapping": mapping.pk}).status_code == 404
+    assert hr_client.get(reverse("import_remap", args=[job.pk])).status_code == 405
+
+
+def test_a_running_import_cannot_be_imported_again_yet(hr_client, mapping):
+    job = ImportJob.objects.create(kind="people", file_name="x.csv", file="imports/x.csv", status="queued")
+
+    response = hr_client.post(reverse("import_remap", args=[job.pk]), {"mapping": mapping.pk}, follow=True)
+
+    assert "This import is still running." in response.content.decode()
+    assert ImportJob.objects.count() == 1

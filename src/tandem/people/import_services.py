@@ -114,6 +114,38 @@ def import_job_create(*, user: Any, kind: str, uploaded_file: UploadedFile, lang
     return job
 
 
+@transaction.atomic
+def import_job_remap(*, user: Any, job: ImportJob, mapping: ImportMapping, language: str | None = None) -> ImportJob:
+    """Import a finished job's file again through ``mapping`` (the file a failed import kept: no
+    second upload). A new job; the old one stays as it was."""
+    from django.core.files.base import ContentFile
+
+    if job.status in RUNNING:
+        raise ApplicationError(_("This import is still running."), code="import_running")
+    spec = _check_mapping(job.kind, mapping, None)
+    with job.file.open("rb") as fh:
+        data = fh.read()
+    new = ImportJob(kind=job.kind, file_name=job.file_name, uploaded_by=user, mapping=mapping, mapping_spec=spec)
+    new.file.save(job.file_name, ContentFile(data), save=False)
+    new.save()
+    enqueue_on_commit(tasks.run_import, new.pk, language or translation.get_language() or settings.LANGUAGE_CODE)
+    return new
+
+
+def mappings_fitting(job: ImportJob) -> list[ImportMapping]:
+    """Saved mappings of the job's kind whose sample had every column this failed job's file was
+    refused for (so the file looks like an export they were made for)."""
+    if job.status != ImportStatus.FAILED or job.mapping_spec is not None:
+        return []
+    # header problems name the column as both column and value (whatever language the job ran in)
+    unknown = {str(e.get("column", "")).strip().lower() for e in job.errors or []
+               if e.get("row") is not None and e.get("column") and e.get("column") == e.get("value")}
+    if not unknown:
+        return []
+    return [m for m in ImportMapping.objects.filter(kind=job.kind).order_by("name", "id")[:200]
+            if unknown <= {c.strip().lower() for c in m.source_columns or []}]
+
+
 class JobAbandoned(Exception):
     """The job is no longer running (marked failed as stale while this worker was slow): stop,
     and roll back whatever this run was about to write."""

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from tandem.core import authz
 from tandem.core.errors import ApplicationError, NotFound, error_messages
@@ -114,8 +115,30 @@ def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     return render(
         request,
         "people/import_detail.html",
-        {"job": job, "errors": errors, "running": job.status in import_services.RUNNING},
+        {"job": job, "errors": errors, "running": job.status in import_services.RUNNING,
+         "fitting": import_services.mappings_fitting(job)},
     )
+
+
+@login_required
+@require_POST
+def import_remap(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Import a failed job's file again through a saved column mapping."""
+    _require_import(request)
+    job = import_services.import_job_get(job_id=job_id)
+    try:
+        mapping_id = int(request.POST.get("mapping", ""))
+    except ValueError:
+        raise NotFound() from None
+    mapping = import_mapping.import_mapping_get(mapping_id=mapping_id)
+    try:
+        new = import_services.import_job_remap(user=request.user, job=job, mapping=mapping)
+    except ApplicationError as exc:
+        for message in error_messages(exc):
+            messages.error(request, message)
+        return redirect("import_detail", job_id=job.pk)
+    messages.success(request, _("The file is imported again through the mapping “%(name)s”.") % {"name": mapping.name})
+    return redirect("import_detail", job_id=new.pk)
 
 
 @login_required

@@ -13,4 +13,5 @@ urlpatterns = [
     path("imports/mappings/<int:mapping_id>/delete/", mapping_views.mapping_delete, name="import_mapping_delete"),
     path("imports/<int:job_id>/", import_views.import_detail, name="import_detail"),
     path("imports/<int:job_id>/status/", import_views.import_status, name="import_status"),
+    path("imports/<int:job_id>/remap/", import_views.import_remap, name="import_remap"),
 ]
