@@ -52,6 +52,7 @@ def org(db, make_person):
     program = Program.objects.create(
         name="P", program_type=ProgramType.CLASSIC, matching_mode=MatchingMode.CHOOSE,
         starts_on="2026-01-01", ends_on="2026-12-31", owner=people["program_manager"],
+        status="running",  # a draft is invisible to participants (tests/programs/test_admin_program_state.py)
     )
     people["pm_owning_nothing"] = make_person(groups=["program_manager"], department=other)
     for role, status in [("mentor", MentorshipStatus.ACTIVE), ("requested_mentor", MentorshipStatus.REQUESTED),
@@ -67,7 +68,7 @@ def org(db, make_person):
     # A graduate cohort: the subject is a graduate; the head's department takes part in the round.
     cohort = Program.objects.create(
         name="Cohort", program_type=ProgramType.COHORT, matching_mode=MatchingMode.MUTUAL_SELECTION,
-        starts_on="2026-01-01", ends_on="2026-12-31", owner=people["program_manager"],
+        starts_on="2026-01-01", ends_on="2026-12-31", owner=people["program_manager"], status="running",
     )
     Enrolment.objects.create(program=cohort, person=subject, role="mentee")
     selection_round = SelectionRound.objects.create(

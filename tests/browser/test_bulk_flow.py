@@ -47,6 +47,7 @@ def test_the_program_manager_previews_a_bulk_match_and_commits_it(page, sign_in)
     assert "covers the mentee's gap in Negotiation" in ann_row.inner_text()
     assert "Xena Mentor" in page.locator("#pairs tr", has_text="Bob Mentee").inner_text()
     # when the manager commits
+    page.once("dialog", lambda d: d.accept())  # "Commit these pairs? …"
     page.click("#commit")
     # then the pairs are created and shown as committed
     page.wait_for_selector("text=2 pairs created")
