@@ -297,7 +297,7 @@ NOTES = """What was over 1 s in the first run at this size, why, and what change
   (187,000 rows for 4,800 pairs: ~6 s on an idle machine). Not an index problem (the session query uses
   the mentorship index and takes ~0.3 s in PostgreSQL); the fix belongs in that evaluator (count per pair
   and period in SQL). Until then the report evaluates cadence for programs of up to 1,000 active pairs and
-  points to the compliance page above that. What remains (0.8–1.1 s here, with the load average above from
+  points to the compliance page above that. What remains (0.65–1.1 s over three runs, with the load average above from
   other test runs on the 2 cores) is WeasyPrint's layout and font subsetting (about half of it) and the same
   figures as the pages: the comparison's two GROUP BYs with the latest-record anti-join (0.14 s each in
   EXPLAIN ANALYZE: hash anti-joins over the 92,000 outcome records, no index would avoid reading them) and
