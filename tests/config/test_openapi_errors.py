@@ -29,3 +29,23 @@ def test_the_error_shape_is_the_one_the_api_answers_with(schema, client):
     assert set(error["required"]) == {"code", "message"}
     body = client.get("/api/me").json()  # not signed in: a 401 in that shape
     assert set(error["required"]) <= set(body) and body["code"] == "not_authenticated"
+
+
+def test_no_two_api_schemas_share_a_name(schema):
+    """The OpenAPI components are keyed by class name: two ``ReviewOut`` classes (GRAI and
+    competency reviews) overwrote each other and one endpoint's documented answer was the other's."""
+    from collections import defaultdict
+
+    from ninja import Schema
+
+    def walk(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from walk(sub)
+
+    modules = defaultdict(set)
+    for cls in walk(Schema):
+        if cls.__module__.startswith("tandem."):
+            modules[cls.__name__].add(cls.__module__)
+    shared = {name: sorted(mods) for name, mods in modules.items() if len(mods) > 1}
+    assert not shared, shared

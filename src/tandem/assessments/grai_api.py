@@ -37,7 +37,7 @@ class CommentOut(Schema):
     created_at: datetime
 
 
-class ReviewOut(Schema):
+class GraiReviewOut(Schema):
     id: int
     mentorship_id: int
     author_id: int
@@ -120,7 +120,7 @@ class _Mapped:
         return [self.fn(r) for r in self.qs[k]]
 
 
-@router.get("/mentorships/{mentorship_id}/grai-reviews", response=list[ReviewOut],
+@router.get("/mentorships/{mentorship_id}/grai-reviews", response=list[GraiReviewOut],
             summary="A pair's GRAI reviews, newest period first (texts for the pair only)")
 @paginate(PageNumberPagination, page_size=50)
 def reviews_get(request: HttpRequest, mentorship_id: DbId):
@@ -130,7 +130,7 @@ def reviews_get(request: HttpRequest, mentorship_id: DbId):
     return _Mapped(grai_selectors.reviews_of(mentorship=m), lambda r: _review(r, private=private))
 
 
-@router.post("/mentorships/{mentorship_id}/grai-reviews", response={201: ReviewOut},
+@router.post("/mentorships/{mentorship_id}/grai-reviews", response={201: GraiReviewOut},
              summary="Write your GRAI review (goal, result, analysis, insight) of a period")
 def reviews_post(request: HttpRequest, mentorship_id: DbId, payload: ReviewIn):
     actor = authz.actor_for(request.user)
@@ -139,14 +139,14 @@ def reviews_post(request: HttpRequest, mentorship_id: DbId, payload: ReviewIn):
     return Status(201, _review(grai_selectors.review_of(mentorship=m, review_id=r.pk), private=True))
 
 
-@router.get("/grai-reviews/{review_id}", response=ReviewOut, summary="One GRAI review with its comments (the pair)")
+@router.get("/grai-reviews/{review_id}", response=GraiReviewOut, summary="One GRAI review with its comments (the pair)")
 def review_get(request: HttpRequest, review_id: DbId):
     actor = authz.actor_for(request.user)
     r = grai_selectors.review_for(actor, review_id)
     return _review(r, private=True)
 
 
-@router.patch("/grai-reviews/{review_id}", response=ReviewOut, summary="Change your own GRAI review's texts")
+@router.patch("/grai-reviews/{review_id}", response=GraiReviewOut, summary="Change your own GRAI review's texts")
 def review_patch(request: HttpRequest, review_id: DbId, payload: ReviewPatch):
     actor = authz.actor_for(request.user)
     r = grai_selectors.review_for(actor, review_id)

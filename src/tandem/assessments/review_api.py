@@ -42,7 +42,7 @@ def _program(actor: authz.Actor, program_id: int):
     return program
 
 
-class PersonRef(Schema):
+class ReviewPersonRef(Schema):
     id: int
     employee_id: str
     full_name: str
@@ -101,13 +101,13 @@ def campaign_open(request: HttpRequest, program_id: DbId, payload: CampaignIn):
 class RaterStatusOut(Schema):
     id: int
     role: str
-    rater: PersonRef
+    rater: ReviewPersonRef
     submitted_at: datetime | None
 
 
 class ReviewRowOut(Schema):
     id: int
-    subject: PersonRef
+    subject: ReviewPersonRef
     raters: list[RaterStatusOut]
 
 
@@ -132,7 +132,7 @@ class AnswerOut(Schema):
 class AssignmentOut(Schema):
     id: int
     role: str
-    rater: PersonRef
+    rater: ReviewPersonRef
     submitted_at: datetime | None
     answers: list[AnswerOut] | None = Field(None, description="Shown to the subject's ratings audience and "
                                                                "to the rater for their own")
@@ -141,7 +141,7 @@ class AssignmentOut(Schema):
 class ReviewOut(Schema):
     id: int
     campaign: CampaignOut
-    subject: PersonRef
+    subject: ReviewPersonRef
     competencies: list[str]
     assignments: list[AssignmentOut]
 
@@ -192,7 +192,7 @@ class MyAssignmentOut(Schema):
     id: int
     review_id: int
     role: str
-    subject: PersonRef
+    subject: ReviewPersonRef
     program_id: int
     opens_on: date
     closes_on: date
@@ -299,7 +299,7 @@ def _row(r) -> dict:
 
 class PairChangeOut(Schema):
     mentorship_id: int
-    mentee: PersonRef
+    mentee: ReviewPersonRef
     start: date
     end: date
     competencies: list[ChangeRowOut]

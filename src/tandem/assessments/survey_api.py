@@ -38,7 +38,7 @@ class ChoiceIn(Schema):
     label: Texts
 
 
-class QuestionIn(Schema):
+class SurveyQuestionIn(Schema):
     code: str
     kind: str
     text: Texts
@@ -53,11 +53,11 @@ class TemplateIn(Schema):
     purpose: str = "other"
     anonymous: bool = True
     threshold: StrictInt = 5
-    questions: list[QuestionIn]
+    questions: list[SurveyQuestionIn]
 
 
 class VersionIn(Schema):
-    questions: list[QuestionIn]
+    questions: list[SurveyQuestionIn]
 
 
 class TemplateOut(Schema):
@@ -70,7 +70,7 @@ class TemplateOut(Schema):
     latest_version: int | None
 
 
-class QuestionOut(Schema):
+class SurveyQuestionOut(Schema):
     code: str
     kind: str
     required: bool
@@ -83,7 +83,7 @@ class VersionOut(Schema):
     number: int
     created_at: datetime
     surveys_sent: int
-    questions: list[QuestionOut]
+    questions: list[SurveyQuestionOut]
 
 
 class TemplateDetailOut(TemplateOut):

@@ -24,12 +24,12 @@ from tandem.insights import departments_selectors as ds
 router = Router(tags=["insights"])
 
 
-class ErrorOut(Schema):
+class DepartmentErrorOut(Schema):
     code: str
     message: str
 
 
-class FigureOut(Schema):
+class DepartmentFigureOut(Schema):
     measure: str
     label: str
     k: int | None
@@ -43,7 +43,7 @@ class DepartmentRowOut(Schema):
     code: str
     name: str
     graduates: int
-    figures: list[FigureOut]
+    figures: list[DepartmentFigureOut]
     score: float | None
     rank: int | None
     passive: bool
@@ -134,7 +134,7 @@ def _medians(medians: dict, counts: dict) -> list[dict]:
 
 
 @router.get("/programs/{program_id}/department-support",
-            response={200: ProgramSupportOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+            response={200: ProgramSupportOut, 400: DepartmentErrorOut, 403: DepartmentErrorOut, 404: DepartmentErrorOut})
 def program_department_support(request: HttpRequest, program_id: Path[DbInt], stage: Query[str | None] = None):
     """Every department's support for the program's graduates in one stage (HR and the program's manager)."""
     report = ds.program_support(actor=authz.actor_for(request.user), program_id=program_id, stage=stage)
@@ -146,7 +146,7 @@ def program_department_support(request: HttpRequest, program_id: Path[DbInt], st
 
 
 @router.get("/departments/{code}/support",
-            response={200: DepartmentSupportOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+            response={200: DepartmentSupportOut, 400: DepartmentErrorOut, 403: DepartmentErrorOut, 404: DepartmentErrorOut})
 def department_support(request: HttpRequest, code: str, program: Query[str | None] = None,
                        stage: Query[str | None] = None):
     """One department's support against the median of the departments (HR and the department's head)."""

@@ -20,12 +20,12 @@ from tandem.insights import inputs_selectors as sel
 router = Router(tags=["insights"])
 
 
-class ErrorOut(Schema):
+class InputsErrorOut(Schema):
     code: str
     message: str
 
 
-class FigureOut(Schema):
+class InputsFigureOut(Schema):
     metric: str
     label: str
     shown: bool
@@ -41,13 +41,13 @@ class FlagOut(Schema):
     suggestion: str
 
 
-class GroupOut(Schema):
+class InputsGroupOut(Schema):
     key: int | None
     label: str
     pairs: int | None
     mentees: int | None
     suppressed: bool
-    figures: list[FigureOut]
+    figures: list[InputsFigureOut]
     flags: list[FlagOut]
 
 
@@ -71,8 +71,8 @@ class InputsOutputsOut(Schema):
     confidence: float
     method: str
     observational_note: str
-    scope: GroupOut
-    groups: list[GroupOut]
+    scope: InputsGroupOut
+    groups: list[InputsGroupOut]
     count: int
     page: int
     pages: int
@@ -119,7 +119,7 @@ def report_out(report: sel.Report, page: int = 1) -> dict:
 
 
 @router.get("/insights/inputs-outputs",
-            response={200: InputsOutputsOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+            response={200: InputsOutputsOut, 400: InputsErrorOut, 403: InputsErrorOut, 404: InputsErrorOut})
 def inputs_outputs(request: HttpRequest, filters: Query[InputsFilter]):
     """Inputs against outputs per group over a period, with flags and suggestions (thresholded)."""
     report = sel.inputs_outputs(actor=authz.actor_for(request.user), by=filters.by, start=filters.from_,

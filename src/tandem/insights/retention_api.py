@@ -28,7 +28,7 @@ CompareText = Annotated[str, Field(max_length=selectors.MAX_GROUP_TEXT,
                                    description="nonparticipants:<id> (default) | program:<id>")]
 
 
-class ErrorOut(Schema):
+class RetentionErrorOut(Schema):
     code: str
     message: str
 
@@ -113,7 +113,7 @@ def retention_out(report: rs.RetentionReport) -> dict:
 
 
 @router.get("/programs/{program_id}/retention",
-            response={200: RetentionOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+            response={200: RetentionOut, 400: RetentionErrorOut, 403: RetentionErrorOut, 404: RetentionErrorOut})
 def program_retention(request: HttpRequest, program_id: Path[DbInt], compare: Query[CompareText | None] = None):
     """Retention of the program's participants against a comparison group (HR and the program's manager)."""
     report = rs.program_retention(actor=authz.actor_for(request.user), program_id=program_id, compare=compare)
@@ -137,7 +137,7 @@ class AtRiskOut(Schema):
 
 
 @router.get("/programs/{program_id}/at-risk",
-            response={200: list[AtRiskOut], 403: ErrorOut, 404: ErrorOut})
+            response={200: list[AtRiskOut], 403: RetentionErrorOut, 404: RetentionErrorOut})
 @paginate(PageNumberPagination, page_size=50)
 def program_at_risk(request: HttpRequest, program_id: Path[DbInt]):
     """Participants at risk before their next checkpoint, with the reasons (HR and the program's manager)."""

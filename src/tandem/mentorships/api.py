@@ -122,7 +122,7 @@ class AgreementIn(Schema):
     clauses: str | None = Field(None, max_length=4000)
 
 
-class PageQuery(Schema):
+class MentorshipPageQuery(Schema):
     status: StatusName | None = None  # type: ignore[valid-type]
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=1_000_000)
@@ -133,7 +133,7 @@ def _fresh(actor: authz.Actor, m: Mentorship) -> Mentorship:
 
 
 @router.get("/mentorships", response=list[MentorshipOut], summary="My mentorships (as mentor or mentee)")
-def my_mentorships(request: HttpRequest, q: Query[PageQuery]):
+def my_mentorships(request: HttpRequest, q: Query[MentorshipPageQuery]):
     actor = authz.actor_for(request.user)
     if actor.person is None:
         return []
@@ -143,7 +143,7 @@ def my_mentorships(request: HttpRequest, q: Query[PageQuery]):
 
 @router.get("/programs/{program_id}/mentorships", response=list[MentorshipOut],
             summary="Pairs of a program (the program team: all; participants: their own), paginated")
-def program_mentorships(request: HttpRequest, program_id: int, q: Query[PageQuery]):
+def program_mentorships(request: HttpRequest, program_id: int, q: Query[MentorshipPageQuery]):
     actor, program = program_or_404(request, program_id)
     sees_all = authz.can_manage_program(actor, program)
     if not sees_all and actor.person is None:

@@ -58,15 +58,15 @@ class ChecklistOut(Schema):
     periods: list[PeriodOut]
 
 
-class PersonRef(Schema):
+class DutyPersonRef(Schema):
     id: int
     name: str
 
 
 class ComplianceOut(Schema):
     mentorship_id: int
-    mentor: PersonRef
-    mentee: PersonRef
+    mentor: DutyPersonRef
+    mentee: DutyPersonRef
     duty: DutyOut
     period_start: date
     period_end: date

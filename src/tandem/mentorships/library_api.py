@@ -82,7 +82,7 @@ class TranscriptOut(Schema):
     updated_at: datetime
 
 
-class NoteOut(Schema):
+class LibraryNoteOut(Schema):
     id: int
     mentorship_id: int
     text: str
@@ -273,7 +273,7 @@ def _note(n: Any) -> dict[str, Any]:
             "updated_at": n.updated_at}
 
 
-@router.get("/mentorships/{mentorship_id}/notes", response=list[NoteOut],
+@router.get("/mentorships/{mentorship_id}/notes", response=list[LibraryNoteOut],
             summary="My private notes on a mentorship (only ever the caller's own)")
 @paginate(PageNumberPagination, page_size=50)
 def notes_get(request: HttpRequest, mentorship_id: DbId):
@@ -282,7 +282,7 @@ def notes_get(request: HttpRequest, mentorship_id: DbId):
     return [_note(n) for n in library_selectors.notes_of(mentorship=m, author=actor.person)]
 
 
-@router.post("/mentorships/{mentorship_id}/notes", response={201: NoteOut},
+@router.post("/mentorships/{mentorship_id}/notes", response={201: LibraryNoteOut},
              summary="Write a private note (nobody else sees it)")
 def notes_post(request: HttpRequest, mentorship_id: DbId, payload: NoteIn):
     actor = authz.actor_for(request.user)
@@ -290,7 +290,7 @@ def notes_post(request: HttpRequest, mentorship_id: DbId, payload: NoteIn):
     return Status(201, _note(library_services.note_create(mentorship=m, actor=actor, text=payload.text)))
 
 
-@router.patch("/notes/{note_id}", response=NoteOut, summary="Change one of my private notes")
+@router.patch("/notes/{note_id}", response=LibraryNoteOut, summary="Change one of my private notes")
 def note_patch(request: HttpRequest, note_id: DbId, payload: NoteIn):
     actor = authz.actor_for(request.user)
     note = library_selectors.note_for(actor, note_id)

@@ -176,7 +176,7 @@ class MessageIn(Schema):
     text: MessageText = Field(..., min_length=1, max_length=log_services.MESSAGE_LIMIT)  # type: ignore[valid-type]
 
 
-class CommentOut(Schema):
+class LogCommentOut(Schema):
     id: int
     author: str = Field(..., alias="author.employee_id")
     text: str
@@ -197,7 +197,7 @@ class ActionItemOut(Schema):
     session_id: int | None
     message_id: int | None
     created_at: datetime
-    comments: list[CommentOut]
+    comments: list[LogCommentOut]
 
 
 class ActionItemIn(Schema):

@@ -78,16 +78,16 @@ class GoalOut(Schema):
     milestones: list[MilestoneOut]
 
 
-class VersionOut(Schema):
+class PlanVersionOut(Schema):
     number: int
     confirmed_at: datetime
 
 
-class VersionDetailOut(VersionOut):
+class VersionDetailOut(PlanVersionOut):
     content: dict[str, Any] = Field(..., description="Goals and milestones as both confirmed them (no progress)")
 
 
-class CommentOut(Schema):
+class PlanCommentOut(Schema):
     id: int
     author: str = Field(..., alias="author.employee_id")
     author_name: str = Field(..., alias="author.full_name")
@@ -104,8 +104,8 @@ class PlanOut(Schema):
     mentee_confirmed_at: datetime | None
     progress: ProgressOut
     goals: list[GoalOut]
-    versions: list[VersionOut]
-    comments: list[CommentOut] | None = Field(None, description="The pair only; null for the summary")
+    versions: list[PlanVersionOut]
+    comments: list[PlanCommentOut] | None = Field(None, description="The pair only; null for the summary")
 
 
 class MilestoneIn(Schema):
@@ -127,7 +127,7 @@ class DraftIn(Schema):
                                 description="The whole working copy: lines left out are removed")
 
 
-class CommentIn(Schema):
+class PlanCommentIn(Schema):
     text: MultiLine = Field(..., min_length=1, max_length=plan_services.COMMENT_LIMIT)
     goal_id: DbId | None = None
     milestone_id: DbId | None = None
@@ -211,7 +211,7 @@ def plan_post(request: HttpRequest, mentorship_id: DbId, payload: DraftIn):
     return _view(actor, mentorship_id)
 
 
-@router.get("/mentorships/{mentorship_id}/plan/comments", response=list[CommentOut],
+@router.get("/mentorships/{mentorship_id}/plan/comments", response=list[PlanCommentOut],
             summary="Comments on the plan, its goals and milestones (the pair only)")
 def comments_get(request: HttpRequest, mentorship_id: DbId):
     actor = authz.actor_for(request.user)
@@ -219,9 +219,9 @@ def comments_get(request: HttpRequest, mentorship_id: DbId):
     return list(plan_selectors.plan_comments(mentorship=m))
 
 
-@router.post("/mentorships/{mentorship_id}/plan/comments", response={201: CommentOut},
+@router.post("/mentorships/{mentorship_id}/plan/comments", response={201: PlanCommentOut},
              summary="Comment on the plan, a goal (goal_id) or a milestone (milestone_id)")
-def comments_post(request: HttpRequest, mentorship_id: DbId, payload: CommentIn):
+def comments_post(request: HttpRequest, mentorship_id: DbId, payload: PlanCommentIn):
     actor = authz.actor_for(request.user)
     m = selectors.mentorship_for(actor, mentorship_id)
     return Status(201, plan_services.plan_comment_add(mentorship=m, actor=actor, text=payload.text,

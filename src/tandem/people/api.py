@@ -111,7 +111,7 @@ class RatingIn(Schema):
     note: MultiLine = Field("", max_length=500)
 
 
-class RatingOut(Schema):
+class PeopleRatingOut(Schema):
     id: int
     competency: str = Field(..., alias="competency.code")
     level: int
@@ -176,7 +176,7 @@ def person_competencies(request: HttpRequest, employee_id: str):
 
 
 @router.post(
-    "/people/{employee_id}/ratings", response={201: RatingOut},
+    "/people/{employee_id}/ratings", response={201: PeopleRatingOut},
     summary="Record a competency rating (appended to the history)",
 )
 def rating_create(request: HttpRequest, employee_id: str, payload: RatingIn):

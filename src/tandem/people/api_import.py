@@ -45,7 +45,7 @@ class ImportJobOut(Schema):
     finished_at: datetime | None
 
 
-class ErrorOut(Schema):
+class ImportErrorOut(Schema):
     code: str
     message: str
 
@@ -83,7 +83,7 @@ def _inline_mapping(text: str | None) -> Any:
         raise ApplicationError(_("The mapping is not valid JSON."), code="mapping_invalid") from None
 
 
-@router.post("/imports", response={201: ImportJobOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+@router.post("/imports", response={201: ImportJobOut, 400: ImportErrorOut, 403: ImportErrorOut, 404: ImportErrorOut})
 def import_create(request: HttpRequest, kind: Form[str], file: File[UploadedFile],
                   mapping_id: Form[int | None] = None, mapping: Form[str | None] = None,
                   invite_new: Form[bool] = False):
@@ -105,7 +105,7 @@ def import_create(request: HttpRequest, kind: Form[str], file: File[UploadedFile
     return Status(201, import_services.import_job_get(job_id=job.pk))
 
 
-@router.get("/imports/{job_id}", response={200: ImportJobOut, 403: ErrorOut, 404: ErrorOut})
+@router.get("/imports/{job_id}", response={200: ImportJobOut, 403: ImportErrorOut, 404: ImportErrorOut})
 def import_get(request: HttpRequest, job_id: int):
     """Status, progress, counts and the errors (`row` counts the header as row 1; at most 1,000
     are kept, `error_count` has the total)."""
@@ -113,14 +113,14 @@ def import_get(request: HttpRequest, job_id: int):
     return import_services.import_job_get(job_id=job_id)
 
 
-@router.get("/import-mappings", response={200: list[MappingOut], 403: ErrorOut})
+@router.get("/import-mappings", response={200: list[MappingOut], 403: ImportErrorOut})
 def mapping_list(request: HttpRequest, kind: str | None = None):
     """Saved column mappings, by name (at most 500)."""
     _require(request)
     return list(import_mapping.import_mappings(kind=kind or None)[:500])
 
 
-@router.post("/import-mappings", response={201: MappingOut, 400: ErrorOut, 403: ErrorOut})
+@router.post("/import-mappings", response={201: MappingOut, 400: ImportErrorOut, 403: ImportErrorOut})
 def mapping_create(request: HttpRequest, name: Form[str], kind: Form[str], file: File[UploadedFile],
                    columns: Form[str | None] = None):
     """Save a mapping from a sample of the other system's file (multipart: `name`, `kind`, `file`,
@@ -133,13 +133,13 @@ def mapping_create(request: HttpRequest, name: Form[str], kind: Form[str], file:
     return Status(201, created)
 
 
-@router.get("/import-mappings/{mapping_id}", response={200: MappingOut, 403: ErrorOut, 404: ErrorOut})
+@router.get("/import-mappings/{mapping_id}", response={200: MappingOut, 403: ImportErrorOut, 404: ImportErrorOut})
 def mapping_get(request: HttpRequest, mapping_id: int):
     _require(request)
     return import_mapping.import_mapping_get(mapping_id=mapping_id)
 
 
-@router.put("/import-mappings/{mapping_id}", response={200: MappingOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+@router.put("/import-mappings/{mapping_id}", response={200: MappingOut, 400: ImportErrorOut, 403: ImportErrorOut, 404: ImportErrorOut})
 def mapping_update(request: HttpRequest, mapping_id: int, payload: MappingIn):
     """Rename it and replace its columns (checked against the sample's columns)."""
     _require(request)
@@ -147,7 +147,7 @@ def mapping_update(request: HttpRequest, mapping_id: int, payload: MappingIn):
     return import_mapping.import_mapping_update(mapping=mapping, name=payload.name, columns=payload.columns)
 
 
-@router.delete("/import-mappings/{mapping_id}", response={204: None, 403: ErrorOut, 404: ErrorOut})
+@router.delete("/import-mappings/{mapping_id}", response={204: None, 403: ImportErrorOut, 404: ImportErrorOut})
 def mapping_delete(request: HttpRequest, mapping_id: int):
     _require(request)
     import_mapping.import_mapping_delete(mapping=import_mapping.import_mapping_get(mapping_id=mapping_id))

@@ -131,7 +131,7 @@ class TemplatePhaseOut(Schema):
     milestones: list[dict]
 
 
-class TemplateOut(Schema):
+class ProgramTemplateOut(Schema):
     code: str
     source: str = Field(..., description="The source document the template follows (000–003).")
     name: str
@@ -159,7 +159,7 @@ class FromTemplateIn(Schema):
     default_mentor_capacity: Capacity | None = None
 
 
-class MilestoneIn(Schema):
+class ProgramMilestoneIn(Schema):
     name: SingleLine = Field(..., min_length=1, max_length=160)
     kind: MilestoneKind
     due_day: ProgramDay = Field(..., description="Day of the program (day 1 = its start), inside the phase.")
@@ -173,11 +173,11 @@ class PhaseIn(Schema):
     start_day: ProgramDay = Field(..., description="Day 1 is the program's start.")
     end_day: ProgramDay = Field(..., description="On or after start_day, and by the program's last day.")
     order: Annotated[int, Strict(), Field(ge=0, le=1000)] | None = None
-    milestones: list[MilestoneIn] = Field(default_factory=list, max_length=100,
+    milestones: list[ProgramMilestoneIn] = Field(default_factory=list, max_length=100,
                                           description="Each due inside the phase.")
 
 
-class MilestoneOut(Schema):
+class ProgramMilestoneOut(Schema):
     id: int
     name: str
     kind: str
@@ -199,10 +199,10 @@ class PhaseOut(Schema):
     start_date: date
     end_date: date
     translations: dict
-    milestones: list[MilestoneOut]
+    milestones: list[ProgramMilestoneOut]
 
 
-class DutyOut(Schema):
+class ProgramDutyOut(Schema):
     id: int
     code: str
     name: str
@@ -247,7 +247,7 @@ def _phase_out(program: Program, phase, today) -> dict:
     }
 
 
-@router.get("/program-templates", response=list[TemplateOut], summary="Ready-made program templates")
+@router.get("/program-templates", response=list[ProgramTemplateOut], summary="Ready-made program templates")
 def template_list(request: HttpRequest):
     actor = authz.actor_for(request.user)
     authz.require(authz.can_create_program(actor))
@@ -292,7 +292,7 @@ def phase_create(request: HttpRequest, program_id: int, payload: PhaseIn):
     return Status(201, _phase_out(program, phase, timezone.localdate()))
 
 
-@router.get("/programs/{program_id}/cadence", response=list[DutyOut],
+@router.get("/programs/{program_id}/cadence", response=list[ProgramDutyOut],
             summary="The cadence policy: the duties each pair owes, how often, and what satisfies them")
 def duty_list(request: HttpRequest, program_id: int):
     return selectors.duties_of(program=program_or_404(request, program_id)[1])
@@ -318,7 +318,7 @@ class DutyIn(Schema):
     params: DutyParams = Field(default_factory=lambda: DutyParams())
 
 
-@router.post("/programs/{program_id}/cadence", response={201: DutyOut},
+@router.post("/programs/{program_id}/cadence", response={201: ProgramDutyOut},
              summary="Add a duty to the cadence policy (the program's manager or HR)")
 def duty_create(request: HttpRequest, program_id: int, payload: DutyIn):
     actor, program = program_or_404(request, program_id)
@@ -332,7 +332,7 @@ class MilestoneDoneIn(Schema):
     done: bool = Field(..., description="True: the program team marks it done for the program; false: not done.")
 
 
-@router.patch("/programs/{program_id}/milestones/{milestone_id}", response=MilestoneOut,
+@router.patch("/programs/{program_id}/milestones/{milestone_id}", response=ProgramMilestoneOut,
               summary="Mark a program milestone done or not done (the program's manager or HR)")
 def milestone_done(request: HttpRequest, program_id: int, milestone_id: DbId, payload: MilestoneDoneIn):
     actor, program = program_or_404(request, program_id)
@@ -471,7 +471,7 @@ def _enrolment_or_404(program: Program, enrolment_id: int):
     return enrolment
 
 
-class PairOut(Schema):
+class ProgramPairOut(Schema):
     mentorship_id: int = Field(..., alias="pk")
     mentor: str = Field(..., alias="mentor.employee_id")
     mentee: str = Field(..., alias="mentee.employee_id")
@@ -479,8 +479,8 @@ class PairOut(Schema):
 
 
 class ConsequencesOut(Schema):
-    cancelled: list[PairOut] = Field(..., description="Open pairs that never started: cancelled.")
-    ended: list[PairOut] = Field(..., description="Active pairs: ended early (withdrawal) or completed (closing).")
+    cancelled: list[ProgramPairOut] = Field(..., description="Open pairs that never started: cancelled.")
+    ended: list[ProgramPairOut] = Field(..., description="Active pairs: ended early (withdrawal) or completed (closing).")
 
 
 @router.get("/programs/{program_id}/enrolments/{int:enrolment_id}/withdrawal", response=ConsequencesOut,
