@@ -6,7 +6,7 @@ from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from tandem.core.schemas import DbId, PageNumberPagination, SingleLine
+from tandem.core.schemas import DbId, PageNumberPagination, SingleLine, StrictBool
 
 from tandem.accounts import services
 from tandem.accounts.auth import is_token_request
@@ -107,7 +107,7 @@ class InvitationsIn(Schema):
     employee_ids: list[SingleLine] = Field(default_factory=list, max_length=5000,
                                            description="Whom to invite (matched whatever their case)")
     program_id: DbId | None = Field(None, description="Or everyone enrolled in this program (one you manage)")
-    resend: bool = Field(False, description="Send again to people whose invitation is still open")
+    resend: StrictBool = Field(False, description="Send again to people whose invitation is still open")
 
 
 class SkippedOut(Schema):

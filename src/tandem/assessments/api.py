@@ -25,7 +25,7 @@ from tandem.assessments import (
 from tandem.assessments.models import LENGTH_MAX, LENGTH_MIN
 from tandem.core import authz
 from tandem.core.errors import NotFound
-from tandem.core.schemas import DbId, MultiLine, SaneDateTime, SingleLine, StrictInt
+from tandem.core.schemas import DbId, MultiLine, SaneDateTime, SingleLine, StrictBool, StrictInt
 from tandem.programs.selectors import program_get
 
 router = Router(tags=["assessments"])
@@ -126,7 +126,7 @@ def teach_back_score(request: HttpRequest, teach_back_id: DbId, payload: ScoresI
 
 class QuestionIn(Schema):
     text: SingleLine = Field(..., min_length=1, max_length=teachback_services.QUESTION_LIMIT)
-    unanswered: bool = Field(False, description="The trainee could not answer it: it becomes a knowledge gap")
+    unanswered: StrictBool = Field(False, description="The trainee could not answer it: it becomes a knowledge gap")
 
 
 class QuestionOut(Schema):

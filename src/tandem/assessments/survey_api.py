@@ -19,7 +19,7 @@ from tandem.assessments import survey_selectors, survey_services
 from tandem.assessments.models import SurveySchedule, SurveyTemplate
 from tandem.core import authz
 from tandem.core.errors import NotFound
-from tandem.core.schemas import DbId, PageNumberPagination, StrictInt
+from tandem.core.schemas import DbId, PageNumberPagination, StrictBool, StrictInt
 from tandem.programs.selectors import program_get
 
 router = Router(tags=["surveys"])
@@ -42,7 +42,7 @@ class SurveyQuestionIn(Schema):
     code: str
     kind: str
     text: Texts
-    required: bool = True
+    required: StrictBool = True
     choices: list[ChoiceIn] = []
 
 
@@ -51,7 +51,7 @@ class TemplateIn(Schema):
     name: Texts
     description: Texts = ""
     purpose: str = "other"
-    anonymous: bool = True
+    anonymous: StrictBool = True
     threshold: StrictInt = 5
     questions: list[SurveyQuestionIn]
 

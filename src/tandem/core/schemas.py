@@ -8,7 +8,12 @@ Use them in place of ``int``, ``date``, ``datetime`` and ``str`` in API input sc
 - :data:`StrictDbInt` for integers in JSON bodies: also refuses ``true`` / ``false`` (pydantic's
   lax mode would read ``true`` as 1) and numbers sent as strings. :data:`StrictInt` for one that
   states its own range with ``Field(ge=…, le=…)`` (a bounded alias would override that range).
-- :data:`SaneDate` / :data:`SaneDateTime`: within ``validators.DATE_MIN`` .. ``DATE_MAX``.
+- :data:`StrictBool` for booleans in JSON bodies: ``true`` / ``false`` only (lax mode would read
+  ``0``, ``"no"`` or ``"false"`` as false).
+- :data:`SaneDate` / :data:`SaneDateTime`: within ``validators.DATE_MIN`` .. ``DATE_MAX``, and
+  written as the schema says: a date only as ``YYYY-MM-DD``, a date-time only as ``YYYY-MM-DDThh:mm``
+  (seconds, fraction and offset optional). Lax mode would read ``0`` or ``"1700000000"`` as a Unix
+  timestamp and ``"2020-01-01T10:00"`` as a date; in a query string as in a body, they are a 422.
 - :data:`SingleLine` (names, titles: no line breaks or other control characters) and
   :data:`MultiLine` (notes: line breaks allowed, other control characters not).
 
@@ -18,12 +23,15 @@ knows them. :class:`PageNumberPagination` is ninja's, with the page number bound
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination as _NinjaPageNumberPagination
-from pydantic import AfterValidator, Strict
+from pydantic import AfterValidator, BeforeValidator, Strict
 
 from tandem.core import validators
 from tandem.core.validators import DB_BIGINT_MAX, DB_INT_MAX, DB_SMALLINT_MAX  # noqa: F401
@@ -39,6 +47,22 @@ def _checked(problem):
     return check
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([Zz]|[+-]\d{2}:\d{2})?")
+
+
+def _written_as(pattern: re.Pattern, kind: type, example: Callable[[], str]):
+    """A before-validator: ``kind`` itself passes (Python callers), a string must match ``pattern``
+    in full, anything else (numbers, booleans) is refused before pydantic's lax parsing sees it."""
+
+    def check(value):
+        if isinstance(value, kind) or (isinstance(value, str) and pattern.fullmatch(value)):
+            return value
+        raise ValueError(example())
+
+    return check
+
+
 # A field with its own bounds (``level: StrictInt = Field(..., ge=1, le=5)``) takes plain StrictInt:
 # the bounds carried by a type alias below win over those given to ``Field(...)`` (pydantic).
 StrictInt = Annotated[int, Strict()]
@@ -46,9 +70,15 @@ DbInt = Annotated[int, Field(ge=0, le=DB_INT_MAX)]
 StrictDbInt = Annotated[int, Strict(), Field(ge=0, le=DB_INT_MAX)]
 DbId = Annotated[int, Field(ge=1, le=DB_BIGINT_MAX)]
 _DATE_WINDOW = {"formatMinimum": validators.DATE_MIN.isoformat(), "formatMaximum": validators.DATE_MAX.isoformat()}
-SaneDate = Annotated[date, AfterValidator(_checked(validators.date_problem)), Field(json_schema_extra=_DATE_WINDOW)]
+StrictBool = Annotated[bool, Strict()]
+SaneDate = Annotated[
+    date, BeforeValidator(_written_as(_ISO_DATE, date, lambda: _("Enter a date as YYYY-MM-DD."))),
+    AfterValidator(_checked(validators.date_problem)), Field(json_schema_extra=_DATE_WINDOW),
+]
 SaneDateTime = Annotated[
-    datetime, AfterValidator(_checked(validators.date_problem)), Field(json_schema_extra=_DATE_WINDOW)
+    datetime, BeforeValidator(_written_as(
+        _ISO_DATETIME, datetime, lambda: _("Enter a date and time as YYYY-MM-DDThh:mm:ss±hh:mm."))),
+    AfterValidator(_checked(validators.date_problem)), Field(json_schema_extra=_DATE_WINDOW),
 ]
 SingleLine = Annotated[
     str, AfterValidator(_checked(validators.single_line_problem)),

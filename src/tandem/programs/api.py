@@ -14,7 +14,7 @@ from pydantic import Strict
 
 from tandem.core import authz
 from tandem.core.errors import NotFound, ValidationFailed
-from tandem.core.schemas import DbId, MultiLine, PageNumberPagination, SaneDate, SingleLine
+from tandem.core.schemas import DbId, MultiLine, PageNumberPagination, SaneDate, SingleLine, StrictBool
 from tandem.mentorships import selectors as mentorship_selectors
 from tandem.people.models import Department, JobProfile, Language
 from tandem.people.selectors import people_by_employee_ids, person_get
@@ -49,7 +49,7 @@ class ProgramIn(Schema):
     starts_on: SaneDate
     ends_on: SaneDate = Field(..., description="On or after starts_on.")
     default_mentor_capacity: Capacity = 2
-    agreement_required: bool = True
+    agreement_required: StrictBool = True
     agreement_signers: list[AgreementParty] = Field(
         default_factory=list, max_length=3,
         description="Who signs besides mentor and mentee: line_manager, department_head, program_team.")
@@ -311,7 +311,7 @@ class DutyIn(Schema):
         ..., description="1–40 lower-case letters, digits, - or _; unique in the program.")
     name: SingleLine = Field(..., min_length=1, max_length=160)
     description: MultiLine = Field("", max_length=2000)
-    required: bool = True
+    required: StrictBool = True
     period: DutyPeriod
     requirement: DutyRequirement
     concerns: Concerns = Concerns.MENTOR
@@ -329,7 +329,7 @@ def duty_create(request: HttpRequest, program_id: int, payload: DutyIn):
 
 
 class MilestoneDoneIn(Schema):
-    done: bool = Field(..., description="True: the program team marks it done for the program; false: not done.")
+    done: StrictBool = Field(..., description="True: the program team marks it done for the program; false: not done.")
 
 
 @router.patch("/programs/{program_id}/milestones/{milestone_id}", response=ProgramMilestoneOut,

@@ -9,7 +9,7 @@ from ninja.responses import Status
 
 from tandem.core import authz
 from tandem.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from tandem.core.schemas import DB_SMALLINT_MAX, SaneDateTime, SingleLine, StrictInt
+from tandem.core.schemas import DB_SMALLINT_MAX, SaneDateTime, SingleLine, StrictBool, StrictInt
 from tandem.matching.api._paging import PageQuery
 from tandem.matching.flows import rounds as flow
 from tandem.matching.models import RoundPublication, SelectionRound
@@ -82,7 +82,7 @@ class RankingOut(Schema):
 
 
 class PublishIn(Schema):
-    force: bool = Field(False, description="close before the deadline")
+    force: StrictBool = Field(False, description="close before the deadline")
 
 
 class PlacementOut(Schema):
