@@ -205,12 +205,15 @@ def build(n_people: int, n_entries: int) -> dict:
 
     big = program("Company mentoring", today - datetime.timedelta(days=320))
     big_mentees = enrol(big, n_people // 8, n_people // 20, 0.9)
-    Phase.objects.create(program=big, order=0, name="Rotation", start_day=1, end_day=540)
+    # the graduate programme's stages (department support reports per stage): rotations, then placement
+    Phase.objects.create(program=big, order=0, name="Rotation", start_day=1, end_day=180)
+    Phase.objects.create(program=big, order=1, name="Placement", start_day=181, end_day=540)
     CadenceDuty.objects.create(program=big, code="monthly-session", name="Monthly session", required=True,
                                period="monthly", requirement="session", concerns="pair")
     for k in range(6):
-        enrol(program(f"Program {k}", today - datetime.timedelta(days=100 + 40 * k)), n_people // 125,
-              n_people // 300, 0.8)
+        small = program(f"Program {k}", today - datetime.timedelta(days=100 + 40 * k))
+        enrol(small, n_people // 125, n_people // 300, 0.8)
+        Phase.objects.create(program=small, order=0, name="Rotation", start_day=1, end_day=540)
     built_people = time.perf_counter() - t0
 
     # -- outcome records: two metrics for (nearly) everyone ------------------------------------
@@ -371,10 +374,10 @@ def targets(w: dict) -> list[tuple[str, str, str, str, object]]:
         ("Department support of the program", "pm", "GET", url_or_none("program_department_support", pk)),
         ("Department support export CSV", "pm", "GET", url_or_none("program_department_support_export", pk, "csv")),
         ("API department support of the program", "pm", "GET", f"/api/programs/{pk}/department-support"),
-        ("Department support (largest department)", "hr", "GET",
-         url_or_none("department_support", dep.code) if dep else None),
-        ("API department support (largest department)", "hr", "GET",
-         f"/api/departments/{dep.code}/support" if dep else None),
+        ("Department support (largest department, company program)", "hr", "GET",
+         url_or_none("department_support", dep.code, suffix=f"?program={pk}") if dep else None),
+        ("API department support (largest department, company program)", "hr", "GET",
+         f"/api/departments/{dep.code}/support?program={pk}" if dep else None),
     ]
     out = []
     for label, who, method, url in rows:

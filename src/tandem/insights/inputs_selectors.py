@@ -15,10 +15,11 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     Avg,
-    DateField,
     Count,
+    DateField,
     Exists,
     ExpressionWrapper,
     F,
@@ -31,7 +32,15 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear, Greatest, Least, TruncMonth
+from django.db.models.functions import (
+    Cast,
+    Coalesce,
+    ExtractMonth,
+    ExtractYear,
+    Greatest,
+    Least,
+    TruncMonth,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -242,14 +251,76 @@ def annotated_pairs(pairs: QuerySet[Mentorship], period: Period) -> QuerySet[Men
     )
 
 
-def _aggregates() -> dict[str, Any]:
-    out: dict[str, Any] = {"pairs": Count("id"), "people": Count("mentee_id", distinct=True)}
-    for m in inputs.METRICS:
-        v = F(f"v_{m}")
-        out[f"{m}__n"] = Count(f"v_{m}")
-        out[f"{m}__s"] = Sum(v, output_field=FloatField())
-        out[f"{m}__q"] = Sum(ExpressionWrapper(v * v, output_field=FloatField()))
-    return out
+def _per_pair_sql(pairs: QuerySet[Mentorship], period: Period, key: str) -> tuple[str, list[Any]]:
+    """The same raw values as :func:`annotated_pairs`, one row per pair (``g`` its group, ``who`` its
+    mentee), written for speed: the log's tables are each read once, filtered by the period and
+    pre-aggregated per pair in one GROUP BY, then LEFT JOINed to the pairs (a correlated subquery per
+    pair and value made PostgreSQL plan, and JIT-compile, dozens of subplans). Every piece is the
+    ORM's SQL; only the joins and the last arithmetic are written here (portable SQL)."""
+    start, end = _window(period)
+    ids = pairs.order_by().values("pk")
+    first = Greatest(F("started_on"), Value(period.start, output_field=DateField()), output_field=DateField())
+    last = Least(Coalesce(F("ended_on"), Value(period.end, output_field=DateField()), output_field=DateField()),
+                 Value(period.end, output_field=DateField()), output_field=DateField())
+    months_on = Cast((ExtractYear(last) - ExtractYear(first)) * 12 + ExtractMonth(last) - ExtractMonth(first) + 1,
+                     FloatField())
+    base = pairs.order_by().annotate(pid=F("pk"), g=F(key), who=F("mentee_id"), months_on=months_on,
+                                     gain=_gain(period)).values("pid", "g", "who", "months_on", "gain")
+    held = (Session.objects.filter(mentorship_id__in=ids, status=SessionStatus.HELD, starts_at__gte=start,
+                                   starts_at__lt=end)
+            .order_by().annotate(mid=F("mentorship_id")).values("mid")
+            .annotate(minutes=Sum(Cast("duration_minutes", FloatField())), n=Cast(Count("id"), FloatField()),
+                      months=Cast(Count(TruncMonth("starts_at"), distinct=True), FloatField())))
+    shared = (Resource.objects.filter(mentorship_id__in=ids, created_at__gte=start, created_at__lt=end)
+              .order_by().annotate(mid=F("mentorship_id")).values("mid").annotate(n=Cast(Count("id"), FloatField())))
+    done = (GoalMilestone.objects.filter(goal__plan__mentorship_id__in=ids, done_at__gte=start, done_at__lt=end)
+            .order_by().annotate(mid=F("goal__plan__mentorship_id")).values("mid")
+            .annotate(n=Cast(Count("id"), FloatField())))
+    rated = (SessionFeedback.objects.filter(session__mentorship_id__in=ids, side=LogSide.MENTEE,
+                                            session__starts_at__gte=start, session__starts_at__lt=end)
+             .order_by().annotate(mid=F("session__mentorship_id")).values("mid")
+             .annotate(mean=Avg(Cast("rating", FloatField()))))
+    parts = [q.query.sql_with_params() for q in (base, held, shared, done, rated)]
+    cadence = "COALESCE(s.months, 0.0) / p.months_on"
+    sql = (
+        "SELECT p.g AS g, p.who AS who, "
+        "COALESCE(s.minutes, 0.0) / (60.0 * p.months_on) AS v_hours_per_month, "
+        "COALESCE(s.n, 0.0) / p.months_on AS v_sessions_per_month, "
+        f"CASE WHEN {cadence} > 1.0 THEN 1.0 ELSE {cadence} END AS v_cadence_kept, "
+        "COALESCE(r.n, 0.0) AS v_resources, "
+        "p.gain AS v_competency_gain, "
+        "COALESCE(m.n, 0.0) AS v_milestones_done, "
+        "f.mean AS v_satisfaction "
+        "FROM ({}) p LEFT JOIN ({}) s ON s.mid = p.pid LEFT JOIN ({}) r ON r.mid = p.pid "
+        "LEFT JOIN ({}) m ON m.mid = p.pid LEFT JOIN ({}) f ON f.mid = p.pid"
+    ).format(*(sql for sql, _params in parts))
+    return sql, [x for _sql, params in parts for x in params]
+
+
+def _grouped(pairs: QuerySet[Mentorship], period: Period, key: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The groups' and the whole scope's COUNT / SUM / SUM of squares in ONE query: the per-pair
+    values (:func:`_per_pair_sql`) in a common table expression that both aggregates read."""
+    names = [f"v_{m}" for m in inputs.METRICS]
+    inner_sql, params = _per_pair_sql(pairs, period, key)
+    aggs = ["COUNT(*)", "COUNT(DISTINCT who)"]
+    for v in names:
+        aggs += [f"COUNT({v})", f"SUM({v})", f"SUM({v} * {v})"]
+    select = ", ".join(aggs)
+    sql = (f"WITH per_pair AS ({inner_sql}) "
+           f"SELECT 0, g, {select} FROM per_pair GROUP BY g "
+           f"UNION ALL SELECT 1, NULL, {select} FROM per_pair")
+    fields = ["pairs", "people"] + [f"{m}__{x}" for m in inputs.METRICS for x in ("n", "s", "q")]
+    groups: list[dict[str, Any]] = []
+    whole: dict[str, Any] = dict.fromkeys(fields)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for is_whole, g, *values in cursor.fetchall():
+            row = dict(zip(fields, values, strict=True))
+            if is_whole:
+                whole = row
+            else:
+                groups.append({key: g, **row})
+    return groups, whole
 
 
 def _sums(row: dict[str, Any], period: Period) -> dict[str, Sums]:
@@ -390,9 +461,7 @@ def inputs_outputs(*, actor: authz.Actor, by: str | None = None, start: str | No
     threshold = selectors.min_group()
     period = query.period
     pairs = pairs_of(actor=actor, query=query)
-    annotated = annotated_pairs(pairs, period)
-    rows = list(annotated.order_by().values(BY_FIELD[query.by]).annotate(**_aggregates()))
-    whole_row = annotated.order_by().aggregate(**_aggregates())
+    rows, whole_row = _grouped(pairs, period, BY_FIELD[query.by])
     whole_sums = _sums(whole_row, period)
     groups = [GroupSums(r[BY_FIELD[query.by]], r["pairs"], r["people"], _sums(r, period)) for r in rows]
     hidden = inputs.protect(groups, whole_sums, threshold)
