@@ -247,10 +247,10 @@ def stage_report(*, program: Program, stage: Phase, today: datetime.date | None 
 
     # the graduates and their department
     graduates: dict[int, int] = {}  # person → department
-    rows = (Enrolment.objects.filter(program=program, role=EnrolmentRole.MENTEE)
-            .filter(Q(person__hire_date__isnull=True) | Q(person__hire_date__lte=end))
-            .filter(Q(person__left_on__isnull=True) | Q(person__left_on__gte=start))
-            .values_list("person_id", "person__department_id"))
+    enrolled = (Enrolment.objects.filter(program=program, role=EnrolmentRole.MENTEE)
+                .filter(Q(person__hire_date__isnull=True) | Q(person__hire_date__lte=end))
+                .filter(Q(person__left_on__isnull=True) | Q(person__left_on__gte=start)))
+    rows = enrolled.values_list("person_id", "person__department_id")
     for pid, dep in rows:
         graduates[pid] = dep
     placements = list(Placement.objects.filter(round__program=program, round__status=RoundStatus.PUBLISHED,
@@ -265,21 +265,25 @@ def stage_report(*, program: Program, stage: Phase, today: datetime.date | None 
         placed[pid] = (dep, kept)  # a later round's placement replaces an earlier one
         if pid in graduates:
             graduates[pid] = dep
-    ids = list(graduates)
+    # the graduates as a subquery, not a list of thousands of ids; each measure is one query returning
+    # one row per graduate (order_by() drops the models' default ordering, which DISTINCT would
+    # otherwise keep: a row per session, not per graduate)
+    ids = enrolled.order_by().values("person_id")
 
     mentored = set(Mentorship.objects.filter(program=program, mentee_id__in=ids, status__in=STARTED_STATUSES,
                                              started_on__lte=end)
-                   .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start)).values_list("mentee_id", flat=True))
+                   .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start)).order_by()
+                   .values_list("mentee_id", flat=True).distinct())
     with_session = set(Session.objects.filter(mentorship__program=program, mentorship__mentee_id__in=ids,
                                               status=SessionStatus.HELD, starts_at__gte=_aware(start),
                                               starts_at__lt=_aware(end + datetime.timedelta(days=1)))
-                       .values_list("mentorship__mentee_id", flat=True).distinct())
+                       .order_by().values_list("mentorship__mentee_id", flat=True).distinct())
     reviewed = set(CompetencyRating.objects.filter(person_id__in=ids, rated_on__gte=start, rated_on__lte=end,
                                                    source__in=(RatingSource.MENTOR, RatingSource.MANAGER))
-                   .values_list("person_id", flat=True).distinct())
+                   .order_by().values_list("person_id", flat=True).distinct())
     reviewed |= set(GraiReview.objects.filter(mentorship__program=program, mentorship__mentee_id__in=ids,
                                               side="mentor", period_start__gte=start, period_start__lte=end)
-                    .values_list("mentorship__mentee_id", flat=True).distinct())
+                    .order_by().values_list("mentorship__mentee_id", flat=True).distinct())
 
     by_dep: dict[int, list[int]] = defaultdict(list)
     for pid, dep in graduates.items():
