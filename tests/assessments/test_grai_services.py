@@ -154,3 +154,24 @@ def test_the_grai_duty_turns_done_with_the_mentees_review(active_pair):
     s = this_week()
     assert s.state == duties.DONE
     assert ("grai", r.pk) in s.evidence
+
+
+@pytest.mark.django_db
+def test_the_cohort_templates_daily_share_is_a_daily_grai_review(hr_person):
+    """Source 003: the daily share (日分享) is a GRAI review with the mentor; a program made from the
+    graduate cohort template asks for one each day and counts five a week."""
+    from tandem.programs import services as program_services
+    from tandem.programs.blueprints.catalogue import GRADUATE_COHORT
+
+    program = program_services.program_create_from_template(
+        template_code=GRADUATE_COHORT.code, name="Cohort 2027", starts_on=datetime.date(2027, 1, 4), owner=hr_person)
+    duty = CadenceDuty.objects.get(program=program, requirement="grai_review")
+    assert duty.params == {"cadence": "daily", "min_count": 5}
+    assert gs.cadence_of(program) == "daily"
+    # the cadence is a GRAI review's alone, and one of daily / weekly / monthly
+    errors: dict = {}
+    assert program_services.duty_params_check(errors, "grai_review", {"cadence": "hourly"}) == {}
+    assert "cadence" in errors["params"][0]
+    errors = {}
+    program_services.duty_params_check(errors, "session", {"cadence": "daily"})
+    assert "Unknown parameter" in errors["params"][0]

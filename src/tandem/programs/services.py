@@ -489,15 +489,28 @@ _CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 _SESSION_REQUIREMENTS = {DutyRequirement.SESSION, DutyRequirement.SESSION_IN_DEPTH}
 
 
-def duty_params_check(errors: dict[str, list[str]], requirement: str, params: Any) -> dict[str, int]:
-    """``params`` as stored: known keys only, whole numbers in bounds; minutes only for sessions."""
+#: How often a GRAI review is asked for (``params.cadence`` of a ``grai_review`` duty: source 003's
+#: daily, weekly and monthly shares; see ``assessments.grai_services.cadence_of``).
+GRAI_CADENCES = ("daily", "weekly", "monthly")
+
+
+def duty_params_check(errors: dict[str, list[str]], requirement: str, params: Any) -> dict[str, Any]:
+    """``params`` as stored: known keys only, whole numbers in bounds; minutes only for sessions;
+    a GRAI review's ``cadence`` one of :data:`GRAI_CADENCES`."""
     if params in (None, ""):
         return {}
     if not isinstance(params, dict):
         errors["params"] = [_("Give the parameters as an object, e.g. {\"min_count\": 1}.")]
         return {}
-    out: dict[str, int] = {}
+    out: dict[str, Any] = {}
     for key, value in params.items():
+        if key == "cadence" and requirement == "grai_review":
+            if value not in GRAI_CADENCES:
+                errors.setdefault("params", []).append(
+                    _("cadence: one of %(values)s.") % {"values": ", ".join(GRAI_CADENCES)})
+            else:
+                out[key] = value
+            continue
         if key not in DUTY_PARAMS:
             errors.setdefault("params", []).append(_("Unknown parameter “%(key)s”; allowed: %(keys)s.") % {
                 "key": str(key)[:40], "keys": ", ".join(DUTY_PARAMS)})

@@ -188,10 +188,13 @@ GRADUATE_COHORT = Blueprint(
           )),
     ),
     duties=(
-        D("weekly_grai", T("Weekly GRAI review", "每周GRAI复盘", "Еженедельный разбор по GRAI"),
-          "weekly", "grai_review", concerns="mentee",
-          description=T("Goal, result, analysis, insight — with the mentor.", "目标、结果、分析、洞察——导师参与。",
-                        "Цель, результат, анализ, вывод — вместе с наставником.")),
+        # source 003: "日分享以学习总结为主,导师参与,以GRAI复盘法为抓手" — the daily share is a GRAI
+        # review; the checklist counts five a week (working days), the GRAI page each day
+        D("daily_grai", T("Daily share (GRAI review)", "日分享(GRAI复盘)", "Ежедневный разбор по GRAI"),
+          "weekly", "grai_review", concerns="mentee", params={"cadence": "daily", "min_count": 5},
+          description=T("Each working day a short learning summary: goal, result, analysis, insight — the mentor "
+                        "takes part.", "每个工作日的学习总结:目标、结果、分析、洞察——导师参与。",
+                        "Каждый рабочий день — краткий итог: цель, результат, анализ, вывод; наставник участвует.")),
         D("monthly_session", T("Monthly mentor session", "每月导师面谈", "Ежемесячная встреча с наставником"),
           "monthly", "session_in_depth", concerns="mentor"),
         D("quarterly_assessment", T("Quarterly competency assessment", "每季度能力评估",
