@@ -11,8 +11,9 @@ import pytest
 from pydantic import TypeAdapter, ValidationError
 
 from tandem.core.schemas import SaneDate, SaneDateTime, StrictBool
+from tandem.people.models import PersonTopic
 from tandem.programs.models import CadenceDuty, MatchingMode, Program, ProgramStatus, ProgramType
-from tests.factories import PersonFactory, UserFactory
+from tests.factories import PersonFactory, TopicFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +140,22 @@ def test_a_duty_with_required_false_is_added(client, program):
                             "required": False}, content_type="application/json")
     assert response.status_code == 201, response.content
     assert CadenceDuty.objects.get(program=program).required is False
+
+
+# -- a body is a JSON object -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("body", ["[null, null]", "[]", "7", '"text"', "true"])
+def test_a_body_that_is_not_an_object_is_refused_and_changes_nothing(hr_client, body):
+    person = PersonFactory()
+    topic = TopicFactory()
+    PersonTopic.objects.create(person=person, topic=topic, interest="can_teach")
+    response = hr_client.put(f"/api/people/{person.employee_id}/topics", body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert list(PersonTopic.objects.values_list("person", "topic")) == [(person.pk, topic.pk)]  # not emptied
+
+
+def test_an_roi_body_that_is_not_an_object_is_refused(client, program):
+    assert client.post(f"/api/programs/{program.pk}/roi", "[null, null]",
+                       content_type="application/json").status_code == 400
+    assert client.post(f"/api/programs/{program.pk}/roi", {}, content_type="application/json").status_code == 200

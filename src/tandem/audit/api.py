@@ -13,7 +13,7 @@ from tandem.audit.forms import AuditFilterForm
 from tandem.audit.views import person_export_response
 from tandem.core import authz
 from tandem.core.errors import NotFound, ValidationFailed
-from tandem.core.schemas import SaneDate
+from tandem.core.schemas import IsoDate
 
 router = Router(tags=["audit"])
 
@@ -32,8 +32,8 @@ class AuditFilters(Schema):
     action: str = Field("", max_length=40, pattern=r"^[a-z0-9_]*$",
                         description="create, update, delete, m2m_add, m2m_remove, m2m_clear, anonymise, …")
     via: Literal["", "page", "api", "admin", "command", "task"] = ""
-    date_from: SaneDate | None = Field(None, description="First day (inclusive), in the caller's time zone")
-    date_to: SaneDate | None = Field(None, description="Last day (inclusive); before date_from → no entries")
+    date_from: IsoDate | None = Field(None, description="First day (inclusive), in the caller's time zone")
+    date_to: IsoDate | None = Field(None, description="Last day (inclusive); before date_from → no entries")
     page: int = Field(1, ge=1, le=MAX_PAGE)
     page_size: int = Field(50, ge=1, le=200)
 

@@ -16,6 +16,7 @@ from ninja.security import HttpBearer, django_auth
 
 from tandem.accounts.auth import bearer_authenticate
 from tandem.core.errors import ApplicationError, NotFound
+from tandem.core.schemas import JsonObjectParser
 
 logger = logging.getLogger("tandem.api")
 
@@ -110,6 +111,7 @@ api = TandemAPI(
     "Authenticate with a personal token: `Authorization: Bearer tdm_…` (create one in the account menu under your name → API tokens, at /account/tokens/).",
     auth=[BearerToken(), django_auth],
     urls_namespace="api",
+    parser=JsonObjectParser(),  # a body is a JSON object: `[null, null]` is not an empty ROI input
 )
 
 

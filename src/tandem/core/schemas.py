@@ -14,8 +14,11 @@ Use them in place of ``int``, ``date``, ``datetime`` and ``str`` in API input sc
   written as the schema says: a date only as ``YYYY-MM-DD``, a date-time only as ``YYYY-MM-DDThh:mm``
   (seconds, fraction and offset optional). Lax mode would read ``0`` or ``"1700000000"`` as a Unix
   timestamp and ``"2020-01-01T10:00"`` as a date; in a query string as in a body, they are a 422.
+  :data:`IsoDate` is the format alone, for a filter that clamps far dates itself (the audit trail).
 - :data:`SingleLine` (names, titles: no line breaks or other control characters) and
   :data:`MultiLine` (notes: line breaks allowed, other control characters not).
+
+:class:`JsonObjectParser` is the API's body parser: a body is a JSON object (every body schema is one).
 
 Bounds appear in the OpenAPI document (``minimum`` / ``maximum``), so a schema-driven client
 knows them. :class:`PageNumberPagination` is ninja's, with the page number bounded the same way.
@@ -31,6 +34,7 @@ from typing import Annotated
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination as _NinjaPageNumberPagination
+from ninja.parser import Parser
 from pydantic import AfterValidator, BeforeValidator, Strict
 
 from tandem.core import validators
@@ -71,10 +75,8 @@ StrictDbInt = Annotated[int, Strict(), Field(ge=0, le=DB_INT_MAX)]
 DbId = Annotated[int, Field(ge=1, le=DB_BIGINT_MAX)]
 _DATE_WINDOW = {"formatMinimum": validators.DATE_MIN.isoformat(), "formatMaximum": validators.DATE_MAX.isoformat()}
 StrictBool = Annotated[bool, Strict()]
-SaneDate = Annotated[
-    date, BeforeValidator(_written_as(_ISO_DATE, date, lambda: _("Enter a date as YYYY-MM-DD."))),
-    AfterValidator(_checked(validators.date_problem)), Field(json_schema_extra=_DATE_WINDOW),
-]
+IsoDate = Annotated[date, BeforeValidator(_written_as(_ISO_DATE, date, lambda: _("Enter a date as YYYY-MM-DD.")))]
+SaneDate = Annotated[IsoDate, AfterValidator(_checked(validators.date_problem)), Field(json_schema_extra=_DATE_WINDOW)]
 SaneDateTime = Annotated[
     datetime, BeforeValidator(_written_as(
         _ISO_DATETIME, datetime, lambda: _("Enter a date and time as YYYY-MM-DDThh:mm:ss±hh:mm."))),
@@ -94,3 +96,16 @@ class PageNumberPagination(_NinjaPageNumberPagination):
     class Input(Schema):
         page: int = Field(1, ge=1, le=DB_INT_MAX)
         page_size: int | None = Field(None, ge=1, le=DB_INT_MAX)
+
+
+class JsonObjectParser(Parser):
+    """JSON bodies are objects: every body schema in the API is one. ninja's schemas read fields off
+    any object (``from_attributes``), so a body of ``[null, null]`` or ``7`` would pass as a schema
+    whose fields all have defaults (issue 13: ST201 on ROI and topics). ``null`` stays for an
+    optional body; anything else is a 400 before any field is read."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if data is not None and not isinstance(data, dict):
+            raise ValueError(_("The request body must be a JSON object."))
+        return data
