@@ -15,6 +15,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     Avg,
@@ -301,7 +302,11 @@ def _grouped(pairs: QuerySet[Mentorship], period: Period, key: str) -> tuple[lis
     """The groups' and the whole scope's COUNT / SUM / SUM of squares in ONE query: the per-pair
     values (:func:`_per_pair_sql`) in a common table expression that both aggregates read."""
     names = [f"v_{m}" for m in inputs.METRICS]
-    inner_sql, params = _per_pair_sql(pairs, period, key)
+    fields = ["pairs", "people"] + [f"{m}__{x}" for m in inputs.METRICS for x in ("n", "s", "q")]
+    try:
+        inner_sql, params = _per_pair_sql(pairs, period, key)
+    except EmptyResultSet:  # a filter that can match nothing (e.g. ``pk__in=[]``): no pairs
+        return [], {**dict.fromkeys(fields), "pairs": 0, "people": 0}
     aggs = ["COUNT(*)", "COUNT(DISTINCT who)"]
     for v in names:
         aggs += [f"COUNT({v})", f"SUM({v})", f"SUM({v} * {v})"]
@@ -309,7 +314,6 @@ def _grouped(pairs: QuerySet[Mentorship], period: Period, key: str) -> tuple[lis
     sql = (f"WITH per_pair AS ({inner_sql}) "
            f"SELECT 0, g, {select} FROM per_pair GROUP BY g "
            f"UNION ALL SELECT 1, NULL, {select} FROM per_pair")
-    fields = ["pairs", "people"] + [f"{m}__{x}" for m in inputs.METRICS for x in ("n", "s", "q")]
     groups: list[dict[str, Any]] = []
     whole: dict[str, Any] = dict.fromkeys(fields)
     with connection.cursor() as cursor:
