@@ -159,3 +159,12 @@ def test_an_roi_body_that_is_not_an_object_is_refused(client, program):
     assert client.post(f"/api/programs/{program.pk}/roi", "[null, null]",
                        content_type="application/json").status_code == 400
     assert client.post(f"/api/programs/{program.pk}/roi", {}, content_type="application/json").status_code == 200
+
+
+@pytest.mark.parametrize("params", [[None, None], [], 1, "min_count"])
+def test_a_duty_whose_params_are_not_an_object_is_refused(client, program, params):
+    response = client.post(f"/api/programs/{program.pk}/cadence",
+                           {"code": "talk", "name": "Talk", "period": "monthly", "requirement": "session",
+                            "params": params}, content_type="application/json")
+    _refused(response, "params")
+    assert not CadenceDuty.objects.filter(program=program).exists()

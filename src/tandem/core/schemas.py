@@ -18,7 +18,8 @@ Use them in place of ``int``, ``date``, ``datetime`` and ``str`` in API input sc
 - :data:`SingleLine` (names, titles: no line breaks or other control characters) and
   :data:`MultiLine` (notes: line breaks allowed, other control characters not).
 
-:class:`JsonObjectParser` is the API's body parser: a body is a JSON object (every body schema is one).
+:class:`ObjectSchema` is the base for a schema nested in a body (``params: DutyParams``): a JSON
+object only. :class:`JsonObjectParser` is the API's body parser: a body is a JSON object (every body schema is one).
 
 Bounds appear in the OpenAPI document (``minimum`` / ``maximum``), so a schema-driven client
 knows them. :class:`PageNumberPagination` is ninja's, with the page number bounded the same way.
@@ -35,7 +36,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination as _NinjaPageNumberPagination
 from ninja.parser import Parser
-from pydantic import AfterValidator, BeforeValidator, Strict
+from pydantic import AfterValidator, BeforeValidator, Strict, model_validator
 
 from tandem.core import validators
 from tandem.core.validators import DB_BIGINT_MAX, DB_INT_MAX, DB_SMALLINT_MAX  # noqa: F401
@@ -108,4 +109,17 @@ class JsonObjectParser(Parser):
         data = super().parse_body(request)
         if data is not None and not isinstance(data, dict):
             raise ValueError(_("The request body must be a JSON object."))
+        return data
+
+
+class ObjectSchema(Schema):
+    """An input schema that takes a JSON object only. ninja's :class:`Schema` reads fields off any
+    object, so ``"params": [null, null]`` passed as a nested schema whose fields all have defaults
+    (issue 13: ST201 on the cadence policy). The top-level body is :class:`JsonObjectParser`'s."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data):
+        if not isinstance(getattr(data, "_obj", data), dict):
+            raise ValueError(_("Expected a JSON object."))  # noqa: TRY004 (pydantic reports ValueError)
         return data

@@ -14,7 +14,15 @@ from pydantic import Strict
 
 from tandem.core import authz
 from tandem.core.errors import NotFound, ValidationFailed
-from tandem.core.schemas import DbId, MultiLine, PageNumberPagination, SaneDate, SingleLine, StrictBool
+from tandem.core.schemas import (
+    DbId,
+    MultiLine,
+    ObjectSchema,
+    PageNumberPagination,
+    SaneDate,
+    SingleLine,
+    StrictBool,
+)
 from tandem.mentorships import selectors as mentorship_selectors
 from tandem.people.models import Department, JobProfile, Language
 from tandem.people.selectors import people_by_employee_ids, person_get
@@ -298,7 +306,7 @@ def duty_list(request: HttpRequest, program_id: int):
     return selectors.duties_of(program=program_or_404(request, program_id)[1])
 
 
-class DutyParams(Schema):
+class DutyParams(ObjectSchema):
     min_count: Annotated[int, Strict(), Field(ge=DUTY_PARAMS["min_count"][0], le=DUTY_PARAMS["min_count"][1])] | None = (
         Field(None, description="How many in each period (default 1)."))
     min_minutes: Annotated[int, Strict(), Field(ge=DUTY_PARAMS["min_minutes"][0],

@@ -269,7 +269,10 @@ def round_results(request: HttpRequest, round_id: int, q: Query[PageQuery]):
 
 
 @router.get("/rounds/{round_id}/results/{employee_id}/explanation", response=ExplanationOut,
-            summary="Why one graduate was placed as they were (program manager)")
+            summary="Why one graduate was placed as they were (program manager)",
+            openapi_extra={"responses": {"409": {  # a read that can conflict: the results are not out yet
+                "description": "The results are not published yet (code not_published)",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}})
 def round_explanation(request: HttpRequest, round_id: int, employee_id: str):
     actor, selection_round = _round_or_404(request, round_id)
     if not authz.can_manage_round(actor, selection_round):
