@@ -16,8 +16,11 @@ from tandem.core.security import DEFAULT_POLICY, HEADER
 SRC = Path(__file__).resolve().parents[2] / "src" / "tandem"
 # Pages only: an HTML e-mail (a name ending _body.html, or under an email/ folder) is read by a mail
 # client, where the header does not apply and inline styles are the norm.
+# e-mails and the PDF reports (insights/templates/insights/reports/: laid out for WeasyPrint, never
+# served to a browser, so no Content-Security-Policy applies) carry their own styles
 TEMPLATES = sorted(p for p in SRC.rglob("*.html") if "templates" in p.parts
-                   and not p.name.endswith("_body.html") and "email" not in p.parts)
+                   and not p.name.endswith("_body.html") and "email" not in p.parts
+                   and not ("insights" in p.parts and "reports" in p.parts))
 
 # <script …> without src=, unless it is data (json_script writes type="application/json")
 INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)(?![^>]*type=\"application/(?:ld\+)?json\")[^>]*>", re.I)

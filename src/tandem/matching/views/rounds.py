@@ -6,6 +6,8 @@ and presents the department, the program manager follows progress and publishes.
 
 from __future__ import annotations
 
+import logging
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,6 +28,8 @@ from tandem.matching.models import PublicationStatus, RoundStatus, SelectionRoun
 from tandem.people.models import Department, Person
 from tandem.programs.models import Program
 from tandem.web.feedback import flash_error
+
+logger = logging.getLogger("tandem.matching")
 
 
 class RoundForm(forms.Form):
@@ -276,7 +280,12 @@ def _detail(request: HttpRequest, actor: authz.Actor, selection_round: Selection
                 g.initials = _initials(g.full_name)
             ctx["seats_not_ranked"] = list(flow.seats_not_ranked(round=selection_round))
             ctx["nudged_today"] = flow.round_nudged_today(round=selection_round)
-            ctx["forecast"] = flow.round_forecast(round=selection_round)
+            try:
+                ctx["forecast"] = flow.round_forecast(round=selection_round)
+            except (MemoryError, ArithmeticError, ValueError) as exc:
+                # the forecast is a courtesy: a matching that cannot run now must not take the page down
+                logger.warning("round %s: forecast not computed (%s)", selection_round.pk, type(exc).__name__)
+                ctx["forecast_failed"] = True
         else:
             ctx["results"] = flow.round_results(round=selection_round)
             ctx["summary"] = flow.round_summary(round=selection_round)
