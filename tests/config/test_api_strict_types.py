@@ -145,7 +145,7 @@ def test_a_duty_with_required_false_is_added(client, program):
 # -- a body is a JSON object -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("body", ["[null, null]", "[]", "7", '"text"', "true"])
+@pytest.mark.parametrize("body", ["[null, null]", "[]", "7", '"text"', "true", "null"])
 def test_a_body_that_is_not_an_object_is_refused_and_changes_nothing(hr_client, body):
     person = PersonFactory()
     topic = TopicFactory()
@@ -168,3 +168,12 @@ def test_a_duty_whose_params_are_not_an_object_is_refused(client, program, param
                             "params": params}, content_type="application/json")
     _refused(response, "params")
     assert not CadenceDuty.objects.filter(program=program).exists()
+
+
+def test_the_log_documents_its_search_answer(client):
+    from tandem.config.api import api
+
+    op = api.get_openapi_schema()["paths"]["/api/mentorships/{mentorship_id}/log"]["get"]
+    answer = op["responses"][200]["content"]["application/json"]["schema"]
+    names = {ref["$ref"].rsplit("/", 1)[1] for ref in answer["anyOf"]}
+    assert names == {"LogOut", "LogSearchOut"}  # ?q=… answers the library's search, not the timeline

@@ -384,7 +384,7 @@ def item_patch(request: HttpRequest, item_id: DbId, payload: ActionItemPatch):
     return _item(log_selectors.action_item_of(mentorship=it.mentorship, item_id=it.pk))
 
 
-@router.get("/mentorships/{mentorship_id}/log", response=LogOut,
+@router.get("/mentorships/{mentorship_id}/log", response=LogOut | library_api.LogSearchOut,  # ?q=… is a search
             summary="The timeline: sessions, messages and action items, newest first, paginated "
                     "(sessions only, without texts, for HR and the program team)")
 def log_get(request: HttpRequest, mentorship_id: DbId, query: Query[LogQuery]):
