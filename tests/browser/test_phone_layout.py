@@ -35,9 +35,12 @@ def test_the_profile_fits_a_phone(browser, live_server):
     for path in ("/", f"/people/{me.employee_id}/", "/notifications/"):
         page.goto(path)
         page.wait_for_load_state("networkidle")
-        if "/people/" in path:  # the radar is drawn (Chart.js sizes it to its box once it has run)
-            page.wait_for_function("() => { const c = document.querySelector('canvas[data-chart=radar]');"
-                                   " return c && c.width > 0; }")
+        # Chart.js sizes the radar to its box once it has run (a busy machine draws it late): the
+        # page must settle within the screen's width
+        try:
+            page.wait_for_function("() => document.documentElement.scrollWidth <= 390", timeout=5_000)
+        except Exception:
+            pass  # the assertion below says by how much it does not fit
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
     page.goto(f"/people/{me.employee_id}/")
     assert page.locator("canvas[data-chart=radar]").bounding_box()["width"] <= 390
