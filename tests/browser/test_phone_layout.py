@@ -19,7 +19,8 @@ def test_the_profile_fits_a_phone(browser, live_server):
     comps = [CompetencyFactory(name=f"A rather long competency name {i}") for i in range(5)]
     for c in comps:
         RequirementFactory(job_profile=profile, competency=c, target_level=4)
-    me = PersonFactory(with_user=True, job_profile=profile)
+    # a long address (one unbreakable word) must not widen the page either
+    me = PersonFactory(with_user=True, job_profile=profile, email="anastasia.konstantinopolskaya-vanderbilt@example-company.com")
     for i, c in enumerate(comps):
         CompetencyRating.objects.create(person=me, competency=c, level=1 + i % 4, source="manager",
                                         rated_on=datetime.date(2026, 10, 21))
