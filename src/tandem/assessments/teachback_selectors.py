@@ -169,3 +169,25 @@ def flagged_trainees(*, program: Program) -> QuerySet[TeachBack]:
 
 
 __all__ = ["GapStatus"]
+
+
+def enrolled_people(*, program: Program) -> list[tuple[int, str]]:
+    """(person ID, name) of the program's active enrolments, each person once, by name: the
+    trainees and audience a slot may name."""
+    from tandem.programs.models import Enrolment, EnrolmentStatus
+
+    rows = Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE).select_related(
+        "person").order_by("person__full_name")
+    return list(dict((e.person_id, e.person.full_name) for e in rows).items())
+
+
+def competency_choices() -> list[tuple[int, str]]:
+    """Every competency, in the reader's language, for a slot's competency."""
+    from tandem.people.models import Competency
+
+    return [(c.pk, c.tr("name")) for c in Competency.objects.order_by("name")]
+
+
+def criterion_of(*, program: Program, criterion_id: int) -> RubricCriterion | None:
+    """One criterion of the program's rubric (None if it is another program's or gone)."""
+    return RubricCriterion.objects.filter(program=program, pk=criterion_id).select_related("program").first()

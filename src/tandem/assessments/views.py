@@ -30,13 +30,11 @@ from tandem.assessments import (
     teachback_selectors,
     teachback_services,
 )
-from tandem.assessments.models import LENGTH_MAX, LENGTH_MIN, QuestionKind, RubricCriterion
+from tandem.assessments.models import LENGTH_MAX, LENGTH_MIN, QuestionKind
 from tandem.core import authz
 from tandem.core.errors import ApplicationError, NotFound, ValidationFailed, error_messages
 from tandem.core.validators import DB_INT_MAX
 from tandem.mentorships import selectors as mentorship_selectors
-from tandem.people.models import Competency
-from tandem.programs.models import Enrolment, EnrolmentStatus
 from tandem.programs.selectors import program_get
 
 
@@ -96,12 +94,10 @@ class SlotForm(forms.Form):
 
     def __init__(self, *args: Any, program, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        people = [(e.person_id, e.person.full_name) for e in Enrolment.objects.filter(
-            program=program, status=EnrolmentStatus.ACTIVE).select_related("person").order_by("person__full_name")]
-        people = list(dict(people).items())
+        people = teachback_selectors.enrolled_people(program=program)
         self.fields["trainee"].choices = people
         self.fields["audience"].choices = people
-        self.fields["competency"].choices = [(c.pk, c.tr("name")) for c in Competency.objects.order_by("name")]
+        self.fields["competency"].choices = teachback_selectors.competency_choices()
         days = teachback_selectors.offered_days(program=program)
         self.fields["day"].choices = [("", _("—"))] + [
             (d.date.isoformat(), _("Day %(n)d (%(date)s): %(name)s") % {"n": d.day, "date": d.date.isoformat(),
@@ -215,7 +211,7 @@ def rubric_edit(request: HttpRequest, program_id: int) -> HttpResponse:
     if raw:
         if not raw.isdigit() or int(raw) > DB_INT_MAX:
             raise NotFound()
-        criterion = RubricCriterion.objects.filter(program=program, pk=int(raw)).select_related("program").first()
+        criterion = teachback_selectors.criterion_of(program=program, criterion_id=int(raw))
         if criterion is None:
             raise NotFound()
     try:

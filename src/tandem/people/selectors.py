@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Avg, Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
 
 from tandem.mentorships import selectors as mentorship_selectors
 from tandem.mentorships.models import OPEN_STATUSES, Mentorship, MentorshipStatus
@@ -258,3 +258,12 @@ def largest_gaps(*, paths: tuple[str, ...] = (), limit: int = 8) -> list[dict]:
     rows = list(rows)
     comps = Competency.objects.in_bulk([r["competency_id"] for r in rows])
     return [{"competency": comps[r["competency_id"]], **r} for r in rows]
+
+
+def departments_by_code(*, codes: list[str]) -> dict[str, Department]:
+    """The departments with these codes, by code (unknown codes are simply absent)."""
+    return {d.code: d for d in Department.objects.filter(code__in=codes)}
+
+
+def department_by_code(*, code: str) -> Department | None:
+    return Department.objects.filter(code=code).first()

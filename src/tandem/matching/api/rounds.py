@@ -13,7 +13,8 @@ from tandem.core.schemas import DB_SMALLINT_MAX, SaneDateTime, SingleLine, Stric
 from tandem.matching.api._paging import PageQuery
 from tandem.matching.flows import rounds as flow
 from tandem.matching.models import RoundPublication, SelectionRound
-from tandem.people.models import Department, Person
+from tandem.people import selectors as people_selectors
+from tandem.people.models import Person
 from tandem.programs.api import program_or_404
 
 router = Router(tags=["matching: rounds"])
@@ -148,7 +149,7 @@ def round_create(request: HttpRequest, program_id: int, payload: RoundIn):
     actor, program = program_or_404(request, program_id)
     authz.require(authz.can_manage_program(actor, program))
     codes = [s.department for s in payload.seats]
-    departments = {d.code: d for d in Department.objects.filter(code__in=codes)}
+    departments = people_selectors.departments_by_code(codes=codes)
     unknown = [c for c in codes if c not in departments]
     if unknown:
         raise ValidationFailed({"seats": [f"Unknown department: {', '.join(unknown)}."]})
@@ -195,7 +196,7 @@ def applicant_ranking_get(request: HttpRequest, round_id: int):
             summary="Replace the department's ranking of graduates (its head)")
 def department_ranking_put(request: HttpRequest, round_id: int, code: str, payload: DepartmentRankingIn):
     actor, selection_round = _round_or_404(request, round_id)
-    department = Department.objects.filter(code=code).first()
+    department = people_selectors.department_by_code(code=code)
     if department is None:
         raise NotFound()
     authz.require(authz.can_rank_for_department(actor, department))
