@@ -7,6 +7,8 @@
 - :func:`welch_t_test` — Welch's t-test with the Welch–Satterthwaite interval of the difference.
 - :func:`relative_lift` — (A − B) / B.
 - :func:`compare_proportions`, :func:`compare_means` — all of it for two groups, with warnings.
+- :func:`nps_estimate`, :func:`nps_difference` — a Net Promoter Score with its normal-approximation
+  interval (trinomial variance, clipped to [−100, 100]), and the difference of two.
 
 Every function validates its input and raises :class:`StatsError` (a ``ValueError``) with a
 message naming the problem; none returns NaN. Degenerate but meaningful cases (p = 0 or 1, no
@@ -22,6 +24,7 @@ from tandem.insights.stats.comparison import (
 )
 from tandem.insights.stats.errors import StatsError
 from tandem.insights.stats.means import MeanSummary, WelchResult, welch_t_test
+from tandem.insights.stats.nps import NpsDifference, NpsEstimate, NpsSummary, nps_difference, nps_estimate
 from tandem.insights.stats.proportions import (
     Interval,
     ProportionSummary,
@@ -36,6 +39,9 @@ __all__ = [
     "Interval",
     "MeanSummary",
     "Note",
+    "NpsDifference",
+    "NpsEstimate",
+    "NpsSummary",
     "ProportionSummary",
     "StatsError",
     "TestResult",
@@ -43,6 +49,8 @@ __all__ = [
     "compare_means",
     "compare_proportions",
     "newcombe_interval",
+    "nps_difference",
+    "nps_estimate",
     "relative_lift",
     "two_proportion_z_test",
     "welch_t_test",
