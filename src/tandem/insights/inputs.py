@@ -20,6 +20,22 @@ satisfaction              mean of the mentee's session feedback (1–5)
                           on sessions in the period; none if no feedback
 ========================  ===============================================
 
+Two more outputs come from surveys (``inputs_selectors``: the survey's coarse keys, not pairs):
+
+========================  ===============================================
+figure                    value
+========================  ===============================================
+survey_satisfaction       per response, the mean of its scale answers
+                          (1–5) to surveys whose template's purpose is
+                          satisfaction or mentor effectiveness; the
+                          figure is the mean over responses (n =
+                          responses) with its 95 % t interval
+nps                       answers to recommendation questions (0–10):
+                          % promoters (9–10) − % detractors (0–6),
+                          n = answers, 95 % normal interval with the
+                          trinomial variance (``stats.nps``)
+========================  ===============================================
+
 ``months on`` counts the calendar months of the period in which the pair ran (from the later of its
 start and the period's start to the earlier of its end and the period's end): a pair that started
 half-way is not counted as meeting less often.
@@ -43,7 +59,9 @@ CONFIDENCE = 0.95
 METRICS = ("hours_per_month", "sessions_per_month", "cadence_kept", "resources",
            "competency_gain", "milestones_done", "satisfaction")
 INPUT_METRICS = ("hours_per_month", "sessions_per_month", "cadence_kept", "resources")
-OUTPUT_METRICS = ("competency_gain", "milestones_done", "satisfaction")
+SURVEY_METRICS = ("survey_satisfaction", "nps")
+ALL_METRICS = METRICS + SURVEY_METRICS
+OUTPUT_METRICS = ("competency_gain", "milestones_done", "satisfaction", *SURVEY_METRICS)
 PROPORTION_METRICS = ("cadence_kept",)
 MONTH_DAYS = 365.25 / 12
 MAX_PERIOD_DAYS = 3 * 366
@@ -92,12 +110,18 @@ class Sums:
         return Sums(self.n - other.n, self.total - other.total, self.total_sq - other.total_sq)
 
 
+FEWER = "fewer_answers"  # a survey figure's group has fewer answers (or people) than its threshold
+PROTECTS = "protects_another"  # hidden so that a smaller hidden group cannot be worked out
+
+
 @dataclass
 class Figure:
     n: int | None
     value: float | None
     ci: tuple[float, float] | None
     suppressed: bool = False
+    reason: str = ""  # survey figures: FEWER or PROTECTS when suppressed
+    threshold: int | None = None  # survey figures: the group's threshold (see ``protect_survey``)
 
     @property
     def shown(self) -> bool:
@@ -170,3 +194,83 @@ def protect(groups: list[GroupSums], whole: dict[str, Sums], threshold: int) -> 
             hidden[g.key].add(m)
             remainder += g.sums[m].n
     return hidden
+
+
+# -- the survey outputs ---------------------------------------------------------------------------
+
+
+@dataclass
+class SurveyGroup:
+    """One group's answers to one survey output: ``sums`` of the per-response means (satisfaction)
+    or of the per-answer scores +100 / 0 / −100 (NPS); ``responses`` and ``people`` (distinct
+    respondents, from the completions) are what the threshold counts; ``threshold`` is the group's
+    own (the largest of its surveys', never below the company's)."""
+
+    key: object
+    sums: Sums
+    responses: int
+    people: int
+    threshold: int
+
+    @property
+    def small(self) -> bool:
+        return self.responses < self.threshold or self.people < self.threshold
+
+
+def survey_figure(metric: str, group: SurveyGroup) -> Figure:
+    """A survey output of a group that reaches its threshold (the caller checks)."""
+    if metric == "nps":
+        e = stats.nps_estimate(stats.NpsSummary.from_scores(group.sums.n, group.sums.total, group.sums.total_sq),
+                               confidence=CONFIDENCE)
+        return Figure(e.n, e.value, (e.interval.low, e.interval.high), threshold=group.threshold)
+    f = figure(group.sums, group.threshold)
+    f.threshold = group.threshold
+    return f
+
+
+def survey_hidden(reason: str, threshold: int) -> Figure:
+    return Figure(None, None, None, True, reason, threshold)
+
+
+def protect_survey(groups: list[SurveyGroup], *, whole_shown: bool, threshold: int,
+                   never_shown: frozenset = frozenset()) -> dict[object, str]:
+    """Which groups of one survey output to hide, and why.
+
+    Primary: a group with fewer responses or people than its threshold (``FEWER``); the groups in
+    ``never_shown`` (answers that name no group of the grouping, e.g. no mentor rated) count as
+    hidden too. Secondary (``PROTECTS``): while the whole is shown, hidden groups could be worked
+    out from it by subtraction; so as long as exactly one group is hidden, or the hidden ones hold
+    between 1 and ``threshold`` − 1 responses, the smallest shown group is hidden as well.
+    """
+    hidden: dict[object, str] = {}
+    for g in groups:
+        if g.key in never_shown or g.small:
+            hidden[g.key] = FEWER
+    if not whole_shown:
+        return hidden
+    shown = sorted((g for g in groups if g.key not in hidden), key=lambda g: (g.responses, str(g.key)))
+    while shown:
+        with_answers = [g for g in groups if g.key in hidden and g.responses > 0]
+        remainder = sum(g.responses for g in with_answers)
+        if not (len(with_answers) == 1 or 0 < remainder < threshold):
+            break
+        hidden[shown.pop(0).key] = PROTECTS
+    return hidden
+
+
+def nps_difference(group: Sums, whole: Sums, threshold: int) -> Difference | None:
+    """The group's NPS minus the rest's (the scope without the group): ``stats.nps_difference``.
+    None when either side has fewer answers than the threshold."""
+    rest = whole.minus(group)
+    if group.n < max(threshold, 2) or rest.n < max(threshold, 2):
+        return None
+    a = stats.NpsSummary.from_scores(group.n, group.total, group.total_sq)
+    b = stats.NpsSummary.from_scores(rest.n, rest.total, rest.total_sq)
+    result = stats.nps_difference(a, b, confidence=CONFIDENCE)
+    if not all(math.isfinite(x) for x in (result.interval.low, result.interval.high)):
+        return None
+    return Difference(result.difference, (result.interval.low, result.interval.high), group.n, rest.n, b.score)
+
+
+def difference_of(metric: str, group: Sums, whole: Sums, threshold: int) -> Difference | None:
+    return nps_difference(group, whole, threshold) if metric == "nps" else difference(group, whole, threshold)

@@ -5,6 +5,12 @@
 interval; the whole scope first; the flags with their evidence and suggestions; the monthly trend.
 A group below the anonymity threshold is left out (``hidden_groups`` counts them); a figure below it
 is ``null`` with ``n`` null too. Per mentor: HR and program managers (their programs' pairs) only.
+
+Two outputs come from closed surveys (``survey_satisfaction``: 1–5, n = responses; ``nps``: −100…100,
+n = answers): a group is listed when one of them is shown even if its pairs are too few (``pairs``
+null); a hidden survey figure says why in ``reason`` (``fewer_answers``, or ``protects_another``:
+hidden so that a smaller hidden group cannot be worked out from the total) and ``note`` (“fewer than
+5 answers”), with the group's ``threshold``; ``survey_hidden_groups`` counts the groups not listed.
 """
 
 import datetime
@@ -32,6 +38,9 @@ class InputsFigureOut(Schema):
     value: float | None
     n: int | None
     ci: tuple[float, float] | None
+    reason: str | None = Field(None, description="a hidden survey output: fewer_answers | protects_another")
+    threshold: int | None = Field(None, description="a survey output: the smallest number of answers shown")
+    note: str | None = Field(None, description="a hidden survey output, in words (e.g. “fewer than 5 answers”)")
 
 
 class FlagOut(Schema):
@@ -57,6 +66,15 @@ class TrendOut(Schema):
     hours_n: int | None
     satisfaction: float | None
     satisfaction_n: int | None
+    survey_satisfaction: float | None
+    survey_satisfaction_n: int | None
+    nps: float | None
+    nps_n: int | None
+
+
+class InputsSurveyHiddenOut(Schema):
+    survey_satisfaction: int
+    nps: int
 
 
 PAGE_SIZE = 100
@@ -77,6 +95,7 @@ class InputsOutputsOut(Schema):
     page: int
     pages: int
     hidden_groups: int
+    survey_hidden_groups: InputsSurveyHiddenOut
     trend: list[TrendOut]
 
 
@@ -90,11 +109,12 @@ class InputsFilter(Schema):
 
 def _group(row: sel.GroupRow) -> dict:
     figures = []
-    for m in inputs.METRICS:
+    for m in inputs.ALL_METRICS:
         f = row.figures[m]
         figures.append({"metric": m, "label": str(sel.METRIC_LABELS[m]), "shown": f.shown,
                         "value": f.value if f.shown else None, "n": f.n if f.shown else None,
-                        "ci": f.ci if f.shown else None})
+                        "ci": f.ci if f.shown else None, "reason": f.reason or None,
+                        "threshold": f.threshold, "note": sel.hidden_note(f)})
     return {"key": row.key, "label": row.label, "pairs": row.pairs, "mentees": row.people,
             "suppressed": row.suppressed, "figures": figures,
             "flags": [{"rule": fl.rule, "group": fl.group, "evidence": fl.evidence, "suggestion": fl.suggestion}
@@ -113,8 +133,11 @@ def report_out(report: sel.Report, page: int = 1) -> dict:
         "scope": _group(report.whole), "groups": [_group(g) for g in chunk],
         "count": len(report.groups), "page": page, "pages": pages,
         "hidden_groups": report.hidden_groups,
+        "survey_hidden_groups": {m: report.survey_hidden_groups.get(m, 0) for m in inputs.SURVEY_METRICS},
         "trend": [{"month": t.month, "hours": t.hours, "hours_n": t.hours_n, "satisfaction": t.satisfaction,
-                   "satisfaction_n": t.satisfaction_n} for t in report.trend],
+                   "satisfaction_n": t.satisfaction_n, "survey_satisfaction": t.survey_satisfaction,
+                   "survey_satisfaction_n": t.survey_satisfaction_n, "nps": t.nps, "nps_n": t.nps_n}
+                  for t in report.trend],
     }
 
 

@@ -27,6 +27,8 @@ class RuleMetric(models.TextChoices):
     COMPETENCY_GAIN = "competency_gain", _("Change in rated competency level")
     MILESTONES_DONE = "milestones_done", _("Plan milestones completed per pair")
     SATISFACTION = "satisfaction", _("Satisfaction (session feedback, 1–5)")
+    SURVEY_SATISFACTION = "survey_satisfaction", _("Satisfaction (surveys, 1–5)")
+    NPS = "nps", _("NPS (surveys, −100 to 100)")
 
 
 class RuleOp(models.TextChoices):

@@ -40,13 +40,21 @@ class Flag:
 def _fmt(metric: str, value: float) -> str:
     if metric in inputs.PROPORTION_METRICS:
         return _("%(v)s %%") % {"v": number_format(round(value * 100), 0)}
+    if metric == "nps":
+        return number_format(round(value), 0)
     return number_format(round(value, 2), 2)
 
 
 def _fmt_diff(metric: str, value: float) -> str:
     if metric in inputs.PROPORTION_METRICS:
         return _("%(v)s points") % {"v": number_format(round(abs(value) * 100), 0)}
+    if metric == "nps":
+        return _("%(v)s points") % {"v": number_format(round(abs(value)), 0)}
     return number_format(round(abs(value), 2), 2)
+
+
+def _fmt_ci(metric: str, value: float) -> str:
+    return number_format(round(value), 0) if metric == "nps" else number_format(round(value, 2), 2)
 
 
 def enabled_rules() -> list[SuggestionRule]:
@@ -58,14 +66,15 @@ def _condition(metric: str, op: str, value: float, *, group: Any, sums: dict[str
     """The evidence sentence when the condition holds, else None."""
     from tandem.insights.inputs_selectors import METRIC_SHORT
 
-    if metric not in inputs.METRICS or metric in hidden:
+    if metric not in inputs.ALL_METRICS or metric in hidden:
         return None
     fig = group.figures.get(metric)
     if fig is None or not fig.shown:
         return None
     name = str(METRIC_SHORT[metric])
     if op in RELATIVE_OPS:
-        diff = inputs.difference(sums[metric], whole[metric], threshold)
+        limit = max(threshold, getattr(group, "thresholds", {}).get(metric, 0))
+        diff = inputs.difference_of(metric, sums[metric], whole[metric], limit)
         if diff is None:
             return None
         low, high = diff.ci
@@ -78,7 +87,7 @@ def _condition(metric: str, op: str, value: float, *, group: Any, sums: dict[str
                  "n = %(n)s against %(n_rest)s; 95 %% CI of the difference %(low)s to %(high)s)") % {
             "metric": name.capitalize(), "group": group.label, "diff": _fmt_diff(metric, diff.value), "side": side,
             "value": _fmt(metric, fig.value), "rest": _fmt(metric, diff.rest_value), "n": diff.n_group,
-            "n_rest": diff.n_rest, "low": number_format(round(low, 2), 2), "high": number_format(round(high, 2), 2)}
+            "n_rest": diff.n_rest, "low": _fmt_ci(metric, low), "high": _fmt_ci(metric, high)}
     if op == RuleOp.BELOW and not fig.value < value:
         return None
     if op == RuleOp.AT_LEAST and not fig.value >= value:
@@ -91,9 +100,14 @@ def _condition(metric: str, op: str, value: float, *, group: Any, sums: dict[str
 
 def evaluate(*, rules: list[SuggestionRule], group: Any, sums: dict[str, Sums], whole: dict[str, Sums],
              hidden: set[str], threshold: int, by: str) -> list[Flag]:
-    """The flags of one shown group (``group`` has ``label`` and ``figures``; hidden groups are never passed)."""
-    if group.suppressed or group.pairs is None or group.pairs < threshold or (group.people or 0) < threshold:
+    """The flags of one shown group (``group`` has ``label`` and ``figures``; hidden groups are never passed).
+    A condition on the pairs' figures needs the group's pairs shown; one on a survey output needs that
+    output shown (its own threshold reached, see ``inputs.protect_survey``)."""
+    if group.suppressed:
         return []
+    pairs_small = group.pairs is None or group.pairs < threshold or (group.people or 0) < threshold
+    if pairs_small:
+        hidden = hidden | set(inputs.METRICS)
     out = []
     for rule in rules:
         evidence = []

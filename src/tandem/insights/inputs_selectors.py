@@ -19,7 +19,9 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     Avg,
+    Case,
     Count,
+    DateTimeField,
     DateField,
     Exists,
     ExpressionWrapper,
@@ -32,6 +34,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import (
     Cast,
@@ -46,12 +49,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tandem.assessments.models import (
+    QuestionKind,
+    SurveyAnswer,
+    SurveyCompletion,
+    SurveyPurpose,
+    SurveyQuestion,
+    SurveyStatus,
+)
 from tandem.core import authz
 from tandem.core.errors import ApplicationError, Forbidden, NotFound
 from tandem.core.validators import DB_INT_MAX
 from tandem.insights import inputs, selectors
 from tandem.insights.errors import InsightsErrorCode
-from tandem.insights.inputs import Figure, GroupSums, Period, Sums
+from tandem.insights.inputs import Figure, GroupSums, Period, SurveyGroup, Sums
 from tandem.mentorships.library_models import Resource
 from tandem.mentorships.log_models import LogSide, Session, SessionFeedback, SessionStatus
 from tandem.mentorships.models import Mentorship, MentorshipStatus
@@ -73,6 +84,8 @@ METRIC_LABELS = {
     "competency_gain": gettext_lazy("Change in rated competency level"),
     "milestones_done": gettext_lazy("Plan milestones completed per pair"),
     "satisfaction": gettext_lazy("Satisfaction (session feedback, 1–5)"),
+    "survey_satisfaction": gettext_lazy("Satisfaction (surveys, 1–5)"),
+    "nps": gettext_lazy("NPS (surveys, −100 to 100)"),
 }
 METRIC_SHORT = {
     "hours_per_month": gettext_lazy("mentoring hours per month"),
@@ -82,6 +95,8 @@ METRIC_SHORT = {
     "competency_gain": gettext_lazy("competency gain"),
     "milestones_done": gettext_lazy("milestones completed"),
     "satisfaction": gettext_lazy("satisfaction"),
+    "survey_satisfaction": gettext_lazy("survey satisfaction"),
+    "nps": gettext_lazy("NPS"),
 }
 DEFAULT_MONTHS = 6
 EARLIEST = datetime.date(2000, 1, 1)
@@ -332,6 +347,167 @@ def _sums(row: dict[str, Any], period: Period) -> dict[str, Sums]:
             .scaled(inputs.scale(m, period)) for m in inputs.METRICS}
 
 
+# -- the survey outputs -----------------------------------------------------------------------------
+# A survey response carries only coarse keys (program through its survey, the respondent's department
+# and job profile, the mentor rated) and, when anonymous, no author and no time: a survey's answers are
+# dated by when the survey closed, and count only once it has (while answers still arrive, two readings
+# would differ by one person's answer, as ``assessments.survey_selectors`` explains). Distinct people
+# come from the completions of the same surveys (a mentee answering five surveys is one person).
+
+SATISFACTION_PURPOSES = (SurveyPurpose.SATISFACTION, SurveyPurpose.MENTOR_EFFECTIVENESS)
+RESPONSE_KEY = {"mentor": "response__subject_id", "department": "response__department_id",
+                "job_profile": "response__job_profile_id"}
+COMPLETION_KEY = {"mentor": "subject_id", "department": "person__department_id",
+                  "job_profile": "person__job_profile_id"}
+#: groupings where answers without a key (a program survey rates no mentor) are never a row of their own
+KEYLESS_HIDDEN = ("mentor", "program")
+
+
+def surveys_q(actor: authz.Actor, prefix: str = "") -> Q:
+    """The surveys whose results the actor may read, as a filter: ``authz.can_view_survey_results``
+    in SQL (HR: every survey; anyone else: the surveys of the programs they manage). A department
+    head who manages no program reads no survey here, as on the survey pages."""
+    if actor.is_hr:
+        return Q()
+    if actor.person is None:
+        return Q(pk__in=[])
+    pk = actor.person.pk
+    return (Q(**{f"{prefix}program__owner_id": pk})
+            | Q(**{f"{prefix}program__isnull": True, f"{prefix}mentorship__program__owner_id": pk}))
+
+
+def _survey_program(prefix: str) -> Coalesce:
+    return Coalesce(F(f"{prefix}program_id"), F(f"{prefix}mentorship__program_id"))
+
+
+def _closed_at(prefix: str) -> Case:
+    """When a survey's answers are in: ``closes_at``, or, closed early, when it was closed (its last update)."""
+    return Case(When(**{f"{prefix}status": SurveyStatus.CLOSED},
+                     then=Least(F(f"{prefix}closes_at"), F(f"{prefix}updated_at"), output_field=DateTimeField())),
+                default=F(f"{prefix}closes_at"), output_field=DateTimeField())
+
+
+def _in_scope(qs: QuerySet, *, actor: authz.Actor, query: Query, prefix: str) -> QuerySet:
+    start, end = _window(query.period)
+    qs = qs.filter(surveys_q(actor, prefix)).annotate(closed=_closed_at(prefix)).filter(
+        closed__gte=start, closed__lt=end, closed__lte=timezone.now())
+    if query.program is not None:
+        qs = qs.annotate(survey_program=_survey_program(prefix)).filter(survey_program=query.program.pk)
+    return qs
+
+
+def _month_key() -> Any:
+    return ExpressionWrapper(ExtractYear("closed") * 12 + ExtractMonth("closed"), output_field=IntegerField())
+
+
+def _answer_rows(*, actor: authz.Actor, query: Query) -> tuple[QuerySet, QuerySet]:
+    """Per response its mean scale answer (satisfaction), and per recommendation answer its score
+    +100 / 0 / −100 (NPS); each row with ``g`` (its group), ``ym`` (the month it closed), ``t`` (its
+    survey's threshold) and ``rid`` (the response)."""
+    prefix = "response__survey__"
+    key = _survey_program(prefix) if query.by == "program" else F(RESPONSE_KEY[query.by])
+    answers = _in_scope(SurveyAnswer.objects.filter(number__isnull=False), actor=actor, query=query, prefix=prefix)
+    cols = {"rid": F("response_id"), "g": key, "ym": _month_key(), "t": F(f"{prefix}threshold")}
+    satisfaction = (answers.filter(question__kind=QuestionKind.SCALE,
+                                   response__survey__version__template__purpose__in=SATISFACTION_PURPOSES)
+                    .order_by().values(**cols).annotate(v=Avg(Cast("number", FloatField()))))
+    score = Case(When(number__gte=9, then=Value(100.0)), When(number__lte=6, then=Value(-100.0)),
+                 default=Value(0.0), output_field=FloatField())
+    nps = answers.filter(question__kind=QuestionKind.NPS).order_by().values(**cols, v=score)
+    return satisfaction, nps
+
+
+def _people_rows(*, actor: authz.Actor, query: Query) -> QuerySet:
+    """Per completion of a survey in scope: ``who`` answered, ``g``, ``ym``, and whether the survey
+    counts for satisfaction (``s``) and for NPS (``p``)."""
+    prefix = "survey__"
+    key = _survey_program(prefix) if query.by == "program" else F(COMPLETION_KEY[query.by])
+    has = {kind: Exists(SurveyQuestion.objects.filter(version_id=OuterRef("survey__version_id"), kind=kind))
+           for kind in (QuestionKind.SCALE, QuestionKind.NPS)}
+    return (_in_scope(SurveyCompletion.objects.all(), actor=actor, query=query, prefix=prefix).order_by()
+            .values(who=F("person_id"), g=key, ym=_month_key(),
+                    s=Case(When(Q(survey__version__template__purpose__in=SATISFACTION_PURPOSES)
+                                & Q(has[QuestionKind.SCALE]), then=Value(1)), default=Value(0),
+                           output_field=IntegerField()),
+                    p=Case(When(has[QuestionKind.NPS], then=Value(1)), default=Value(0), output_field=IntegerField())))
+
+
+def _three_ways(qs: QuerySet, select: str) -> list[tuple]:
+    """``select`` over the rows of ``qs`` per group (0, g), for the whole (1, NULL) and per month
+    (2, ym), in one query; no rows when the filter can match nothing."""
+    try:
+        inner, params = qs.query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    sql = (f"WITH r AS ({inner}) SELECT 0, g, {select} FROM r GROUP BY g "
+           f"UNION ALL SELECT 1, NULL, {select} FROM r "
+           f"UNION ALL SELECT 2, ym, {select} FROM r GROUP BY ym")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+@dataclass
+class SurveyOutputs:
+    """Per survey output: its groups, the whole scope and the months (``ym`` = year × 12 + month)."""
+
+    groups: dict[str, list[SurveyGroup]]
+    whole: dict[str, SurveyGroup]
+    months: dict[str, dict[int, SurveyGroup]]
+
+
+def survey_outputs(*, actor: authz.Actor, query: Query, threshold: int) -> SurveyOutputs:
+    """Survey satisfaction and NPS of the scope, grouped in SQL (three queries: the two outputs'
+    answers and the respondents)."""
+    satisfaction, nps = _answer_rows(actor=actor, query=query)
+    people: dict[tuple[int, Any], tuple[int, int]] = {
+        (kind, key): (int(s or 0), int(p or 0)) for kind, key, s, p in _three_ways(
+            _people_rows(actor=actor, query=query),
+            "COUNT(DISTINCT CASE WHEN s = 1 THEN who END), COUNT(DISTINCT CASE WHEN p = 1 THEN who END)")}
+    select = "COUNT(v), SUM(v), SUM(v * v), COUNT(DISTINCT rid), MAX(t)"
+    out = SurveyOutputs({}, {}, {})
+    for index, (metric, qs) in enumerate((("survey_satisfaction", satisfaction), ("nps", nps))):
+        groups: list[SurveyGroup] = []
+        whole = SurveyGroup(None, Sums(0, 0.0, 0.0), 0, 0, threshold)
+        months: dict[int, SurveyGroup] = {}
+        for kind, key, n, total, total_sq, responses, top in _three_ways(qs, select):
+            g = SurveyGroup(key, Sums(int(n or 0), float(total or 0.0), float(total_sq or 0.0)), int(responses or 0),
+                            people.get((kind, key), (0, 0))[index], max(threshold, int(top or 0)))
+            if kind == 0:
+                groups.append(g)
+            elif kind == 1:
+                whole = g
+            elif key is not None:
+                months[int(key)] = g
+        out.groups[metric], out.whole[metric], out.months[metric] = groups, whole, months
+    return out
+
+
+def _survey_figures(metric: str, outputs: SurveyOutputs, by: str | None, threshold: int
+                    ) -> tuple[dict[Any, Figure], Figure, dict[Any, SurveyGroup]]:
+    """Every group's figure of one survey output (hidden ones with their reason), and the whole's."""
+    whole = outputs.whole[metric]
+    groups = outputs.groups[metric] if by is not None else list(
+        SurveyGroup(ym, g.sums, g.responses, g.people, g.threshold) for ym, g in outputs.months[metric].items())
+    never = frozenset({None}) if by in KEYLESS_HIDDEN else frozenset()
+    hidden = inputs.protect_survey(groups, whole_shown=not whole.small, threshold=whole.threshold, never_shown=never)
+    figures = {g.key: inputs.survey_hidden(hidden[g.key], g.threshold) if g.key in hidden
+               else inputs.survey_figure(metric, g) for g in groups}
+    whole_figure = (inputs.survey_hidden(inputs.FEWER, whole.threshold) if whole.small
+                    else inputs.survey_figure(metric, whole))
+    return figures, whole_figure, {g.key: g for g in groups}
+
+
+def hidden_note(f: Figure) -> str | None:
+    """What a hidden survey output says instead of its value (page, API and exports)."""
+    if f.shown or not f.reason:
+        return None
+    if f.reason == inputs.PROTECTS:
+        return _("not shown, so that a smaller group cannot be worked out")
+    return _("fewer than %(n)s answers") % {"n": f.threshold}
+
+
+
 # -- the report ------------------------------------------------------------------------------------
 
 
@@ -344,9 +520,20 @@ class GroupRow:
     suppressed: bool
     figures: dict[str, Figure]
     flags: list[Any] = field(default_factory=list)
+    thresholds: dict[str, int] = field(default_factory=dict)  # the survey outputs' own thresholds
 
     def figure_list(self) -> list[tuple[str, Figure]]:
+        """The pairs' figures."""
         return [(m, self.figures[m]) for m in inputs.METRICS]
+
+    def all_figures(self) -> list[tuple[str, Figure]]:
+        """The pairs' figures, then the survey outputs (the table's cells)."""
+        return [(m, self.figures[m]) for m in inputs.ALL_METRICS]
+
+    @property
+    def pairs_hidden(self) -> bool:
+        """A row listed for its survey outputs only: its pairs are too few to show."""
+        return self.pairs is None
 
 
 @dataclass
@@ -357,6 +544,10 @@ class TrendPoint:
     satisfaction: float | None
     satisfaction_n: int | None  # ratings that month
     suppressed: bool
+    survey_satisfaction: float | None = None  # surveys closed that month (hidden below their threshold)
+    survey_satisfaction_n: int | None = None  # responses
+    nps: float | None = None
+    nps_n: int | None = None  # answers
 
 
 @dataclass
@@ -369,6 +560,12 @@ class Report:
     hidden_groups: int
     trend: list[TrendPoint]
     whole_sums: dict[str, Sums] = field(default_factory=dict)
+    survey_hidden_groups: dict[str, int] = field(default_factory=dict)  # groups without a row, per output
+
+    @property
+    def survey_shown(self) -> bool:
+        """Whether any survey output is shown (the scope's or a group's)."""
+        return any(row.figures[m].shown for row in [self.whole, *self.groups] for m in inputs.SURVEY_METRICS)
 
     @property
     def by_label(self) -> str:
@@ -380,7 +577,7 @@ class Report:
 
     @property
     def method(self) -> str:
-        return str(METHOD_TEXT)
+        return f"{METHOD_TEXT} {SURVEY_METHOD_TEXT}"
 
     @property
     def observational_note(self) -> str:
@@ -396,6 +593,20 @@ METHOD_TEXT = gettext_lazy(
     "Satisfaction is the mean of the mentee's session feedback. Each figure is the mean over the pairs "
     "that have a value, with its n and a 95 % t interval; flags compare a group with the rest of the "
     "scope (Welch's interval). Department and job profile are the mentee's."
+)
+SURVEY_METHOD_TEXT = gettext_lazy(
+    "Survey satisfaction and NPS come from surveys that have closed in the period (a survey counts on the "
+    "day it closed) and whose results you may read; they are grouped by the survey's program and the "
+    "respondent's department, job profile and rated mentor (answers carry nothing finer). Survey "
+    "satisfaction is, per response, the mean of its 1–5 scale answers to satisfaction and mentor "
+    "effectiveness surveys, then the mean over responses (n = responses) with a 95 % t interval. NPS is "
+    "the share of promoters (9–10) minus the share of detractors (0–6) among the answers to "
+    "recommendation questions, from −100 to 100 (n = answers); its 95 % interval is the normal "
+    "approximation with the variance of the difference of the two shares of one trinomial count, "
+    "(p + d − (p − d)²) / n, clipped to −100 and 100; flags compare it with the rest by the difference of "
+    "two such scores. A group with fewer responses or respondents than its threshold (the largest of its "
+    "surveys' thresholds, never below the company's) shows “fewer than N answers”; when a single group "
+    "would be hidden, the next smallest is hidden too, so that it cannot be worked out from the total."
 )
 OBSERVATIONAL_TEXT = selectors.NOTE_TEXT[selectors.stats.Note.OBSERVATIONAL]
 
@@ -423,7 +634,8 @@ def _scope_label(actor: authz.Actor, query: Query) -> str:
     return _("All pairs you may see")
 
 
-def _trend(pairs: QuerySet[Mentorship], period: Period, threshold: int) -> list[TrendPoint]:
+def _trend(pairs: QuerySet[Mentorship], period: Period, threshold: int,
+           surveys: SurveyOutputs | None = None) -> list[TrendPoint]:
     """Per calendar month of the period: hours held (n = pairs with a held session) and the mean
     feedback rating (n = ratings; hidden below the threshold of distinct raters). Two GROUP BY queries."""
     start, end = _window(period)
@@ -443,16 +655,24 @@ def _trend(pairs: QuerySet[Mentorship], period: Period, threshold: int) -> list[
 
     hours = {as_day(r["month"]): r for r in held}
     sats = {as_day(r["month"]): r for r in rated}
+    survey_months = {m: _survey_figures(m, surveys, None, threshold)[0] if surveys is not None else {}
+                     for m in inputs.SURVEY_METRICS}
     out = []
     for month in period.month_starts():
         h, s = hours.get(month), sats.get(month)
         h_ok = h is not None and h["n"] >= threshold
         s_ok = s is not None and s["people"] >= threshold and s["n"] >= threshold
+        ym = month.year * 12 + month.month
+        sv = {m: survey_months[m].get(ym) for m in inputs.SURVEY_METRICS}
+        sv = {m: f if f is not None and f.shown else None for m, f in sv.items()}
         out.append(TrendPoint(
             month,
             h["minutes"] / 60.0 if h_ok else None, h["n"] if h_ok else None,
             float(s["mean"]) if s_ok else None, s["n"] if s_ok else None,
-            suppressed=not (h_ok and s_ok)))
+            suppressed=not (h_ok and s_ok),
+            survey_satisfaction=sv["survey_satisfaction"].value if sv["survey_satisfaction"] else None,
+            survey_satisfaction_n=sv["survey_satisfaction"].n if sv["survey_satisfaction"] else None,
+            nps=sv["nps"].value if sv["nps"] else None, nps_n=sv["nps"].n if sv["nps"] else None))
     return out
 
 
@@ -469,28 +689,60 @@ def inputs_outputs(*, actor: authz.Actor, by: str | None = None, start: str | No
     whole_sums = _sums(whole_row, period)
     groups = [GroupSums(r[BY_FIELD[query.by]], r["pairs"], r["people"], _sums(r, period)) for r in rows]
     hidden = inputs.protect(groups, whole_sums, threshold)
-    labels = _labels(query.by, [g.key for g in groups])
+    surveys = survey_outputs(actor=actor, query=query, threshold=threshold)
+    survey = {m: _survey_figures(m, surveys, query.by, threshold) for m in inputs.SURVEY_METRICS}
+    survey_keys = {k for m in inputs.SURVEY_METRICS for k, f in survey[m][0].items() if f.shown}
+    pair_keys = {g.key for g in groups if not (g.pairs < threshold or g.people < threshold)}
+    labels = _labels(query.by, list({g.key for g in groups} | survey_keys))
+
+    def survey_cells(key: Any) -> tuple[dict[str, Figure], dict[str, Sums], set[str], dict[str, int]]:
+        figures, sums, hidden_m, limits = {}, {}, set(), {}
+        for m in inputs.SURVEY_METRICS:
+            by_key, _whole, found = survey[m]
+            f = by_key.get(key) or inputs.survey_hidden(inputs.FEWER, threshold)
+            figures[m] = f
+            sums[m] = found[key].sums if key in found else Sums(0, 0.0, 0.0)
+            limits[m] = found[key].threshold if key in found else threshold
+            if not f.shown:
+                hidden_m.add(m)
+        return figures, sums, hidden_m, limits
+
     shown_rows: list[GroupRow] = []
+    row_sums: dict[Any, dict[str, Sums]] = {}
+    row_hidden: dict[Any, set[str]] = {}
     hidden_groups = 0
     for g in groups:
-        small = g.pairs < threshold or g.people < threshold
-        if small:
-            hidden_groups += 1
+        if g.key not in pair_keys:
+            if g.key not in survey_keys:
+                hidden_groups += 1
             continue
         figures = {m: inputs.HIDDEN if m in hidden[g.key] else inputs.figure(g.sums[m], threshold)
                    for m in inputs.METRICS}
-        shown_rows.append(GroupRow(g.key, labels.get(g.key, "—"), g.pairs, g.people, False, figures))
+        s_figures, s_sums, s_hidden, limits = survey_cells(g.key)
+        shown_rows.append(GroupRow(g.key, labels.get(g.key, "—"), g.pairs, g.people, False,
+                                   {**figures, **s_figures}, thresholds=limits))
+        row_sums[g.key] = {**g.sums, **s_sums}
+        row_hidden[g.key] = hidden[g.key] | s_hidden
+    for key in sorted(survey_keys - pair_keys, key=str):  # groups shown for their survey answers only
+        s_figures, s_sums, s_hidden, limits = survey_cells(key)
+        shown_rows.append(GroupRow(key, labels.get(key, "—"), None, None, False,
+                                   {**{m: inputs.HIDDEN for m in inputs.METRICS}, **s_figures}, thresholds=limits))
+        row_sums[key] = {**{m: Sums(0, 0.0, 0.0) for m in inputs.METRICS}, **s_sums}
+        row_hidden[key] = set(inputs.METRICS) | s_hidden
     whole_ok = (whole_row["pairs"] or 0) >= threshold and (whole_row["people"] or 0) >= threshold
     whole = GroupRow(None, _scope_label(actor, query), whole_row["pairs"] if whole_ok else None,
                      whole_row["people"] if whole_ok else None, not whole_ok,
-                     {m: inputs.figure(whole_sums[m], threshold) if whole_ok else inputs.HIDDEN
-                      for m in inputs.METRICS})
-    sums_by_key = {g.key: g for g in groups}
+                     {**{m: inputs.figure(whole_sums[m], threshold) if whole_ok else inputs.HIDDEN
+                         for m in inputs.METRICS}, **{m: survey[m][1] for m in inputs.SURVEY_METRICS}},
+                     thresholds={m: surveys.whole[m].threshold for m in inputs.SURVEY_METRICS})
+    whole_sums = {**whole_sums, **{m: surveys.whole[m].sums for m in inputs.SURVEY_METRICS}}
     rules = inputs_rules.enabled_rules()
     for row in shown_rows:
-        row.flags = inputs_rules.evaluate(rules=rules, group=row, sums=sums_by_key[row.key].sums,
-                                          whole=whole_sums, hidden=hidden[row.key], threshold=threshold,
+        row.flags = inputs_rules.evaluate(rules=rules, group=row, sums=row_sums[row.key],
+                                          whole=whole_sums, hidden=row_hidden[row.key], threshold=threshold,
                                           by=query.by)
     shown_rows.sort(key=lambda r: (-len(r.flags), r.label))
+    listed = {r.key for r in shown_rows}
+    survey_hidden_groups = {m: sum(1 for k in survey[m][2] if k not in listed) for m in inputs.SURVEY_METRICS}
     return Report(query, threshold, whole.label, whole, shown_rows, hidden_groups,
-                  _trend(pairs, period, threshold), whole_sums)
+                  _trend(pairs, period, threshold, surveys), whole_sums, survey_hidden_groups)

@@ -71,7 +71,7 @@ def _trend_chart(points: list[sel.TrendPoint], attr: str, low: float | None, hig
                 segments.append(current)
             current = []
             continue
-        n = p.hours_n if attr == "hours" else p.satisfaction_n
+        n = getattr(p, f"{attr}_n")
         marks.append(TrendMark(x, y(v), label, f"{v:.{digits}f}", n or 0))
         current.append((x, y(v)))
     if current:
@@ -94,6 +94,7 @@ def _base_context(actor: authz.Actor, request: HttpRequest) -> dict:
                  "to": request.GET.get("to", ""), "program": request.GET.get("program", "")},
         "input_metrics": [(m, sel.METRIC_LABELS[m]) for m in inputs.INPUT_METRICS],
         "output_metrics": [(m, sel.METRIC_LABELS[m]) for m in inputs.OUTPUT_METRICS],
+        "table_columns": 1 + len(inputs.INPUT_METRICS) + len(inputs.OUTPUT_METRICS),
         "report": None, "errors": [], "can_compare": authz.can_use_insights(actor),
     }
 
@@ -116,6 +117,8 @@ def inputs_outputs(request: HttpRequest) -> HttpResponse:
         "page_flags": [f for g in page.object_list for f in g.flags],
         "hours_chart": _trend_chart(report.trend, "hours", 0.0, None),
         "satisfaction_chart": _trend_chart(report.trend, "satisfaction", 1.0, 5.0, digits=2),
+        "survey_satisfaction_chart": _trend_chart(report.trend, "survey_satisfaction", 1.0, 5.0, digits=2),
+        "nps_chart": _trend_chart(report.trend, "nps", -100.0, 100.0, digits=0),
     })
     if not context["form"]["from"]:
         context["form"].update({"from": report.query.period.start.isoformat(), "to": report.query.period.end.isoformat()})
@@ -127,25 +130,26 @@ def _num(value: float | None) -> float | str:
 
 
 def export_rows(report: sel.Report):
-    """One row per shown group (the whole scope first): its n, then each metric's value, n and interval."""
+    """One row per shown group (the whole scope first): its n, then each metric's value, n and interval
+    (a hidden survey output: the reason in the value's cell, nothing else)."""
     for row in [report.whole, *report.groups]:
-        if row.suppressed:
+        if row.suppressed and not any(row.figures[m].shown for m in inputs.SURVEY_METRICS):
             continue
         cells: list = [row.label if row is not report.whole else _("All: %(scope)s") % {"scope": row.label},
-                       row.pairs, row.people]
-        for m in inputs.METRICS:
+                       "" if row.pairs is None else row.pairs, "" if row.people is None else row.people]
+        for m in inputs.ALL_METRICS:
             f = row.figures[m]
             if f.shown:
                 cells += [_num(f.value), f.n, _num(f.ci[0]), _num(f.ci[1])]
-            else:
-                cells += ["", "", "", ""]
+            else:  # a hidden survey output says why in its value's cell ("fewer than 5 answers")
+                cells += [sel.hidden_note(f) or "", "", "", ""]
         cells.append(" | ".join(" ".join(fl.evidence) + " → " + fl.suggestion for fl in row.flags))
         yield cells
 
 
 def export_headers(report: sel.Report) -> list[str]:
     headers = [report.by_label, _("Pairs"), _("Mentees")]
-    for m in inputs.METRICS:
+    for m in inputs.ALL_METRICS:
         label = str(sel.METRIC_LABELS[m])
         headers += [label, _("%(m)s: n") % {"m": label}, _("%(m)s: CI low") % {"m": label},
                     _("%(m)s: CI high") % {"m": label}]
