@@ -237,10 +237,11 @@ def protect_survey(groups: list[SurveyGroup], *, whole_shown: bool, threshold: i
     """Which groups of one survey output to hide, and why.
 
     Primary: a group with fewer responses or people than its threshold (``FEWER``); the groups in
-    ``never_shown`` (answers that name no group of the grouping, e.g. no mentor rated) count as
-    hidden too. Secondary (``PROTECTS``): while the whole is shown, hidden groups could be worked
-    out from it by subtraction; so as long as exactly one group is hidden, or the hidden ones hold
-    between 1 and ``threshold`` − 1 responses, the smallest shown group is hidden as well.
+    ``never_shown`` (answers that name no group of the grouping, e.g. no mentor rated) are hidden
+    too. Secondary (``PROTECTS``): while the whole is shown, a hidden group could be worked out from
+    it by subtraction; so as long as a single group is hidden and it is a small one, or the hidden
+    ones hold between 1 and ``threshold`` − 1 responses together, the smallest shown group is hidden
+    as well (the smallest first, ties by key).
     """
     hidden: dict[object, str] = {}
     for g in groups:
@@ -250,9 +251,9 @@ def protect_survey(groups: list[SurveyGroup], *, whole_shown: bool, threshold: i
         return hidden
     shown = sorted((g for g in groups if g.key not in hidden), key=lambda g: (g.responses, str(g.key)))
     while shown:
-        with_answers = [g for g in groups if g.key in hidden and g.responses > 0]
-        remainder = sum(g.responses for g in with_answers)
-        if not (len(with_answers) == 1 or 0 < remainder < threshold):
+        out = [g for g in groups if g.key in hidden and g.responses > 0]
+        remainder = sum(g.responses for g in out)
+        if not ((len(out) == 1 and out[0].small) or 0 < remainder < threshold):
             break
         hidden[shown.pop(0).key] = PROTECTS
     return hidden

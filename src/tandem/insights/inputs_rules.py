@@ -85,7 +85,7 @@ def _condition(metric: str, op: str, value: float, *, group: Any, sums: dict[str
         side = _("below") if op == RuleOp.BELOW_OTHERS else _("above")
         return _("%(metric)s in %(group)s is %(diff)s %(side)s the rest (%(value)s against %(rest)s; "
                  "n = %(n)s against %(n_rest)s; 95 %% CI of the difference %(low)s to %(high)s)") % {
-            "metric": name.capitalize(), "group": group.label, "diff": _fmt_diff(metric, diff.value), "side": side,
+            "metric": name[:1].upper() + name[1:], "group": group.label, "diff": _fmt_diff(metric, diff.value), "side": side,
             "value": _fmt(metric, fig.value), "rest": _fmt(metric, diff.rest_value), "n": diff.n_group,
             "n_rest": diff.n_rest, "low": _fmt_ci(metric, low), "high": _fmt_ci(metric, high)}
     if op == RuleOp.BELOW and not fig.value < value:
@@ -94,7 +94,7 @@ def _condition(metric: str, op: str, value: float, *, group: Any, sums: dict[str
         return None
     word = _("below %(v)s") if op == RuleOp.BELOW else _("at least %(v)s")
     return _("%(metric)s in %(group)s is %(value)s (n = %(n)s, 95 %% CI %(low)s to %(high)s): %(cond)s") % {
-        "metric": name.capitalize(), "group": group.label, "value": _fmt(metric, fig.value), "n": fig.n,
+        "metric": name[:1].upper() + name[1:], "group": group.label, "value": _fmt(metric, fig.value), "n": fig.n,
         "low": _fmt(metric, fig.ci[0]), "high": _fmt(metric, fig.ci[1]), "cond": word % {"v": _fmt(metric, value)}}
 
 
