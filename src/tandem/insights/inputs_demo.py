@@ -7,8 +7,14 @@ program manager's that makes the page meaningful over the last months —
 - **Data & Analytics** (``ENG-DATA``): five pairs with one mentor whose mentees rate the sessions
   2 of 5 — a mentor well below the company's satisfaction.
 
+Surveys (through ``assessments.survey_services``, sent and answered "then" with the services'
+``now``, so they closed weeks ago): the program's NPS and participant satisfaction, answered by the
+mentees. Satisfaction shows for all three departments; the NPS of Data & Analytics has three answers
+("fewer than 5 answers"), and, as it is the only hidden department, the next smallest department's NPS is
+hidden too (else the total would give it away): one department shows its NPS.
+
 Written through the services (pairing, agreement, the coaching log's demo writer, ratings, the
-library), with the services' "now" stamps moved back by the log writer. Seeding twice adds nothing.
+library, surveys), with the services' "now" stamps moved back by the log writer. Seeding twice adds nothing.
 """
 
 from __future__ import annotations
@@ -28,6 +34,15 @@ GROUPS = {
     "SAL-EMEA": (6, 3, 14, (4, 4, 5), (0, 0, 0, 0, 1), 0),
     "CS": (6, 2, 30, (4, 5, 5), (1, 2, 1), 2),
     "ENG-DATA": (5, 1, 30, (1, 2, 2, 3), (1, 1, 0), 1),
+}
+
+
+SURVEY_SENT_DAYS_AGO, SURVEY_OPEN_DAYS = 40, 14
+# department code → (NPS answers, satisfaction answers (overall, useful)), one per mentee in order
+SURVEYS = {
+    "SAL-EMEA": ((9, 10, 8, 6, 9, 7), ((4, 4), (4, 5), (3, 4), (4, 4), (5, 4), (4, 3))),
+    "CS": ((10, 9, 9, 10, 8, 9), ((5, 5), (5, 4), (4, 5), (5, 5), (4, 4), (5, 5))),
+    "ENG-DATA": ((3, 6, 5), ((2, 2), (3, 2), (2, 3), (2, 2), (3, 3))),
 }
 
 
@@ -76,6 +91,34 @@ def seed(rng: Any, users: dict[str, Any]) -> None:
         program_services.enrolment_add(program=program, people=mentors, role=EnrolmentRole.MENTOR)
         for i, mentee in enumerate(mentees):
             _pair(rng, program, mentors[i % len(mentors)], mentee, GROUPS[code], today)
+    _surveys(program, owner, {code: mentees for code, mentees, _mentors in plan})
+
+
+def _surveys(program: Program, owner: Person, mentees: dict[str, list[Person]]) -> None:
+    """The program's NPS and satisfaction surveys, sent and answered weeks ago (so they have closed)."""
+    from tandem.assessments import survey_services
+    from tandem.assessments.models import SurveyTemplate
+    from tandem.mentorships.demo import _actor
+
+    survey_services.survey_templates_install()
+    sent = timezone.now() - datetime.timedelta(days=SURVEY_SENT_DAYS_AGO)
+    answered = sent + datetime.timedelta(days=3)
+    closes = sent + datetime.timedelta(days=SURVEY_OPEN_DAYS)
+    templates = {t.code: t for t in SurveyTemplate.objects.filter(code__in=("program_nps", "participant_satisfaction"))}
+    if len(templates) < 2:
+        return
+    nps = survey_services.survey_send(template=templates["program_nps"], actor=_actor(owner), program=program,
+                                      closes_at=closes, now=sent)
+    satisfaction = survey_services.survey_send(template=templates["participant_satisfaction"], actor=_actor(owner),
+                                               program=program, closes_at=closes, now=sent)
+    for code, people in mentees.items():
+        scores, ratings = SURVEYS.get(code, ((), ()))
+        for person, score in zip(people, scores, strict=False):
+            survey_services.survey_respond(survey=nps, actor=_actor(person), now=answered,
+                                           answers={"recommend": score, "why": "The sessions with my mentor."})
+        for person, (overall, useful) in zip(people, ratings, strict=False):
+            survey_services.survey_respond(survey=satisfaction, actor=_actor(person), now=answered,
+                                           answers={"overall": overall, "useful": useful, "organisation": "well"})
 
 
 def _pair(rng: Any, program: Program, mentor: Person, mentee: Person, spec: tuple, today: datetime.date) -> None:
