@@ -22,15 +22,14 @@ import io
 import math
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openpyxl import load_workbook
 from scipy import stats as scipy_stats
 
 from tandem.assessments import survey_services
 from tandem.assessments.models import Survey, SurveyResponse, SurveyTemplate
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
-
 from tandem.core import authz
 from tandem.core.errors import Forbidden
 from tandem.insights import inputs

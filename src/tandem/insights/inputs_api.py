@@ -73,6 +73,8 @@ class TrendOut(Schema):
 
 
 class InputsSurveyHiddenOut(Schema):
+    """Per survey output, the groups whose figure is hidden and that have no row of their own."""
+
     survey_satisfaction: int
     nps: int
 

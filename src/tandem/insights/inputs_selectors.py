@@ -7,6 +7,12 @@ and a group's COUNT / SUM / SUM of squares are one GROUP BY over them (the whole
 aggregate). Department and job profile are the mentee's (the outputs are the mentee's). What the
 actor may read is ``authz.inputs_outputs_pairs_q``; the anonymity threshold is
 ``settings.INSIGHTS_MIN_GROUP`` (``selectors.min_group``).
+
+Survey satisfaction and NPS (``survey_outputs``) are grouped by the survey response's own coarse keys
+(the survey's program, the respondent's department and job profile, the mentor rated), not by pairs:
+three more queries, whatever the number of groups. What the actor may read of them is
+``authz.can_view_survey_results`` (``surveys_q``); their threshold and suppression are
+``inputs.protect_survey``'s.
 """
 
 from __future__ import annotations
@@ -21,8 +27,8 @@ from django.db.models import (
     Avg,
     Case,
     Count,
-    DateTimeField,
     DateField,
+    DateTimeField,
     Exists,
     ExpressionWrapper,
     F,
@@ -62,7 +68,7 @@ from tandem.core.errors import ApplicationError, Forbidden, NotFound
 from tandem.core.validators import DB_INT_MAX
 from tandem.insights import inputs, selectors
 from tandem.insights.errors import InsightsErrorCode
-from tandem.insights.inputs import Figure, GroupSums, Period, SurveyGroup, Sums
+from tandem.insights.inputs import Figure, GroupSums, Period, Sums, SurveyGroup
 from tandem.mentorships.library_models import Resource
 from tandem.mentorships.log_models import LogSide, Session, SessionFeedback, SessionStatus
 from tandem.mentorships.models import Mentorship, MentorshipStatus
@@ -487,8 +493,8 @@ def _survey_figures(metric: str, outputs: SurveyOutputs, by: str | None, thresho
                     ) -> tuple[dict[Any, Figure], Figure, dict[Any, SurveyGroup]]:
     """Every group's figure of one survey output (hidden ones with their reason), and the whole's."""
     whole = outputs.whole[metric]
-    groups = outputs.groups[metric] if by is not None else list(
-        SurveyGroup(ym, g.sums, g.responses, g.people, g.threshold) for ym, g in outputs.months[metric].items())
+    groups = outputs.groups[metric] if by is not None else [
+        SurveyGroup(ym, g.sums, g.responses, g.people, g.threshold) for ym, g in outputs.months[metric].items()]
     never = frozenset({None}) if by in KEYLESS_HIDDEN else frozenset()
     hidden = inputs.protect_survey(groups, whole_shown=not whole.small, threshold=whole.threshold, never_shown=never)
     figures = {g.key: inputs.survey_hidden(hidden[g.key], g.threshold) if g.key in hidden

@@ -25,7 +25,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from tandem.insights.stats._checks import check_confidence, check_count, normal_two_sided_p, z_quantile
+from tandem.insights.stats._checks import (
+    check_confidence,
+    check_count,
+    normal_two_sided_p,
+    z_quantile,
+)
 from tandem.insights.stats.errors import StatsError
 from tandem.insights.stats.proportions import Interval
 
