@@ -25,10 +25,8 @@ The input distribution (named in the table's header):
 from __future__ import annotations
 
 import argparse
-import datetime
 import os
 import platform
-import random
 import statistics
 import sys
 import time
@@ -58,7 +56,8 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.contrib.auth.models import Group, User  # noqa: E402
+from _world import insights_build as build  # noqa: E402  (the world: bench/_world.py)
+from django.contrib.auth.models import User  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import (  # noqa: E402
@@ -68,223 +67,9 @@ from django.test.utils import (  # noqa: E402
     teardown_databases,
 )
 from django.urls import NoReverseMatch, reverse  # noqa: E402
-from django.utils import timezone  # noqa: E402
-from psycopg.types.json import Jsonb  # noqa: E402
 
-from tandem.insights.models import OutcomeMetric, OutcomeRecord  # noqa: E402
-from tandem.mentorships.log_models import ActionItem, Message, Session, SessionFeedback  # noqa: E402
-from tandem.mentorships.models import Mentorship, MentorshipOrigin, MentorshipStatus  # noqa: E402
-from tandem.people.models import Department, Person  # noqa: E402
-from tandem.people.services import department_save  # noqa: E402
-from tandem.programs.models import (  # noqa: E402
-    CadenceDuty,
-    Enrolment,
-    EnrolmentRole,
-    EnrolmentStatus,
-    MatchingMode,
-    Phase,
-    Program,
-    ProgramStatus,
-    ProgramType,
-)
-
-FIRST = ["Anna", "Ben", "Chloé", "Dmitri", "Eva", "Farid", "Greta", "Hiro", "Ines", "Jonas", "Kemal", "Lena",
-         "Mateo", "Nora", "Olga", "Pavel", "Quinn", "Rosa", "Sven", "Tariq", "Ulla", "Vera", "Wei", "Yara"]
-LAST = ["Schmidt", "Müller", "Petrova", "Smith", "García", "Rossi", "Novak", "Kowalski", "Dubois", "Jansen",
-        "Nielsen", "Ivanov", "Tanaka", "Silva", "Berg", "Horvat", "Weber", "Lindqvist", "Öztürk", "Chen"]
-
-
-# -- COPY ---------------------------------------------------------------------------------------
-
-
-def copy_rows(model, columns: list[str], rows) -> int:
-    """``rows`` (tuples in ``columns`` order; attnames) into ``model``'s table with COPY; every other
-    concrete column gets its field's default (the database has none of Django's defaults)."""
-    now = timezone.now()
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key and f.attname not in columns]
-    extra_cols, extra_vals = [], []
-    for f in fields:
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            value = now
-        elif f.has_default():
-            value = f.get_default()
-        elif f.null:
-            value = None
-        else:
-            value = ""
-        if isinstance(value, (dict, list)):
-            value = Jsonb(value)
-        extra_cols.append(f.column)
-        extra_vals.append(value)
-    cols = [model._meta.get_field(c).column for c in columns] + extra_cols
-    sql = f'COPY {model._meta.db_table} ({", ".join(cols)}) FROM STDIN'
-    n = 0
-    with connection.cursor() as cur, cur.copy(sql) as cp:
-        for row in rows:
-            cp.write_row((*row, *extra_vals))
-            n += 1
-    return n
-
-
-# -- the data -----------------------------------------------------------------------------------
-
-
-def build(n_people: int, n_entries: int) -> dict:
-    rng = random.Random(12)
-    today = timezone.localdate()
-    now = timezone.now()
-    t0 = time.perf_counter()
-    root = department_save(department=Department(code="ROOT", name="Company"))
-    deps = [department_save(department=Department(code=f"D{i:03d}", name=f"Department {i}", parent=root))
-            for i in range(60)]
-    weights = [1.0 / (k + 1) ** 1.1 for k in range(len(deps))]
-
-    def hire_date() -> datetime.date:
-        if rng.random() < 0.12:  # this year's intake
-            return today - datetime.timedelta(days=rng.randint(0, 330))
-        return datetime.date(2012, 1, 1) + datetime.timedelta(days=rng.randint(0, 365 * 14))
-
-    people = []
-    for i in range(n_people):
-        hired = hire_date()
-        left = None
-        if rng.random() < 0.12 and hired < today:
-            left = hired + datetime.timedelta(days=min((today - hired).days, int(rng.expovariate(1 / 300)) + 1))
-        people.append(Person(employee_id=f"E{i:06d}", full_name=f"{rng.choice(FIRST)} {rng.choice(LAST)} {i}",
-                             email=f"p{i}@example.com", department=rng.choices(deps, weights)[0],
-                             hire_date=hired, left_on=left, is_active=left is None, mentor_capacity=4))
-    people = Person.objects.bulk_create(people, batch_size=5000)
-
-    def user(person, username, *groups):
-        u = User.objects.create_user(username=username, password="pw-123456")
-        for g in groups:
-            u.groups.add(Group.objects.get_or_create(name=g)[0])
-        Person.objects.filter(pk=person.pk).update(user=u)
-        return u
-
-    hr = user(people[0], "hr", "hr_admin")
-    pm = user(people[1], "pm", "program_manager")
-    pool = people[10:]
-    rng.shuffle(pool)
-    cursor = 0
-
-    def take(k):
-        nonlocal cursor
-        out = pool[cursor:cursor + k]
-        cursor += k
-        return out
-
-    def program(name, starts):
-        return Program.objects.create(
-            name=name, program_type=ProgramType.CLASSIC, matching_mode=MatchingMode.CHOOSE,
-            status=ProgramStatus.RUNNING, starts_on=starts, ends_on=starts + datetime.timedelta(days=540),
-            owner=people[1], default_mentor_capacity=4, agreement_required=False)
-
-    pairs: list[Mentorship] = []
-
-    def enrol(prog, n_mentees, n_mentors, share_paired):
-        mentees, mentors = take(n_mentees), take(n_mentors)
-        Enrolment.objects.bulk_create(
-            [Enrolment(program=prog, person=p, role=EnrolmentRole.MENTEE,
-                       status=EnrolmentStatus.ACTIVE if rng.random() < 0.9 else EnrolmentStatus.WITHDRAWN)
-             for p in mentees]
-            + [Enrolment(program=prog, person=p, role=EnrolmentRole.MENTOR) for p in mentors], batch_size=5000)
-        ms = []
-        for i, mentee in enumerate(mentees[:int(len(mentees) * share_paired)]):
-            r = rng.random()
-            status = (MentorshipStatus.ACTIVE if r < 0.85 else MentorshipStatus.COMPLETED if r < 0.93
-                      else MentorshipStatus.ENDED_EARLY)
-            started = prog.starts_on + datetime.timedelta(days=rng.randint(0, 150))
-            ended = None if status == MentorshipStatus.ACTIVE else started + datetime.timedelta(days=rng.randint(60, 200))
-            ms.append(Mentorship(program=prog, mentee=mentee, mentor=mentors[i % len(mentors)], status=status,
-                                 origin=MentorshipOrigin.MANUAL, started_on=started, ended_on=ended))
-        pairs.extend(Mentorship.objects.bulk_create(ms, batch_size=5000))
-        return mentees
-
-    big = program("Company mentoring", today - datetime.timedelta(days=320))
-    big_mentees = enrol(big, n_people // 8, n_people // 20, 0.9)
-    # the graduate programme's stages (department support reports per stage): rotations, then placement
-    Phase.objects.create(program=big, order=0, name="Rotation", start_day=1, end_day=180)
-    Phase.objects.create(program=big, order=1, name="Placement", start_day=181, end_day=540)
-    CadenceDuty.objects.create(program=big, code="monthly-session", name="Monthly session", required=True,
-                               period="monthly", requirement="session", concerns="pair")
-    for k in range(6):
-        small = program(f"Program {k}", today - datetime.timedelta(days=100 + 40 * k))
-        enrol(small, n_people // 125, n_people // 300, 0.8)
-        Phase.objects.create(program=small, order=0, name="Rotation", start_day=1, end_day=540)
-    built_people = time.perf_counter() - t0
-
-    # -- outcome records: two metrics for (nearly) everyone ------------------------------------
-    t1 = time.perf_counter()
-    retention = OutcomeMetric.objects.create(name="retention", label="Retention", kind="proportion")
-    satisfaction = OutcomeMetric.objects.create(name="satisfaction", label="Satisfaction", kind="mean")
-    in_big = {p.pk for p in big_mentees}
-    outcome_rows = []
-    for p in people:
-        boost = 0.08 if p.pk in in_big else 0.0
-        day = today - datetime.timedelta(days=rng.randint(0, 700))
-        outcome_rows.append((p.pk, retention.pk, 1.0 if rng.random() < 0.7 + boost else 0.0, day, "import"))
-        if rng.random() < 0.85:
-            outcome_rows.append((p.pk, satisfaction.pk, round(min(5.0, max(1.0, rng.gauss(3.6 + boost * 3, 0.8))), 1),
-                                 day, "survey"))
-    n_outcomes = copy_rows(OutcomeRecord, ["person_id", "metric_id", "value", "recorded_on", "source"], outcome_rows)
-
-    # -- the log: heavy-tailed activity per pair --------------------------------------------------
-    budget = max(0, n_entries - n_outcomes)
-    w = [rng.lognormvariate(0.0, 1.1) for _ in pairs]
-    total_w = sum(w)
-    # sessions 30 %, messages 45 %, action items 12 %, feedback ~13 % (on held sessions)
-    per_pair = [x / total_w * budget for x in w]
-    session_rows, message_rows, item_rows = [], [], []
-    for m, share in zip(pairs, per_pair, strict=True):
-        start = datetime.datetime.combine(m.started_on, datetime.time(9), tzinfo=datetime.UTC)
-        end = now + datetime.timedelta(days=30)
-        if m.ended_on:
-            end = datetime.datetime.combine(m.ended_on, datetime.time(18), tzinfo=datetime.UTC)
-        span = max(1.0, (end - start).total_seconds())
-        for _ in range(int(share * 0.30 + rng.random())):
-            at = start + datetime.timedelta(seconds=rng.random() * span)
-            if at > now:
-                status = "scheduled"
-            else:
-                r = rng.random()
-                status = "held" if r < 0.84 else "missed" if r < 0.92 else "cancelled"
-            session_rows.append((m.pk, at, rng.choice((30, 45, 60, 60, 90)), status))
-        for _ in range(int(share * 0.45 + rng.random())):
-            at = start + datetime.timedelta(seconds=rng.random() * min(span, (now - start).total_seconds() or 1))
-            message_rows.append((m.pk, m.mentee_id if rng.random() < 0.5 else m.mentor_id, "See you next week", at))
-        for _ in range(int(share * 0.12 + rng.random())):
-            due = (start + datetime.timedelta(seconds=rng.random() * span)).date()
-            r = rng.random()
-            status = "done" if r < 0.6 else "dropped" if r < 0.7 else "open"
-            item_rows.append((m.pk, "Read the chapter", m.mentee_id if rng.random() < 0.8 else m.mentor_id, due, status))
-    n_sessions = copy_rows(Session, ["mentorship_id", "starts_at", "duration_minutes", "status"], session_rows)
-    n_messages = copy_rows(Message, ["mentorship_id", "author_id", "text", "created_at"], message_rows)
-    n_items = copy_rows(ActionItem, ["mentorship_id", "title", "owner_id", "due_on", "status"], item_rows)
-    feedback_budget = max(0, budget - n_sessions - n_messages - n_items)
-    held = list(Session.objects.filter(status="held").values_list("pk", "starts_at", "mentorship__mentee_id",
-                                                                   "mentorship__mentor_id"))
-    rng.shuffle(held)
-    feedback_rows = []
-    for pk, at, mentee, mentor in held:
-        if len(feedback_rows) >= feedback_budget:
-            break
-        feedback_rows.append((pk, "mentee", mentee, rng.choices((1, 2, 3, 4, 5), (3, 5, 15, 40, 37))[0],
-                              at + datetime.timedelta(hours=2)))
-        if len(feedback_rows) < feedback_budget and rng.random() < 0.6:
-            feedback_rows.append((pk, "mentor", mentor, rng.choices((1, 2, 3, 4, 5), (2, 4, 14, 45, 35))[0],
-                                  at + datetime.timedelta(hours=3)))
-    n_feedback = copy_rows(SessionFeedback, ["session_id", "side", "author_id", "rating", "created_at"], feedback_rows)
-    with connection.cursor() as cur:
-        cur.execute("ANALYZE")
-    built_log = time.perf_counter() - t1
-    counts = {"sessions": n_sessions, "messages": n_messages, "action items": n_items, "feedback": n_feedback,
-              "outcome records": n_outcomes}
-    return {"hr": hr, "pm": pm, "big": big, "people": n_people, "pairs": len(pairs),
-            "big_pairs": sum(1 for m in pairs if m.program_id == big.pk), "big_mentees": len(big_mentees),
-            "counts": counts, "entries": sum(counts.values()), "built_people": built_people, "built_log": built_log,
-            "largest_department": max(weights) / sum(weights)}
-
+from tandem.people.models import Department  # noqa: E402
+from tandem.programs.models import Program  # noqa: E402
 
 NOTES = """What was over 1 s in the first run at this size, why, and what changed:
 - Retention page, export and API (1.1–1.6 s): `insights/retention.py` counted the people at risk with a pass
