@@ -468,3 +468,27 @@ def test_structured_scores_switch_to_the_auction(monkeypatch):
     res = optimal_assignment(S, cap)
     same_as_scipy(S, cap, np.ones_like(S, bool), res)
     assert used == [1]
+
+
+@pytest.mark.parametrize("threads_from", [0, 1 << 40])
+def test_an_early_stopped_certificate_is_completed_when_the_auction_gives_up(monkeypatch, threads_from):
+    """The first certificate pass stops after m/16 failed rows when the auction may take
+    over; if the auction then gives up, the rows that pass never reached are still checked
+    before an answer is returned (with and without the two-thread pass)."""
+    from tandem.matching.engine import assignment as mod
+
+    seen = []
+    real = mod._violations
+    monkeypatch.setattr(mod, "_violations",
+                        lambda *a, **k: seen.append((k.get("enough", 0), len(a) > 6)) or real(*a, **k))
+    monkeypatch.setattr(mod, "_solve_auction", lambda *a: None)
+    monkeypatch.setattr(mod, "_VIOL_ROWS", 16)
+    monkeypatch.setattr(mod, "_THREADS_MIN_ENTRIES", threads_from)
+    rng = np.random.default_rng(8)
+    m, n = 800, 200
+    S = structured(rng, m, n)
+    cap = rng.integers(1, 5, n)
+    res = optimal_assignment(S, cap)
+    same_as_scipy(S, cap, np.ones_like(S, bool), res)
+    assert seen[0] == (m // 16 + 16, False)  # the first pass over all pairs may stop early
+    assert seen[1] == (0, False)  # the next one covers all pairs, not only the changed rows

@@ -408,7 +408,10 @@ def dense_auction(S: _F64, mb: _Bool, has_mask: bool, colok: _Bool, smin: float,
                             j1 = j
                         elif x > v2:
                             v2 = x
-                if attempt == 0 and not (v2 >= cbound[i] and cbound[i] < np.inf):
+                # the cached best must be the true best (nothing outside the cache beats the
+                # bound); the second best may be the bound itself: the bid is then a little
+                # smaller than it could be, which keeps epsilon-CS and saves a row scan
+                if attempt == 0 and not (v1 >= cbound[i] and cbound[i] < np.inf):
                     cbound[i] = _scan_row(S, i, mb, has_mask, rootp, -1, ck, tv)
                     continue
                 if cbound[i] > v2:

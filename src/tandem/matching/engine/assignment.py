@@ -24,6 +24,7 @@ but slow on large inputs).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import ParamSpec, Protocol, TypeVar, cast
 
 import numpy as np
@@ -49,7 +50,7 @@ class _Njit(Protocol):
     factory) and the fallback below (returns the function itself) both fit it.
     """
 
-    def __call__(self, *, cache: bool = ...) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]: ...
+    def __call__(self, *, cache: bool = ..., nogil: bool = ...) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]: ...
 
 
 try:  # pragma: no cover - exercised implicitly
@@ -118,6 +119,10 @@ _EPS_RESTART_MAX = 1e-3
 #: Entries of the dense matrix converted per chunk when the input is not a
 #: C-contiguous float64 array (bounds temporary memory).
 _CHUNK_ENTRIES = 1 << 21
+#: The certificate's full pass: rows per slice, threads, and the size from which threads are used.
+_VIOL_ROWS = 512
+_THREADS = 2
+_THREADS_MIN_ENTRIES = 1 << 22
 
 
 def optimal_assignment(
@@ -204,6 +209,10 @@ def optimal_assignment(
     fail now if :math:`\bar u_i` or :math:`\bar v_j` decreased, so only those
     rows and columns (and the rows whose violations were not all added) are
     scanned again.  The loop ends because the candidate set grows every round.
+    The pass over all pairs runs on two threads for large inputs; while the
+    auction (4) is still an option, the first pass stops as soon as more than
+    :math:`m / 16` rows have failed (the remaining rows are checked in full
+    before any result is returned).
 
     (4) *Auction.*  If a certificate round finds violations in more than
     :math:`m / 16` mentees, or after 3 rounds, the problem is solved again by
@@ -302,14 +311,19 @@ def optimal_assignment(
     g = _Graph(m, n, rows, cols, S[rows, cols].astype(np.float64) + (C - smin))
     st.solve(g)
     alpha, v = st.duals(C, smin)
-    new_r, new_c = _violations(S, A, colok, alpha, v, tol)
+    # While the auction is still an option, the first check may stop as soon as it has seen
+    # enough failed rows to choose it (structured scores); rows it did not reach are then
+    # checked in full later (``partial``), as the incremental re-check assumes they passed.
+    enough = int(_REPAIR_MAX * m) + 16 if auction_left else 0
+    new_r, new_c = _violations(S, A, colok, alpha, v, tol, enough=enough)
+    partial = enough > 0 and _unique(new_r).size > enough
     for _ in range(10 * (m + n) + 10):
         # rows with a violation whose pairs were not all added (caps) are re-checked
         viol_rows = _unique(new_r)
         if new_r.size:  # drop pairs already present (numerical noise only)
             fresh = ~np.isin(new_r * n + new_c, rows * n + cols)
             new_r, new_c = _cap_per_column(S, alpha, v, new_r[fresh], new_c[fresh], capm)
-        if new_r.size == 0:
+        if new_r.size == 0 and not partial:
             return st.mate.copy()
         key = _unique(np.concatenate([rows * n + cols, new_r * n + new_c]))
         rows, cols = key // n, key % n
@@ -333,7 +347,8 @@ def optimal_assignment(
         rr = np.union1d(np.flatnonzero(alpha2 < alpha), viol_rows)
         cc = np.flatnonzero(v2 < v)
         alpha, v = alpha2, v2
-        if rr.size * n + cc.size * m > m * n // 2:
+        if partial or rr.size * n + cc.size * m > m * n // 2:
+            partial = False
             new_r, new_c = _violations(S, A, colok, alpha, v, tol)
         else:
             new_r, new_c = _violations(S, A, colok, alpha, v, tol, rr, cc)
@@ -839,11 +854,14 @@ def _violations(
     rows: NDArray[np.int64] | None = None,
     cols: NDArray[np.int64] | None = None,
     top: int = 0,
+    enough: int = 0,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Allowed pairs with ``S_ij - alpha_i - v_j > tol`` (the ``_L_ADD`` worst per row).
 
     All pairs, or only those in the given ``rows`` and ``cols``.  ``top``
     overrides ``_L_ADD`` (with ``tol = -inf``: every row's best ``top`` pairs).
+    ``enough > 0``: the full pass may stop once more than that many rows failed
+    (the result is then a subset of the violations).
     """
     L = top or _L_ADD
     out_r: list[NDArray[np.int64]] = []
@@ -867,18 +885,37 @@ def _violations(
             ri, ci = np.nonzero(bad)
             out_r.append(ri.astype(np.int64))
             out_c.append(cols[ci])
-    for r0, blk, mb in parts:
+    # Row slices of the blocks: two threads check them side by side (the kernel releases the
+    # GIL), and with ``enough`` the pass stops once that many rows have failed -- the caller
+    # only needs to know that the candidates were poor, not every pair that says so.
+    pieces = ((r0 + a, blk[a : a + _VIOL_ROWS], mb if A is None else mb[a : a + _VIOL_ROWS])
+              for r0, blk, mb in parts for a in range(0, blk.shape[0], _VIOL_ROWS))  # fmt: skip
+
+    def check(piece: tuple[int, NDArray[np.float64], NDArray[np.bool_]]) -> tuple[_I64, _I64]:
+        r0, blk, mb = piece
         ridx = np.arange(r0, r0 + blk.shape[0], dtype=np.int64)
-        vr, vc = _viol_kernel(blk, mb, A is not None, ridx, colok, alpha, v, tol, L)
-        out_r.append(vr)
-        out_c.append(vc)
+        return _viol_kernel(blk, mb, A is not None, ridx, colok, alpha, v, tol, L)
+
+    workers = _THREADS if S.size >= _THREADS_MIN_ENTRIES else 1
+    failed = 0
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        while True:
+            wave = [p for _, p in zip(range(workers), pieces, strict=False)]
+            if not wave:
+                break
+            for vr, vc in pool.map(check, wave):
+                out_r.append(vr)
+                out_c.append(vc)
+                failed += _unique(vr).size if enough else 0
+            if enough and failed > enough:
+                break
     if not out_r:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
     return np.concatenate(out_r), np.concatenate(out_c)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _viol_kernel(blk: _F64, mb: _Bool, has_mask: bool, ridx: _I64, colok: _Bool, alpha: _F64,
                  v: _F64, tol: float, L: int) -> tuple[_I64, _I64]:  # fmt: skip  # pragma: no cover
     nr, n = blk.shape
