@@ -368,6 +368,9 @@ def test_the_survey_scope_is_the_sql_form_of_can_view_survey_results(surveyed, m
         assert readable == {s.pk for s in Survey.objects.all() if authz.can_view_survey_results(actor, s)}
     r = sel.inputs_outputs(actor=head, by="department", start=FROM, end=TO)
     assert not any(row.figures[m].shown for row in [r.whole, *r.groups] for m in inputs.SURVEY_METRICS)
+    # the head is told why, not that there were fewer than 5 answers
+    assert {sel.hidden_note(r.whole.figures[m]) for m in inputs.SURVEY_METRICS} == {
+        "survey results are for HR and the program's manager"}
 
 
 def test_per_mentor_counts_the_mentor_effectiveness_answers_of_their_mentees(surveyed, hr_person):

@@ -112,6 +112,7 @@ class Sums:
 
 FEWER = "fewer_answers"  # a survey figure's group has fewer answers (or people) than its threshold
 PROTECTS = "protects_another"  # hidden so that a smaller hidden group cannot be worked out
+NOT_READABLE = "not_readable"  # the actor may read no survey's results (HR and the programs' managers do)
 
 
 @dataclass

@@ -38,7 +38,7 @@ class InputsFigureOut(Schema):
     value: float | None
     n: int | None
     ci: tuple[float, float] | None
-    reason: str | None = Field(None, description="a hidden survey output: fewer_answers | protects_another")
+    reason: str | None = Field(None, description="a hidden survey output: fewer_answers | protects_another | not_readable")
     threshold: int | None = Field(None, description="a survey output: the smallest number of answers shown")
     note: str | None = Field(None, description="a hidden survey output, in words (e.g. “fewer than 5 answers”)")
 

@@ -382,6 +382,11 @@ def surveys_q(actor: authz.Actor, prefix: str = "") -> Q:
             | Q(**{f"{prefix}program__isnull": True, f"{prefix}mentorship__program__owner_id": pk}))
 
 
+def surveys_readable(actor: authz.Actor) -> bool:
+    """Whether ``surveys_q`` can let any survey through (HR, or a manager of some program)."""
+    return actor.is_hr or (actor.person is not None and Program.objects.filter(owner_id=actor.person.pk).exists())
+
+
 def _survey_program(prefix: str) -> Coalesce:
     return Coalesce(F(f"{prefix}program_id"), F(f"{prefix}mentorship__program_id"))
 
@@ -510,6 +515,8 @@ def hidden_note(f: Figure) -> str | None:
         return None
     if f.reason == inputs.PROTECTS:
         return _("not shown, so that a smaller group cannot be worked out")
+    if f.reason == inputs.NOT_READABLE:
+        return _("survey results are for HR and the program's manager")
     return _("fewer than %(n)s answers") % {"n": f.threshold}
 
 
@@ -742,6 +749,9 @@ def inputs_outputs(*, actor: authz.Actor, by: str | None = None, start: str | No
                          for m in inputs.METRICS}, **{m: survey[m][1] for m in inputs.SURVEY_METRICS}},
                      thresholds={m: surveys.whole[m].threshold for m in inputs.SURVEY_METRICS})
     whole_sums = {**whole_sums, **{m: surveys.whole[m].sums for m in inputs.SURVEY_METRICS}}
+    if not surveys_readable(actor):  # not "fewer than N answers": there may be many, this reader sees none
+        for row in [whole, *shown_rows]:
+            row.figures.update({m: inputs.survey_hidden(inputs.NOT_READABLE, None) for m in inputs.SURVEY_METRICS})
     rules = inputs_rules.enabled_rules()
     for row in shown_rows:
         row.flags = inputs_rules.evaluate(rules=rules, group=row, sums=row_sums[row.key],
