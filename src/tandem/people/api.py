@@ -255,7 +255,7 @@ def self_assessment_create(request: HttpRequest, employee_id: str, payload: Self
 @router.get("/departments", response=list[DepartmentOut], summary="Departments (a tree through parent_id)")
 @paginate(PageNumberPagination, page_size=200)
 def department_list(request: HttpRequest):
-    return selectors.department_list().order_by("name", "id")
+    return selectors.department_list(members=False).order_by("name", "id")  # the list has no member counts
 
 
 @router.get("/job-profiles", response=list[JobProfileOut])

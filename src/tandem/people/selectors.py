@@ -5,7 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Avg, Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 
 from tandem.mentorships import selectors as mentorship_selectors
 from tandem.mentorships.models import OPEN_STATUSES, Mentorship, MentorshipStatus
@@ -159,10 +172,17 @@ def latest_self_assessment(*, person: Person) -> SelfAssessment | None:
     return SelfAssessment.objects.filter(person=person).first()
 
 
-def department_list() -> QuerySet[Department]:
-    return Department.objects.select_related("head", "parent").annotate(
-        direct_members=Count("members", filter=Q(members__is_active=True))
-    )
+def department_list(*, members: bool = True) -> QuerySet[Department]:
+    """Departments with their head and parent; ``members``: with ``direct_members``, the active people
+    directly in each. A count per department (the department index), not a join of every person
+    grouped on the department's columns: that read all 50,000 people and grouped them for the page and
+    again for the paginator's count (0.2 s per API list at company scale)."""
+    qs = Department.objects.select_related("head", "parent")
+    if not members:
+        return qs
+    count = (Person.objects.filter(department=OuterRef("pk"), is_active=True).order_by()
+             .values("department").annotate(n=Count("id")).values("n"))
+    return qs.annotate(direct_members=Coalesce(Subquery(count, output_field=IntegerField()), 0))
 
 
 def competency_framework() -> QuerySet[CompetencyGroup]:
