@@ -91,12 +91,12 @@ def queued_import(user, name: str) -> ImportJob:
     return job
 
 
-def wait_for(predicate, seconds: float) -> bool:
+def wait_for(predicate, seconds: float, every: float = 0.2) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if predicate():
             return True
-        time.sleep(0.2)
+        time.sleep(every)
     return False
 
 

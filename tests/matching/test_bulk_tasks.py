@@ -628,3 +628,35 @@ def test_only_hr_and_the_programs_manager_close_a_round_and_follow_it(client, co
         expected = {302} if role == "anonymous" else {403, 404}
         assert all(r.status_code in expected for r in pages), [r.status_code for r in pages]
     assert RoundPublication.objects.count() == 1
+
+
+def test_the_requester_of_a_failed_preview_is_told_in_their_language(world, django_capture_on_commit_callbacks):
+    from django.utils import translation
+
+    from tandem.notifications.models import Notification, NotificationKind, NotificationPreference
+
+    NotificationPreference.objects.update_or_create(person=world.owner, defaults={"language": "ru"})
+    run = _queued(world)
+    Program.objects.filter(pk=world.program.pk).update(status=ProgramStatus.CLOSED)
+    with django_capture_on_commit_callbacks(execute=True):
+        bulk.bulk_preview_run(run_id=run.pk)
+    told = Notification.objects.get(recipient=world.owner, kind=NotificationKind.JOB_FAILED)
+    assert told.url == f"/programs/{world.program.pk}/bulk/" and told.params["error"] == MatchRun.objects.get(
+        pk=run.pk).error
+    with translation.override("ru"):
+        assert told.params["title"] == translation.gettext("The bulk-match preview of %(program)s") % {
+            "program": "Bulk"}
+
+
+def test_the_requester_of_a_failed_publication_is_told(cohort, monkeypatch, django_capture_on_commit_callbacks):
+    from tandem.notifications.models import Notification, NotificationKind
+
+    publication, _created = round_flow.round_publish_request(round=cohort.round, user=cohort.manager.user,
+                                                             force=True)
+    monkeypatch.setattr("tandem.matching.engine.stable.stable_match",
+                        lambda *a, **k: (_ for _ in ()).throw(MemoryError()))
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(MemoryError):
+        round_flow.round_publication_run(publication_id=publication.pk)
+    told = Notification.objects.get(recipient=cohort.manager, kind=NotificationKind.JOB_FAILED)
+    assert cohort.round.name in told.params["title"] and "still open" in told.params["error"]
+    assert told.url == f"/programs/{cohort.program.pk}/rounds/{cohort.round.pk}/"

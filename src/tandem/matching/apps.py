@@ -6,3 +6,8 @@ class MatchingConfig(AppConfig):
     name = "tandem.matching"
     label = "matching"
     verbose_name = _("Matching")
+
+    def ready(self) -> None:
+        from tandem.matching import notify
+
+        notify.subscribe()

@@ -44,6 +44,7 @@ class NotificationKind(models.TextChoices):
     GRAI_COMMENTED = "grai_commented", _("Someone commented on my GRAI review")
     SURVEY_OPENED = "survey_opened", _("A survey waits for my answers")
     REPORT_READY = "report_ready", _("A report I oversee is ready")
+    JOB_FAILED = "job_failed", _("Background work I started stopped without a result")
     # reminders (sent by the scheduler, once each: see reminders.py)
     SESSION_SOON = "session_soon", _("Reminder: a session within 24 hours")
     FEEDBACK_WAITING = "feedback_waiting", _("Reminder: feedback on a session waits for me")
@@ -85,7 +86,7 @@ KIND_GROUPS: list[tuple[object, list[str]]] = [
                         NotificationKind.GRAI_DUE, NotificationKind.GRAI_COMMENTED,
                         NotificationKind.SURVEY_OPENED, NotificationKind.SURVEY_WAITING]),
     (_("Overseeing programs"), [NotificationKind.PROGRAM_OVERDUE, NotificationKind.AT_RISK,
-                                NotificationKind.REPORT_READY]),
+                                NotificationKind.REPORT_READY, NotificationKind.JOB_FAILED]),
 ]
 
 

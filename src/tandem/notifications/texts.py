@@ -65,6 +65,7 @@ TEXTS: dict[str, Any] = {
     K.SURVEY_OPENED: _("The survey “%(title)s” waits for your answers until %(due)s"),
     K.SURVEY_WAITING: _("Reminder: the survey “%(title)s” closes on %(due)s and still waits for your answers"),
     K.REPORT_READY: _("The report “%(title)s” is ready"),
+    K.JOB_FAILED: _("%(title)s stopped without a result: %(error)s"),
     K.AT_RISK: ngettext_lazy("%(count)s participant of %(program)s is at risk before the %(checkpoint)s checkpoint",
                              "%(count)s participants of %(program)s are at risk before the %(checkpoint)s checkpoint",
                              "count"),
