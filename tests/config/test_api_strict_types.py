@@ -177,3 +177,40 @@ def test_the_log_documents_its_search_answer(client):
     answer = op["responses"][200]["content"]["application/json"]["schema"]
     names = {ref["$ref"].rsplit("/", 1)[1] for ref in answer["anyOf"]}
     assert names == {"LogOut", "LogSearchOut"}  # ?q=… answers the library's search, not the timeline
+
+
+# -- booleans in a query string or a form: the words true / false ------------------------------
+
+
+@pytest.mark.parametrize("value", ["1", "0", "yes", "no", "on", "off", "t", ""])
+def test_a_query_boolean_is_the_word_true_or_false(value):
+    from tandem.core.schemas import QueryBool
+
+    with pytest.raises(ValidationError):
+        TypeAdapter(QueryBool).validate_python(value)
+    assert TypeAdapter(QueryBool).validate_python("true") is True
+    assert TypeAdapter(QueryBool).validate_python("False") is False
+
+
+@pytest.mark.parametrize("url", ["/api/notifications?unread={}", "/api/me/review-assignments?pending={}"])
+@pytest.mark.parametrize("value", ["1", "yes", "off"])
+def test_query_booleans_other_than_true_or_false_are_a_422(client, url, value):
+    client.force_login(PersonFactory(user=UserFactory()).user)
+    bad = client.get(url.format(value))
+    assert bad.status_code == 422, bad.content
+    assert client.get(url.format("true")).status_code == 200
+    assert client.get(url.format("false")).status_code == 200
+
+
+def test_an_import_form_boolean_other_than_true_or_false_is_refused_and_nothing_is_queued(hr_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tandem.people.models import ImportJob
+
+    def upload(flag):
+        f = SimpleUploadedFile("p.csv", b"employee_id,full_name,email,department_code\n", content_type="text/csv")
+        return hr_client.post("/api/imports", {"kind": "people", "file": f, "invite_new": flag})
+
+    assert upload("on").status_code == 422
+    assert not ImportJob.objects.exists()
+    assert upload("true").status_code == 201

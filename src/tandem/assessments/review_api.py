@@ -22,7 +22,14 @@ from tandem.assessments import review_services as services
 from tandem.assessments.review_models import ReviewKind
 from tandem.core import authz
 from tandem.core.errors import NotFound, ValidationFailed
-from tandem.core.schemas import DbId, MultiLine, PageNumberPagination, SaneDate, StrictInt
+from tandem.core.schemas import (
+    DbId,
+    MultiLine,
+    PageNumberPagination,
+    QueryBool,
+    SaneDate,
+    StrictInt,
+)
 from tandem.mentorships.selectors import mentorship_for
 from tandem.people.models import Person
 from tandem.people.selectors import person_get
@@ -201,7 +208,7 @@ class MyAssignmentOut(Schema):
 
 @router.get("/me/review-assignments", response=list[MyAssignmentOut], summary="Reviews I am asked to rate")
 @paginate(PageNumberPagination, page_size=50)
-def my_assignments(request: HttpRequest, pending: bool = False):
+def my_assignments(request: HttpRequest, pending: QueryBool = False):
     actor = _actor(request)
     authz.require(actor.is_authenticated)
     return [{"id": a.pk, "review_id": a.review_id, "role": a.role, "subject": _ref(a.review.subject),

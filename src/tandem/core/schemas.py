@@ -76,6 +76,19 @@ StrictDbInt = Annotated[int, Strict(), Field(ge=0, le=DB_INT_MAX)]
 DbId = Annotated[int, Field(ge=1, le=DB_BIGINT_MAX)]
 _DATE_WINDOW = {"formatMinimum": validators.DATE_MIN.isoformat(), "formatMaximum": validators.DATE_MAX.isoformat()}
 StrictBool = Annotated[bool, Strict()]
+
+
+def _query_bool(value: object) -> object:
+    """A boolean in a query string or a form: the words ``true`` / ``false`` (as OpenAPI clients and
+    browsers write them), not the ``1`` / ``yes`` / ``off`` that lax parsing would also read."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    raise ValueError(_("Enter true or false."))
+
+
+QueryBool = Annotated[bool, BeforeValidator(_query_bool)]
 IsoDate = Annotated[date, BeforeValidator(_written_as(_ISO_DATE, date, lambda: _("Enter a date as YYYY-MM-DD.")))]
 SaneDate = Annotated[IsoDate, AfterValidator(_checked(validators.date_problem)), Field(json_schema_extra=_DATE_WINDOW)]
 SaneDateTime = Annotated[

@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 from pydantic import Strict
 
 from tandem.core import authz
-from tandem.core.schemas import PageNumberPagination
+from tandem.core.schemas import PageNumberPagination, QueryBool
 from tandem.core.validators import DB_BIGINT_MAX
 from tandem.notifications import selectors, services
 from tandem.notifications.models import NotificationKind
@@ -37,7 +37,7 @@ class NotificationOut(Schema):
 
 
 class NotificationFilter(Schema):
-    unread: bool | None = Field(None, description="true: only unread; false: only read")
+    unread: QueryBool | None = Field(None, description="true: only unread; false: only read")
 
 
 class MarkReadIn(Schema):

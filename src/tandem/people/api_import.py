@@ -13,6 +13,7 @@ from ninja import File, Form, Router, Schema, Status, UploadedFile
 
 from tandem.core import authz
 from tandem.core.errors import ApplicationError
+from tandem.core.schemas import QueryBool
 from tandem.people import import_mapping, import_services
 
 router = Router(tags=["imports"])
@@ -86,7 +87,7 @@ def _inline_mapping(text: str | None) -> Any:
 @router.post("/imports", response={201: ImportJobOut, 400: ImportErrorOut, 403: ImportErrorOut, 404: ImportErrorOut})
 def import_create(request: HttpRequest, kind: Form[str], file: File[UploadedFile],
                   mapping_id: Form[int | None] = None, mapping: Form[str | None] = None,
-                  invite_new: Form[bool] = False):
+                  invite_new: Form[QueryBool | None] = None):
     """Upload a CSV or XLSX file (multipart: `kind` = departments | job_profiles | people | ratings | …,
     and `file`). The import runs in the background: poll `GET /api/imports/{id}`.
 
@@ -100,7 +101,7 @@ def import_create(request: HttpRequest, kind: Form[str], file: File[UploadedFile
     saved = import_mapping.import_mapping_get(mapping_id=mapping_id) if mapping_id is not None else None
     job = import_services.import_job_create(
         user=request.user, kind=kind, uploaded_file=file, mapping=saved,
-        mapping_columns=_inline_mapping(mapping), invite_new=invite_new,
+        mapping_columns=_inline_mapping(mapping), invite_new=bool(invite_new),
     )
     return Status(201, import_services.import_job_get(job_id=job.pk))
 
