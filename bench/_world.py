@@ -233,17 +233,70 @@ def insights_build(n_people: int, n_entries: int, extra: dict | None = None) -> 
             feedback_rows.append((pk, "mentor", mentor, rng.choices((1, 2, 3, 4, 5), (2, 4, 14, 45, 35))[0],
                                   at + datetime.timedelta(hours=3)))
     n_feedback = copy_rows(SessionFeedback, ["session_id", "side", "author_id", "rating", "created_at"], feedback_rows)
+    n_answers = surveys_build(rng, pairs, people, now)
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
     built_log = time.perf_counter() - t1
     if extra is not None:
         extra.update(people=people, deps=deps, rng=rng, take=take, pairs=pairs)
     counts = {"sessions": n_sessions, "messages": n_messages, "action items": n_items, "feedback": n_feedback,
-              "outcome records": n_outcomes}
+              "outcome records": n_outcomes, "survey answers": n_answers}
     return {"hr": hr, "pm": pm, "big": big, "people": n_people, "pairs": len(pairs),
             "big_pairs": sum(1 for m in pairs if m.program_id == big.pk), "big_mentees": len(big_mentees),
             "counts": counts, "entries": sum(counts.values()), "built_people": built_people, "built_log": built_log,
             "largest_department": max(weights) / sum(weights)}
+
+
+def surveys_build(rng: random.Random, pairs: list, people: list, now: datetime.datetime) -> int:
+    """Per program, a closed satisfaction survey and a closed NPS survey (the shipped templates,
+    installed if a flush removed them), answered anonymously by ~70 % of the program's mentees
+    (scale answers around 4, NPS answers skewed to promoters); returns the answers written."""
+    import uuid
+
+    from tandem.assessments import survey_catalogue
+    from tandem.assessments.models import (
+        Survey,
+        SurveyAnswer,
+        SurveyCompletion,
+        SurveyPurpose,
+        SurveyQuestion,
+        SurveyResponse,
+        SurveyStatus,
+        SurveyTemplate,
+        SurveyTemplateVersion,
+    )
+
+    survey_catalogue.install(SurveyTemplate, SurveyTemplateVersion, SurveyQuestion)
+    by_person = {p.pk: p for p in people}
+    templates = [SurveyTemplate.objects.filter(purpose=purpose).order_by("id").first()
+                 for purpose in (SurveyPurpose.SATISFACTION, SurveyPurpose.NPS)]
+    mentees: dict[int, list] = {}
+    for m in pairs:
+        mentees.setdefault(m.program_id, []).append(m)
+    response_rows, answer_rows, completion_rows = [], [], []
+    for program_id, ms in mentees.items():
+        for tpl in filter(None, templates):
+            version = tpl.versions.order_by("-number").first()
+            questions = [q for q in version.questions.all() if q.kind in ("scale", "nps")]
+            closed = now - datetime.timedelta(days=rng.randint(10, 60))
+            survey = Survey.objects.create(version=version, program_id=program_id, anonymous=True,
+                                           threshold=tpl.threshold, status=SurveyStatus.CLOSED, closes_at=closed)
+            for m in ms:
+                if rng.random() > 0.7:
+                    continue
+                person = by_person.get(m.mentee_id)
+                rid = uuid.uuid4()
+                response_rows.append((rid, survey.pk, version.pk, True, person.department_id if person else None,
+                                      person.job_profile_id if person else None, m.mentor_id))
+                completion_rows.append((survey.pk, m.mentee_id, closed.date()))
+                for q in questions:
+                    number = (rng.choices(range(11), (1, 1, 1, 2, 2, 4, 6, 10, 20, 28, 25))[0] if q.kind == "nps"
+                              else rng.choices((1, 2, 3, 4, 5), (3, 6, 18, 40, 33))[0])
+                    answer_rows.append((uuid.uuid4(), rid, q.pk, number))
+    copy_rows(SurveyResponse, ["id", "survey_id", "version_id", "anonymous", "department_id", "job_profile_id",
+                               "subject_id"], response_rows)
+    copy_rows(SurveyCompletion, ["survey_id", "person_id", "answered_on"], completion_rows)
+    return copy_rows(SurveyAnswer, ["id", "response_id", "question_id", "number"], answer_rows)
 
 
 # -- the pages benchmark's world (bench/bench_pages.py) -----------------------------------------

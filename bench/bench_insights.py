@@ -19,7 +19,10 @@ The input distribution (named in the table's header):
   pairs have hundreds of entries and many have a handful; entries are sessions (30 %: 78 % held,
   8 % missed, 7 % cancelled, the rest scheduled), messages (45 %), action items (12 %), feedback
   on held sessions (up to one per side) and two outcome metrics per person (retention, satisfaction);
-  the outcome records count towards the total.
+  the outcome records count towards the total;
+- per program a closed satisfaction survey and a closed NPS survey (the shipped templates), answered
+  anonymously by ~70 % of its paired mentees (scale answers around 4, NPS answers skewed to
+  promoters): the survey outputs of inputs vs outputs read them (their answers count too).
 """
 
 from __future__ import annotations
