@@ -37,8 +37,11 @@ def test_a_program_manager_reads_inputs_against_outputs_and_the_flags(page, sign
     rows = page.locator("tr.inputs-row")
     assert rows.count() == 3  # the whole scope, Sales, Ops (the tiny departments are not shown)
     sales = page.locator("tr.inputs-row", has_text="Sales")
-    assert sales.locator("td[data-metric]").count() == 7
+    assert sales.locator("td[data-metric]").count() == 9  # seven from the log, two from surveys
     assert sales.locator("td[data-metric]:has-text('n = 5')").count() == 7
+    # nobody answered a survey here: the survey columns say so instead of a value
+    for metric in ("survey_satisfaction", "nps"):
+        assert "fewer than" in sales.locator(f"td[data-metric='{metric}']").inner_text()
     flags = page.locator("li.inputs-flag[data-rule='low-gain-despite-hours']")
     assert flags.count() == 1 and "Sales" in flags.inner_text() and "case practice" in flags.inner_text()
     assert "n = 5" in flags.inner_text()
