@@ -13,7 +13,7 @@ from tandem.core import authz
 from tandem.core.errors import Forbidden, NotFound, ValidationFailed
 from tandem.core.schemas import MultiLine, PageNumberPagination, SaneDate, StrictInt
 from tandem.people import selectors, services
-from tandem.people.models import Competency, Department, JobProfile, Person, Topic
+from tandem.people.models import Competency, JobProfile, Person, Topic
 
 router = Router(tags=["people"])
 
@@ -142,8 +142,8 @@ def people_list(request: HttpRequest, filters: Query[PeopleFilter]):
     authz.require(authz.can_view_directory(actor))
     if filters.sort.lstrip("-") == "hired" and not authz.can_view_all_contact_details(actor):
         raise Forbidden(_("Only HR can sort people by hire date."), code="sort_not_allowed")
-    dep = Department.objects.filter(code=filters.department).first() if filters.department else None
-    jp = JobProfile.objects.filter(code=filters.job_profile).first() if filters.job_profile else None
+    dep = selectors.department_by_code(code=filters.department) if filters.department else None
+    jp = selectors.job_profile_by_code(code=filters.job_profile) if filters.job_profile else None
     if (filters.department and dep is None) or (filters.job_profile and jp is None):
         return Person.objects.none()
     return selectors.person_list(

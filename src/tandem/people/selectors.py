@@ -287,3 +287,7 @@ def departments_by_code(*, codes: list[str]) -> dict[str, Department]:
 
 def department_by_code(*, code: str) -> Department | None:
     return Department.objects.filter(code=code).first()
+
+
+def job_profile_by_code(*, code: str) -> JobProfile | None:
+    return JobProfile.objects.filter(code=code).first()
