@@ -36,6 +36,8 @@ from tandem.matching.engine._validate import as_allowed, as_capacities, as_score
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
+_T = TypeVar("_T")
+_U = TypeVar("_U")
 
 #: Array types of the compiled kernels' arguments.
 _F64 = NDArray[np.float64]
@@ -898,7 +900,7 @@ def _violations(
 
     workers = _THREADS if S.size >= _THREADS_MIN_ENTRIES else 1
     failed = 0
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    with ThreadPoolExecutor(max_workers=workers) if workers > 1 else _NoPool() as pool:
         while True:
             wave = [p for _, p in zip(range(workers), pieces, strict=False)]
             if not wave:
@@ -913,6 +915,19 @@ def _violations(
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
     return np.concatenate(out_r), np.concatenate(out_c)
+
+
+class _NoPool:
+    """One worker: map in this thread (no thread started for small inputs)."""
+
+    def __enter__(self) -> _NoPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def map(self, fn: Callable[[_T], _U], items: list[_T]) -> Iterator[_U]:
+        return map(fn, items)
 
 
 @njit(cache=True, nogil=True)
