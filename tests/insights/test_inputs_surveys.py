@@ -364,7 +364,7 @@ def test_a_program_manager_sees_only_the_surveys_of_programs_they_own(surveyed, 
 def test_the_survey_scope_is_the_sql_form_of_can_view_survey_results(surveyed, make_person, hr_person):
     head = authz.actor_for(surveyed.head.user)  # heads Sales, manages no program
     for actor in (actor_of(surveyed.pm), actor_of(hr_person), head, actor_of(make_person(groups=["program_manager"]))):
-        readable = set(Survey.objects.filter(sel.surveys_q(actor)).values_list("pk", flat=True))
+        readable = set(Survey.objects.filter(authz.survey_results_q(actor)).values_list("pk", flat=True))
         assert readable == {s.pk for s in Survey.objects.all() if authz.can_view_survey_results(actor, s)}
     r = sel.inputs_outputs(actor=head, by="department", start=FROM, end=TO)
     assert not any(row.figures[m].shown for row in [r.whole, *r.groups] for m in inputs.SURVEY_METRICS)

@@ -665,6 +665,20 @@ def can_view_survey_results(actor: Actor, survey: Any) -> bool:
     return program is not None and can_manage_program(actor, program)
 
 
+def survey_results_q(actor: Actor, prefix: str = "") -> Q:
+    """:func:`can_view_survey_results` as a filter on surveys (``prefix`` reaches the survey from
+    another model, e.g. ``"response__survey__"``): HR every survey; anyone else the surveys of the
+    programs they manage, directly or through a pair of the program. Kept equal to the rule above
+    by tests/insights/test_inputs_surveys.py."""
+    if actor.is_hr:
+        return Q()
+    if not actor.is_authenticated or actor.person is None:
+        return Q(pk__in=[])
+    pk = actor.person.pk
+    return (Q(**{f"{prefix}program__owner_id": pk})
+            | Q(**{f"{prefix}program__isnull": True, f"{prefix}mentorship__program__owner_id": pk}))
+
+
 def can_view_mentor_rating(actor: Actor, mentor: Person) -> bool:
     """A mentor's aggregate rating by mentees (thresholded): HR, program managers, the mentor."""
     return actor.is_authenticated and (actor.is_hr or actor.is_program_manager or actor.is_self(mentor))

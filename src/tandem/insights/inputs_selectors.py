@@ -11,7 +11,7 @@ actor may read is ``authz.inputs_outputs_pairs_q``; the anonymity threshold is
 Survey satisfaction and NPS (``survey_outputs``) are grouped by the survey response's own coarse keys
 (the survey's program, the respondent's department and job profile, the mentor rated), not by pairs:
 three more queries, whatever the number of groups. What the actor may read of them is
-``authz.can_view_survey_results`` (``surveys_q``); their threshold and suppression are
+``authz.can_view_survey_results`` (``authz.survey_results_q``); their threshold and suppression are
 ``inputs.protect_survey``'s.
 """
 
@@ -369,21 +369,8 @@ COMPLETION_KEY = {"mentor": "subject_id", "department": "person__department_id",
 KEYLESS_HIDDEN = ("mentor", "program")
 
 
-def surveys_q(actor: authz.Actor, prefix: str = "") -> Q:
-    """The surveys whose results the actor may read, as a filter: ``authz.can_view_survey_results``
-    in SQL (HR: every survey; anyone else: the surveys of the programs they manage). A department
-    head who manages no program reads no survey here, as on the survey pages."""
-    if actor.is_hr:
-        return Q()
-    if actor.person is None:
-        return Q(pk__in=[])
-    pk = actor.person.pk
-    return (Q(**{f"{prefix}program__owner_id": pk})
-            | Q(**{f"{prefix}program__isnull": True, f"{prefix}mentorship__program__owner_id": pk}))
-
-
 def surveys_readable(actor: authz.Actor) -> bool:
-    """Whether ``surveys_q`` can let any survey through (HR, or a manager of some program)."""
+    """Whether ``authz.survey_results_q`` can let any survey through (HR, or a manager of some program)."""
     return actor.is_hr or (actor.person is not None and Program.objects.filter(owner_id=actor.person.pk).exists())
 
 
@@ -400,7 +387,7 @@ def _closed_at(prefix: str) -> Case:
 
 def _in_scope(qs: QuerySet, *, actor: authz.Actor, query: Query, prefix: str) -> QuerySet:
     start, end = _window(query.period)
-    qs = qs.filter(surveys_q(actor, prefix)).annotate(closed=_closed_at(prefix)).filter(
+    qs = qs.filter(authz.survey_results_q(actor, prefix)).annotate(closed=_closed_at(prefix)).filter(
         closed__gte=start, closed__lt=end, closed__lte=timezone.now())
     if query.program is not None:
         qs = qs.annotate(survey_program=_survey_program(prefix)).filter(survey_program=query.program.pk)
