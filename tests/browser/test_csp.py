@@ -7,11 +7,21 @@ because it violates the following Content Security Policy directive"); a page th
 
 from __future__ import annotations
 
+import datetime
+
+import pytest
+from django.utils import timezone
+
 from tandem.matching.models import SelectionRound
 from tandem.mentorships.models import Mentorship
 from tandem.people.models import Person
 from tandem.programs.models import MatchingMode, Program
+from tandem.programs.services import program_create_from_template
 from tandem.web.demo import DEMO_PASSWORD, seed_demo
+from tests.factories import PersonFactory, UserFactory, actor_of
+from tests.mentorships.conftest import active_pair, make_pair  # noqa: F401
+
+pytestmark = pytest.mark.django_db(transaction=True)
 
 CSP_WORDS = ("Content Security Policy", "Refused to")
 
@@ -94,40 +104,54 @@ def test_the_main_pages_of_every_role_pass_the_content_security_policy(browser, 
     assert problems == []
 
 
-def test_the_timeline_is_laid_out_by_the_static_script(page):
-    # given: a program page with its timeline (positions are data- attributes, no style="…")
-    seed_demo(size=100)
-    program = Program.objects.filter(matching_mode="bulk").order_by("pk").first()
+def _sign_in(page, username: str, password: str) -> None:
     page.goto("/accounts/login/")
-    page.fill("#id_username", "manager")
-    page.fill("#id_password", DEMO_PASSWORD)
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url(lambda u: "/accounts/login/" not in u)
+
+
+def test_the_timeline_is_laid_out_by_the_static_script(page):
+    # given: a program from a ready-made template, with its timeline (positions are data- attributes,
+    # no style="…")
+    owner = PersonFactory(user=UserFactory(username="pm", groups=["program_manager"]))
+    program = program_create_from_template(template_code="graduate_cohort", name="Graduates",
+                                           starts_on=timezone.localdate() - datetime.timedelta(days=30), owner=owner)
+    _sign_in(page, "pm", "pw-123456")
     # when
     page.goto(f"/programs/{program.pk}/")
     # then: every phase bar has the left and width the server computed
     bars = page.eval_on_selector_all(
         ".tl-phase", "els => els.map(e => [e.dataset.left, e.style.left, e.dataset.width, e.style.width])")
-    assert bars and all(style_left == f"{float(left):g}%" and style_width == f"{float(width):g}%"
-                        for left, style_left, width, style_width in bars), bars
+    assert len(bars) == program.phases.count() >= 2
+    assert all(style_left == f"{float(left):g}%" and style_width == f"{float(width):g}%"
+               for left, style_left, width, style_width in bars), bars
 
 
-def test_removing_a_goal_asks_first_and_cancelling_keeps_it(page):
-    # given: the demo mentor on the plan editor of their mentee (the question is a data-confirm
-    # attribute that tandem.js asks, no onclick handler)
+@pytest.fixture
+def pair(request):
+    return request.getfixturevalue("active_pair")
+
+
+def test_removing_a_goal_asks_first_and_cancelling_keeps_it(page, pair):
+    # given: a mentor on the plan editor of their mentee, two goals drafted (the question is a
+    # data-confirm attribute that tandem.js asks, no onclick handler)
+    from tandem.mentorships import plan_services
     from tandem.mentorships.plan_models import Goal
 
-    seed_demo(size=100)
-    pair = Mentorship.objects.get(mentor__user__username="mentor", mentee__user__username="mentee")
-    goals = Goal.objects.filter(plan__mentorship=pair)
+    p = pair
+    plan_services.needs_submit(mentorship=p.mentorship, actor=actor_of(p.mentee),
+                               competencies=[p.competencies[0].code], topics=[], text="Lead the stand-up")
+    due = timezone.localdate() + datetime.timedelta(days=30)
+    plan_services.plan_draft_save(mentorship=p.mentorship, actor=actor_of(p.mentor), goals=[
+        {"title": title, "competency": c.code, "target_level": 4, "milestones": [{"title": "First step", "due_on": due}]}
+        for title, c in (("Run the stand-up", p.competencies[0]), ("Give feedback", p.competencies[1]))])
+    goals = Goal.objects.filter(plan__mentorship=p.mentorship)
     before = goals.count()
-    assert before >= 1
-    page.goto("/accounts/login/")
-    page.fill("#id_username", "mentor")
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda u: "/accounts/login/" not in u)
-    page.goto(f"/mentorships/{pair.pk}/plan/edit/")
+    assert before == 2
+    _sign_in(page, p.mentor.user.username, "pw-123456")
+    page.goto(f"/mentorships/{p.mentorship.pk}/plan/edit/")
     questions: list[str] = []
 
     # when: they press "Remove goal" with the keyboard and answer "Cancel"
