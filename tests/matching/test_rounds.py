@@ -385,22 +385,6 @@ def test_round_list_and_create_form_for_the_manager(client, cohort):
     assert resp.status_code == 200 and "At least one department" in resp.content.decode()
 
 
-def test_demo_round_seeds_an_open_round_with_partial_progress(db):
-    from tandem.web.demo import seed_demo
-
-    users = seed_demo(size=120)
-    from tandem.matching.flows.rounds_demo import seed_demo_round
-
-    demo_rounds = SelectionRound.objects.filter(name="Autumn 2026 placement round")  # other demos add rounds too
-    if not demo_rounds.exists():  # the lead registers the step in STEPS; run it here if not yet
-        seed_demo_round(__import__("random").Random(1), users)
-    rnd = demo_rounds.get()
-    progress = flow.round_progress(round=rnd)
-    assert rnd.status == RoundStatus.OPEN and rnd.seats.filter(department__code="ENG").exists()
-    assert 0 < progress["graduates_submitted"] < progress["graduates"]
-    assert 0 < progress["departments_submitted"] < progress["departments"]
-
-
 def test_a_round_name_with_a_line_break_is_refused_by_the_service_too(db):
     from tandem.core.errors import ValidationFailed
     from tandem.matching.flows import rounds
