@@ -162,24 +162,28 @@ class Durations:
 
 
 def group_durations(group: selectors.Group, today: datetime.date) -> Durations:
-    """Each member's days from day 0 to leaving (an event) or to today (censored); one query."""
+    """Each member's days from day 0 to leaving (an event) or to today (censored); one query, which
+    counts the members per (hire date, leaving date) in SQL: a company's people share a few thousand
+    such pairs, so a group of 40,000 comes back as a few thousand rows."""
     durations: list[int] = []
     observed: list[bool] = []
     not_started = left_before = 0
-    for hire_date, left_on in group_people(group).order_by().values_list("hire_date", "left_on"):
+    rows = (group_people(group).order_by().values("hire_date", "left_on").annotate(n=Count("pk"))
+            .values_list("hire_date", "left_on", "n"))
+    for hire_date, left_on, n in rows:
         start = day_zero(group.program, hire_date)
         if start > today:
-            not_started += 1
+            not_started += n
             continue
         if left_on is not None and left_on < start:
-            left_before += 1
+            left_before += n
             continue
         if left_on is not None and left_on <= today:
-            durations.append((left_on - start).days)
-            observed.append(True)
+            durations.extend([(left_on - start).days] * n)
+            observed.extend([True] * n)
         else:
-            durations.append((today - start).days)
-            observed.append(False)
+            durations.extend([(today - start).days] * n)
+            observed.extend([False] * n)
     return Durations(durations, observed, not_started, left_before)
 
 
