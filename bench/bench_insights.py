@@ -88,8 +88,9 @@ NOTES = """What was over 1 s in the first run at this size, why, and what change
   and period in SQL). Until then the report evaluates cadence for programs of up to 1,000 active pairs and
   points to the compliance page above that (`insights.reports_selectors.CADENCE_MAX_PAIRS`; the compliance page
   itself takes ~4 s for the company program's 4,800 pairs, a third of it parsing 187,000 timestamps). What
-  remains (0.57–0.63 s median on an idle machine, 0.65–1.1 s on a loaded one) is WeasyPrint's layout and font
-  subsetting (about half of it) and the same figures as the pages: the comparison's two GROUP BYs with the
+  remains (0.35 s median on a quiet machine — one font configuration reused per process since b38834c, the
+  retention groups read as counts per hire/leaving date — 0.6–1.1 s on a loaded one) is WeasyPrint's layout
+  (about 0.2 s) and the same figures as the pages: the comparison's two GROUP BYs with the
   latest-record anti-join (0.14 s each in EXPLAIN ANALYZE: hash anti-joins over the 92,000 outcome records,
   no index would avoid reading them) and
   the retention curves (0.14 s).
@@ -101,7 +102,8 @@ NOTES = """What was over 1 s in the first run at this size, why, and what change
   are one query over that (a common table expression): 0.32 s in the database, 0.67 s for the report
   (with the two monthly trend GROUP BYs, 0.27 s). A test keeps the fast SQL equal to the per-pair
   definition. Since then the survey outputs (satisfaction, NPS) joined the report: three grouped reads of
-  the closed surveys' answers (by group, whole scope, month), 0.53–0.62 s for the whole report here.
+  the closed surveys' answers (by group, whole scope, month): 0.42–0.46 s for the whole report on a quiet
+  machine, 0.5–0.8 s at load 4–5.
 - Department support of the company program (0.96–1.05 s): the graduates were a list of 6,250 ids in
   four queries, and their DISTINCT kept the models' default ordering, so "graduates with a session held"
   came back as a row per session (150,000). The graduates are a subquery now and each measure returns a
