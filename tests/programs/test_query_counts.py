@@ -88,3 +88,30 @@ def test_hr_home_query_count_does_not_grow_with_programs_and_pairs(client, hr_pe
         body = client.get("/").content.decode()
     assert len(many) == len(few)
     assert "B2" in body
+
+
+def test_the_programs_list_counts_programs_not_enrolments():
+    # given: two programs with enrolments, one a draft; a mentee enrolled in both
+    owner = PersonFactory()
+    a, draft = _program(owner, "A"), _program(owner, "Draft")
+    Program.objects.filter(pk=a.pk).update(status=ProgramStatus.RUNNING)
+    ms, es = _populate(a, mentors=3, mentees=5, pairs=2)
+    services.enrolment_add(program=draft, people=[es[0]], role=EnrolmentRole.MENTEE)
+    from tandem.core.authz import actor_for
+    from tests.factories import UserFactory
+
+    es[0].user = UserFactory()
+    es[0].save(update_fields=["user"])
+    pm = PersonFactory(user=UserFactory(groups=["program_manager"]))
+    # when: the list (and its paginator's count) for the mentee and for a program manager
+    mine = selectors.programs_visible(actor=actor_for(es[0].user))
+    with CaptureQueriesContext(connection) as q:
+        assert mine.count() == 1
+    # then: the mentee sees the running program with its figures, not the draft; the count joins nothing
+    assert [(p.name, p.mentors, p.mentees) for p in mine] == [("A", 3, 5)]
+    assert "JOIN" not in q.captured_queries[-1]["sql"].upper()
+    everyone = selectors.programs_visible(actor=actor_for(pm.user))
+    with CaptureQueriesContext(connection) as q:
+        assert everyone.count() == 2
+    assert "JOIN" not in q.captured_queries[-1]["sql"].upper()
+    assert {(p.name, p.mentors, p.mentees) for p in everyone} == {("A", 3, 5), ("Draft", 0, 1)}

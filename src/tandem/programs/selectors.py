@@ -32,6 +32,20 @@ from tandem.programs.models import (
 )
 
 
+def _count_per_program(model, **filters) -> Coalesce:
+    """The program's rows of ``model`` matching ``filters``, as a correlated subquery grouped on the
+    program (no join on the outer query: its COUNT for a paginator stays a count of programs)."""
+    sub = (model.objects.filter(program=OuterRef("pk"), **filters)
+           .order_by().values("program").annotate(n=Count("id")).values("n"))
+    return Coalesce(Subquery(sub, output_field=IntegerField()), 0)
+
+
+def _enrolled(role: str) -> Coalesce:
+    from tandem.programs.models import Enrolment
+
+    return _count_per_program(Enrolment, role=role, status=EnrolmentStatus.ACTIVE)
+
+
 def program_overview(*, owner: Person | None) -> QuerySet[Program]:
     """Programs not yet closed, with their enrolment and pairing figures (one query).
 
@@ -39,22 +53,14 @@ def program_overview(*, owner: Person | None) -> QuerySet[Program]:
     the enrolments and mentorships joins together multiplied the rows (enrolments x mentorships
     per program: millions of intermediate rows for a handful of programs at company scale)."""
     from tandem.mentorships.models import Mentorship
-    from tandem.programs.models import Enrolment
 
     qs = Program.objects.exclude(status=ProgramStatus.CLOSED).select_related("owner")
     if owner is not None:
         qs = qs.filter(owner=owner)
-
-    def _count(model, **filters):
-        sub = (model.objects.filter(program=OuterRef("pk"), **filters)
-               .order_by().values("program").annotate(n=Count("id")).values("n"))
-        return Coalesce(Subquery(sub, output_field=IntegerField()), 0)
-
-    active = {"status": EnrolmentStatus.ACTIVE}
     return qs.annotate(
-        mentors=_count(Enrolment, role=EnrolmentRole.MENTOR, **active),
-        mentees=_count(Enrolment, role=EnrolmentRole.MENTEE, **active),
-        pairs=_count(Mentorship, status__in=OPEN_STATUSES),
+        mentors=_enrolled(EnrolmentRole.MENTOR),
+        mentees=_enrolled(EnrolmentRole.MENTEE),
+        pairs=_count_per_program(Mentorship, status__in=OPEN_STATUSES),
     )
 
 
@@ -64,19 +70,20 @@ def program_get(*, program_id: int) -> Program | None:
 
 
 def programs_visible(*, actor) -> QuerySet[Program]:
-    """HR and program managers see every program; others see the ones they are enrolled in."""
+    """HR and program managers see every program; others see the ones they are enrolled in.
+    The figures are subqueries and the enrolment an EXISTS: no join of every enrolment, for the
+    page nor for its paginator's count."""
+    from tandem.programs.models import Enrolment
+
     qs = Program.objects.select_related("owner").annotate(
-        mentors=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ACTIVE,
-                                             enrolments__role=EnrolmentRole.MENTOR), distinct=True),
-        mentees=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ACTIVE,
-                                             enrolments__role=EnrolmentRole.MENTEE), distinct=True),
-    )
-    qs = qs.order_by("-starts_on", "name", "id")
+        mentors=_enrolled(EnrolmentRole.MENTOR), mentees=_enrolled(EnrolmentRole.MENTEE),
+    ).order_by("-starts_on", "name", "id")
     if actor.is_hr or actor.is_program_manager:
         return qs
     if actor.person is None:
         return qs.none()
-    return qs.filter(enrolments__person=actor.person).exclude(status=ProgramStatus.DRAFT).distinct()
+    return qs.filter(Exists(Enrolment.objects.filter(program=OuterRef("pk"), person=actor.person))).exclude(
+        status=ProgramStatus.DRAFT)
 
 
 def my_enrolments(*, program: Program, person: Person | None) -> dict[str, bool]:
