@@ -285,3 +285,18 @@ def test_headline_prefers_the_overdue_period_just_gone_by(pair):
     session(pair, D(2026, 11, 4))
     (head,) = duties.headline(duties.checklist(pair.mentorship, today=D(2026, 11, 10)))
     assert head.state == duties.DONE and head.period_start == D(2026, 11, 1)
+
+
+@pytest.mark.parametrize("zone, counts_for", [("UTC", D(2026, 10, 1)), ("Asia/Shanghai", D(2026, 11, 1))])
+def test_a_session_counts_for_the_day_it_was_held_in_the_organisations_zone(pair, settings, zone, counts_for):
+    # given: the organisation's zone, and a session held at 20:00 UTC on 31 October — 04:00 on
+    # 1 November in Shanghai (the day is computed by the database, in that zone)
+    settings.TIME_ZONE = zone
+    duty(pair, "monthly_session", requirement="session")
+    Session.objects.create(mentorship=pair.mentorship, starts_at=at(D(2026, 10, 31), hour=20), duration_minutes=60,
+                           status=SessionStatus.HELD)
+    # when
+    rows = states(pair, D(2026, 11, 20), "monthly_session")
+    # then: it is the session of October in UTC, of November in Shanghai
+    done = [period for period, s in rows.items() if s.state == "done"]
+    assert [start for start, _end in done] == [counts_for]

@@ -34,12 +34,14 @@ entries count), and the states are here, once.
 from __future__ import annotations
 
 import datetime
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -219,6 +221,12 @@ def _local_day(value: datetime.datetime) -> datetime.date:
     return timezone.localtime(value, timezone.get_default_timezone()).date()
 
 
+def _local_day_sql(field: str) -> TruncDate:
+    """:func:`_local_day` of a column, computed by the database: a program's log comes back as
+    dates, not as hundreds of thousands of time stamps to parse and convert."""
+    return TruncDate(field, tzinfo=timezone.get_default_timezone())
+
+
 # -- the built-in evaluators: the coaching log and the ratings -------------------------------
 
 
@@ -242,8 +250,10 @@ def _sessions(ms: Sequence[Mentorship], start: datetime.date, end: datetime.date
         qs = qs.filter(has_topic).exclude(Q(questions="") | Q(advice=""))
     out: dict[int, list[Evidence]] = defaultdict(list)
     kind = "session"
-    for sid, mid, at, minutes in qs.order_by().values_list("id", "mentorship_id", "starts_at", "duration_minutes"):
-        out[mid].append(Evidence(kind=kind, id=sid, on=_local_day(at), minutes=minutes))
+    rows = qs.order_by().annotate(day=_local_day_sql("starts_at")).values_list("id", "mentorship_id", "day",
+                                                                               "duration_minutes")
+    for sid, mid, day, minutes in rows:
+        out[mid].append(Evidence(kind=kind, id=sid, on=day, minutes=minutes))
     return out
 
 
@@ -302,8 +312,10 @@ def evaluate_feedback(ms: Sequence[Mentorship], start: datetime.date, end: datet
     qs = SessionFeedback.objects.filter(session__mentorship_id__in=[m.pk for m in ms],
                                         created_at__gte=low, created_at__lt=high)
     out: dict[int, list[Evidence]] = defaultdict(list)
-    for fid, mid, side, at in qs.order_by().values_list("id", "session__mentorship_id", "side", "created_at"):
-        out[mid].append(Evidence(kind="feedback", id=fid, on=_local_day(at), side=side))
+    rows = qs.order_by().annotate(day=_local_day_sql("created_at")).values_list("id", "session__mentorship_id",
+                                                                                "side", "day")
+    for fid, mid, side, day in rows:
+        out[mid].append(Evidence(kind="feedback", id=fid, on=day, side=side))
     return out
 
 
@@ -316,8 +328,9 @@ def evaluate_resource_shared(ms: Sequence[Mentorship], start: datetime.date,
     low, high = _window(start, end)
     qs = Resource.objects.filter(mentorship_id__in=[m.pk for m in ms], created_at__gte=low, created_at__lt=high)
     out: dict[int, list[Evidence]] = defaultdict(list)
-    for rid, mid, side, at in qs.order_by().values_list("id", "mentorship_id", "side", "created_at"):
-        out[mid].append(Evidence(kind="resource", id=rid, on=_local_day(at), side=side))
+    rows = qs.order_by().annotate(day=_local_day_sql("created_at")).values_list("id", "mentorship_id", "side", "day")
+    for rid, mid, side, day in rows:
+        out[mid].append(Evidence(kind="resource", id=rid, on=day, side=side))
     return out
 
 
@@ -401,21 +414,25 @@ def _evaluate(ms: Sequence[Mentorship], duties_by_program: Mapping[int, Sequence
         fn = _REGISTRY.get(code)
         if fn is not None:
             facts[code] = fn(running, low, high)
+    names: dict[int, str] = {}  # each duty's name in the reader's language, looked up once, not per period
     for m in running:
         start, end, open_end = spans[m.pk]  # type: ignore[misc]
         for duty in duties_by_program.get(m.program_id, ()):
+            if duty.pk not in names:
+                names[duty.pk] = duty.tr("name")
             tracked = duty.requirement in facts
             mine = sorted(facts[duty.requirement].get(m.pk, ()), key=lambda e: (e.on, e.id)) if tracked else []
             min_minutes = duty.min_minutes
             if min_minutes:
                 mine = [e for e in mine if e.minutes is None or e.minutes >= min_minutes]
             need = duty.min_count
+            days = [e.on for e in mine]  # sorted: each period's entries are one slice of them
             for p_start, p_end in periods(duty.period, start, end, open_end=open_end):
-                inside = [e for e in mine if p_start <= e.on <= p_end]
+                inside = mine[bisect_left(days, p_start):bisect_right(days, p_end)]
                 count, used = _count(inside, concerns=duty.concerns)
                 timing = PAST if p_end < today else FUTURE if p_start > today else CURRENT
                 out[m.pk].append(PeriodState(
-                    duty_id=duty.pk, duty_code=duty.code, duty_name=duty.tr("name"), required=duty.required,
+                    duty_id=duty.pk, duty_code=duty.code, duty_name=names[duty.pk], required=duty.required,
                     requirement=duty.requirement, concerns=duty.concerns, period=duty.period,
                     period_start=p_start, period_end=p_end,
                     state=_state(required=duty.required, tracked=tracked, met=count >= need, timing=timing),
