@@ -1,6 +1,7 @@
 """The engine's inputs are read for the program's pool only: the manager chains walk up from the
-pool, level by level, instead of reading the manager link of the whole organisation for every
-recommendation (the cost grew with the company, not the program)."""
+pool in one recursive query, instead of reading the manager link of the whole organisation (or one
+query per level) for every recommendation; the mentors are read as columns, not model instances,
+with their free slots counted in one grouped query."""
 from __future__ import annotations
 
 import pytest
@@ -51,10 +52,18 @@ def test_the_walk_reads_the_pool_and_its_managers_only():
         PersonFactory(manager=others[-1])
     with CaptureQueriesContext(connection) as many:
         assert adapter._manager_chains(pool) == small
-    assert len(many) == len(few) <= adapter.CHAIN_DEPTH - 1
+    assert len(many) == len(few) == 1  # one recursive walk, whatever the depth
     for q in many:
-        assert " IN (" in q["sql"].upper(), q["sql"]  # never the whole table
+        assert "WITH RECURSIVE" in q["sql"].upper() and " IN (" in q["sql"].upper(), q["sql"]  # never the whole table
     assert small[pool[0].pk] == [p.pk for p in reversed(line)]
+
+
+def test_a_deep_line_is_walked_in_one_query():
+    line = _chain(adapter.CHAIN_DEPTH + 4)
+    with CaptureQueriesContext(connection) as q:
+        chains = adapter._manager_chains([line[-1]])
+    assert len(q) == 1
+    assert chains[line[-1].pk] == [p.pk for p in reversed(line[-1 - adapter.CHAIN_DEPTH:-1])]
 
 
 def test_recommendations_query_count_does_not_grow_with_the_organisation(choose_program):
@@ -69,5 +78,5 @@ def test_recommendations_query_count_does_not_grow_with_the_organisation(choose_
     with CaptureQueriesContext(connection) as many:
         choose.recommendations_for(program=choose_program["program"], mentee=mentee)
     assert len(many) == len(few)
-    links = [q["sql"] for q in many if q["sql"].startswith('SELECT "people_person"."id" AS "id", "people_person"."manager_id"')]
-    assert links and all(" IN (" in sql for sql in links)
+    links = [q["sql"] for q in many if "WITH RECURSIVE" in q["sql"].upper()]
+    assert 1 <= len(links) <= 2 and all(" IN (" in sql for sql in links)  # one walk per side at most

@@ -4,12 +4,13 @@ machine-readable reasons into plain, translated sentences. The only place Django
 from __future__ import annotations
 
 import datetime
+import math
 import zoneinfo
-from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -68,13 +69,40 @@ def weights_for(program: Program) -> Weights:
     return Weights(mode=mode)
 
 
+class PersonRow(NamedTuple):
+    """The columns of a person the engine reads (a :class:`Person` has the same attributes): loading
+    a program's 2,500 mentors as these tuples instead of model instances with their department and
+    job profile saves most of a recommendation's time."""
+
+    pk: int
+    manager_id: int | None
+    job_profile_id: int | None
+    communication_style: str
+    time_zone: str
+    department_id: int | None
+
+
+_ROW_FIELDS = ("id", "manager_id", "job_profile_id", "communication_style", "time_zone", "department_id")
+
+
+def _program_people_qs(program: Program, role: str):
+    return Person.objects.filter(
+        enrolments__program=program, enrolments__role=role, enrolments__status=EnrolmentStatus.ACTIVE,
+        is_active=True,
+    ).order_by("id")
+
+
 def program_people(program: Program, role: str) -> list[Person]:
-    return list(
-        Person.objects.filter(
-            enrolments__program=program, enrolments__role=role, enrolments__status=EnrolmentStatus.ACTIVE,
-            is_active=True,
-        ).select_related("department", "job_profile").order_by("id")
-    )
+    return list(_program_people_qs(program, role).select_related("department", "job_profile"))
+
+
+def _ids_of(program: Program, role: str) -> QuerySet:
+    return _program_people_qs(program, role).order_by().values("id")
+
+
+def program_rows(program: Program, role: str) -> list[PersonRow]:
+    """The program's active people in this role, by id, as the engine's columns only."""
+    return [PersonRow(*row) for row in _program_people_qs(program, role).values_list(*_ROW_FIELDS)]
 
 
 def _utc_offset_minutes(tz: str, now: datetime.datetime) -> int:
@@ -85,28 +113,42 @@ def _utc_offset_minutes(tz: str, now: datetime.datetime) -> int:
     return int(off.total_seconds() // 60) if off else 0
 
 
-#: Ids per ``IN (...)`` when walking up the manager links (well below SQLite's variable limit).
-_CHAIN_CHUNK = 1000
+def _ids_param(ids: list[int]) -> tuple[str, list[Any]]:
+    """A condition "id is one of these" with the ids as one parameter (a PostgreSQL array, an
+    SQLite JSON array): one short statement for any number of ids."""
+    if connection.vendor == "postgresql":
+        return "= ANY(%s::bigint[])", [list(ids)]
+    import json
+
+    return "IN (SELECT value FROM json_each(%s))", [json.dumps(list(ids))]
 
 
-def _manager_chains(people: list[Person]) -> dict[int, list[int]]:
+def _manager_links(start: set[int]) -> dict[int, int | None]:
+    """``id -> manager_id`` of these people and their managers up to CHAIN_DEPTH levels above, in one
+    recursive query that walks up from them only (never the manager links of the organisation)."""
+    if not start:
+        return {}
+    table = connection.ops.quote_name(Person._meta.db_table)
+    cond, params = _ids_param(sorted(start))
+    sql = (f"WITH RECURSIVE up(id, manager_id, depth) AS ("
+           f" SELECT p.id, p.manager_id, 1 FROM {table} p WHERE p.id {cond}"
+           f" UNION"
+           f" SELECT p.id, p.manager_id, up.depth + 1 FROM up JOIN {table} p ON p.id = up.manager_id"
+           f" WHERE up.depth < %s"
+           f") SELECT DISTINCT id, manager_id FROM up")
+    with connection.cursor() as cur:
+        cur.execute(sql, [*params, CHAIN_DEPTH - 1])  # links of the managers up to CHAIN_DEPTH - 1 above
+        return dict(cur.fetchall())
+
+
+def _manager_chains(people: list[Any]) -> dict[int, list[int]]:
     """Each person's managers, nearest first, up to CHAIN_DEPTH.
 
-    Walks up from these people only, one level at a time over the managers not yet known (at most
-    CHAIN_DEPTH - 1 queries, each on the current frontier): the cost grows with the pool, not
-    with the organisation."""
+    One query walks up from these people's managers only, whatever the depth: the cost grows with
+    the pool, not with the organisation."""
     manager_of: dict[int, int | None] = {p.pk: p.manager_id for p in people}
-    frontier = {m for m in manager_of.values() if m is not None} - manager_of.keys()
-    for _level in range(CHAIN_DEPTH - 1):
-        if not frontier:
-            break
-        ids = sorted(frontier)
-        found: dict[int, int | None] = dict.fromkeys(ids)
-        for start in range(0, len(ids), _CHAIN_CHUNK):
-            found.update(Person.objects.filter(pk__in=ids[start:start + _CHAIN_CHUNK])
-                         .values_list("id", "manager_id"))
-        manager_of.update(found)
-        frontier = {m for m in found.values() if m is not None} - manager_of.keys()
+    manager_of.update({k: v for k, v in _manager_links(
+        {m for m in manager_of.values() if m is not None} - manager_of.keys()).items() if k not in manager_of})
     chains = {}
     for p in people:
         chain, cur, seen = [], manager_of.get(p.pk), {p.pk}
@@ -119,82 +161,115 @@ def _manager_chains(people: list[Person]) -> dict[int, list[int]]:
 
 
 def _profiles(
-    people: list[Person],
+    people: list[Any],
     *,
     comp_index: dict[int, int],
     topic_index: dict[int, int],
     lang_index: dict[int, int],
     load: dict[int, int],
     capacity: dict[int, int],
+    among: QuerySet | None = None,
 ) -> Profiles:
+    """The engine's arrays for these people (:class:`Person` or :class:`PersonRow`), filled from a
+    few set-based reads of the needed columns, without a record per person. ``among``, a query of
+    these people's ids, replaces the list of ids in the reads (the database joins it)."""
+    import numpy as np
+
+    from tandem.matching.engine import Profiles
+
+    n = len(people)
     ids = [p.pk for p in people]
-    levels: dict[int, dict[int, float]] = defaultdict(dict)
-    for pid, cid, level in CurrentLevel.objects.filter(person_id__in=ids).values_list("person_id", "competency_id", "level"):
-        levels[pid][comp_index[cid]] = level
-    targets_by_job: dict[int, dict[int, float]] = defaultdict(dict)
-    jobs = {p.job_profile_id for p in people if p.job_profile_id}
-    for jid, cid, t in JobProfileRequirement.objects.filter(job_profile_id__in=jobs).values_list(
+    row = {pid: i for i, pid in enumerate(ids)}
+    of_them = ids if among is None else among
+    n_comp, n_topic, n_lang = len(comp_index), len(topic_index), len(lang_index)
+    level = np.zeros((n, n_comp))
+    for pid, cid, value in CurrentLevel.objects.filter(person_id__in=of_them).order_by().values_list(
+            "person_id", "competency_id", "level"):
+        level[row[pid], comp_index[cid]] = value
+    jobs = sorted({p.job_profile_id for p in people if p.job_profile_id})
+    job_row = {jid: k for k, jid in enumerate(jobs)}
+    by_job = np.zeros((len(jobs) + 1, n_comp))  # the last row: no job profile, no targets
+    for jid, cid, t in JobProfileRequirement.objects.filter(job_profile_id__in=jobs).order_by().values_list(
         "job_profile_id", "competency_id", "target_level"
     ):
-        targets_by_job[jid][comp_index[cid]] = t
-    teach: dict[int, list[int]] = defaultdict(list)
-    learn: dict[int, list[int]] = defaultdict(list)
-    for pid, tid, interest in PersonTopic.objects.filter(person_id__in=ids).values_list("person_id", "topic_id", "interest"):
-        (teach if interest == TopicInterest.CAN_TEACH else learn)[pid].append(topic_index[tid])
-    langs: dict[int, list[int]] = defaultdict(list)
-    for pid, lid in Person.languages.through.objects.filter(person_id__in=ids).values_list("person_id", "language_id"):
-        langs[pid].append(lang_index[lid])
+        by_job[job_row[jid], comp_index[cid]] = t
+    target = by_job[np.array([job_row.get(p.job_profile_id, len(jobs)) for p in people], dtype=np.int64)]
+    teach = np.zeros((n, n_topic), dtype=bool)
+    learn = np.zeros((n, n_topic), dtype=bool)
+    for pid, tid, interest in PersonTopic.objects.filter(person_id__in=of_them).order_by().values_list(
+            "person_id", "topic_id", "interest"):
+        (teach if interest == TopicInterest.CAN_TEACH else learn)[row[pid], topic_index[tid]] = True
+    langs = np.zeros((n, n_lang), dtype=bool)
+    for pid, lid in Person.languages.through.objects.filter(person_id__in=of_them).order_by().values_list(
+            "person_id", "language_id"):
+        langs[row[pid], lang_index[lid]] = True
     chains = _manager_chains(people)
+    chain = np.full((n, CHAIN_DEPTH), -1, dtype=np.int64)
+    for i, p in enumerate(people):
+        c = chains[p.pk]
+        chain[i, :len(c)] = c
     # assessments: the mentees' anonymous, thresholded mentor-effectiveness rating (None: the prior)
     ratings = mentor_rating_values(ids)
     now = timezone.now()
-    records = [
-        {
-            "person_id": p.pk,
-            "levels": levels.get(p.pk),
-            "targets": targets_by_job.get(p.job_profile_id),
-            "can_teach": teach.get(p.pk),
-            "want_learn": learn.get(p.pk),
-            "languages": langs.get(p.pk),
-            "style": STYLES.index(p.communication_style) if p.communication_style in STYLES else -1,
-            "utc_offset_minutes": _utc_offset_minutes(p.time_zone, now),
-            "department": p.department_id,
-            "managers": chains[p.pk],
-            "load": load.get(p.pk, 0),
-            "capacity": capacity.get(p.pk, 0),
-            "rating": ratings.get(p.pk),
-        }
-        for p in people
-    ]
-    from tandem.matching.engine import Profiles
-
-    return Profiles.from_records(
-        records, n_competencies=len(comp_index), n_topics=len(topic_index), n_languages=len(lang_index),
-        chain_depth=CHAIN_DEPTH,
+    offsets: dict[str, int] = {}
+    style_code = {s: k for k, s in enumerate(STYLES)}
+    for p in people:
+        if p.time_zone not in offsets:
+            offsets[p.time_zone] = _utc_offset_minutes(p.time_zone, now)
+    return Profiles(
+        person_id=np.array(ids, dtype=np.int64),
+        level=level,
+        target=target,
+        can_teach=teach,
+        want_learn=learn,
+        style=np.array([style_code.get(p.communication_style, -1) for p in people], dtype=np.int64),
+        languages=langs,
+        utc_offset_minutes=np.array([offsets[p.time_zone] for p in people], dtype=np.int64),
+        department=np.array([-1 if p.department_id is None else p.department_id for p in people], dtype=np.int64),
+        manager_chain=chain,
+        load=np.array([load.get(pid, 0) for pid in ids], dtype=np.int64),
+        capacity=np.array([capacity.get(pid, 0) for pid in ids], dtype=np.int64),
+        rating=np.array([ratings.get(pid, math.nan) for pid in ids], dtype=np.float64),
     )
 
 
 def mentor_slots(program: Program) -> dict[int, tuple[int, int]]:
     """For each active mentor of the program: (open mentorships in it, capacity), by the one
-    capacity rule of :func:`tandem.mentorships.selectors.program_slots`."""
-    enrolments = list(Enrolment.objects.filter(program=program, role=EnrolmentRole.MENTOR,
-                                               status=EnrolmentStatus.ACTIVE))
-    return mentorship_selectors.program_slots(program, enrolments)
+    capacity rule of :func:`tandem.mentorships.selectors.program_slots` (the same formula, on the
+    counts of one grouped query over the program's mentor enrolments instead of three reads with
+    every mentor's id; tests/matching/test_adapter_scale.py holds the two equal)."""
+    open_pair = Q(person__mentorships_as_mentor__status__in=OPEN_STATUSES)
+    rows = (Enrolment.objects.filter(program=program, role=EnrolmentRole.MENTOR, status=EnrolmentStatus.ACTIVE)
+            .order_by().values_list("person_id", "capacity", "person__mentor_capacity")
+            .annotate(here=Count("person__mentorships_as_mentor",
+                                 filter=open_pair & Q(person__mentorships_as_mentor__program=program)),
+                      overall=Count("person__mentorships_as_mentor", filter=open_pair)))
+    out = {}
+    for person_id, own, personal, load, overall in rows:
+        local = own if own is not None else program.default_mentor_capacity
+        free = min(min(local, personal) - load, personal - overall)
+        out[person_id] = (load, load + max(0, free))
+    return out
 
 
 def load_pool(program: Program, *, mentees: list[Person] | None = None, mentors: list[Person] | None = None) -> Pool:
     """Mentees and mentors of the program as engine profiles. In a mutual program everyone
-    enrolled is on both sides."""
+    enrolled is on both sides. The sides not given are read as :class:`PersonRow` (the engine's
+    columns, not model instances)."""
+    among: dict[str, QuerySet] = {}
     if program.program_type == ProgramType.MUTUAL:
-        everyone = sorted(
-            {p.pk: p for p in program_people(program, EnrolmentRole.MENTEE) + program_people(program, EnrolmentRole.MENTOR)}.values(),
-            key=lambda p: p.pk,
-        )
+        if mentees is None or mentors is None:
+            everyone = sorted(
+                {p.pk: p for p in program_rows(program, EnrolmentRole.MENTEE) + program_rows(program, EnrolmentRole.MENTOR)}.values(),
+                key=lambda p: p.pk,
+            )
         mentees = mentees if mentees is not None else everyone
         mentors = mentors if mentors is not None else everyone
     else:
-        mentees = mentees if mentees is not None else program_people(program, EnrolmentRole.MENTEE)
-        mentors = mentors if mentors is not None else program_people(program, EnrolmentRole.MENTOR)
+        if mentees is None:
+            mentees, among["mentees"] = program_rows(program, EnrolmentRole.MENTEE), _ids_of(program, EnrolmentRole.MENTEE)
+        if mentors is None:
+            mentors, among["mentors"] = program_rows(program, EnrolmentRole.MENTOR), _ids_of(program, EnrolmentRole.MENTOR)
     competencies = list(Competency.objects.order_by("id"))
     topics = list(Topic.objects.order_by("id"))
     languages = list(Language.objects.order_by("id"))
@@ -218,8 +293,8 @@ def load_pool(program: Program, *, mentees: list[Person] | None = None, mentors:
         program=program,
         mentees=mentees,
         mentors=mentors,
-        mentee_profiles=_profiles(mentees, load=load, capacity=capacity, **idx),
-        mentor_profiles=_profiles(mentors, load=load, capacity=capacity, **idx),
+        mentee_profiles=_profiles(mentees, load=load, capacity=capacity, among=among.get("mentees"), **idx),
+        mentor_profiles=_profiles(mentors, load=load, capacity=capacity, among=among.get("mentors"), **idx),
         competencies=competencies,
         topics=topics,
         languages=languages,

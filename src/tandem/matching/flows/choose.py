@@ -49,26 +49,25 @@ def recommendations_for(*, program: Program, mentee: Person, k: int = 3) -> list
     from tandem.matching.engine import score_matrix, top_k
 
     k = max(1, min(int(k), MAX_RECOMMENDATIONS))
-    pool = adapter.load_pool(program, mentees=[mentee])
+    pool = adapter.load_pool(program, mentees=[mentee])  # the mentors as the engine's columns only
     if not pool.mentors:
         return []
     scores = score_matrix(pool.mentee_profiles, pool.mentor_profiles, adapter.weights_for(program))
     declined = mentorship_selectors.declined_mentor_ids(program=program, mentee=mentee)
     allowed = np.array(scores.allowed, copy=True)
-    for j, mentor in enumerate(pool.mentors):
-        if mentor.pk in declined:
-            allowed[0, j] = False
+    if declined:
+        allowed[0, np.isin(pool.mentor_profiles.person_id, list(declined))] = False
     idx, values = top_k(scores, k=k, allowed=allowed)
+    chosen = [int(j) for j in idx[0] if j >= 0]
+    people = Person.objects.select_related("department", "job_profile").in_bulk(
+        [pool.mentors[j].pk for j in chosen])
     out_of = adapter.score_scale(scores.weights).out_of
     out = []
-    for j, value in zip(idx[0], values[0], strict=True):
-        if j < 0:
-            break
-        mentor = pool.mentors[int(j)]
-        fits, concerns = adapter.reason_split(pool, scores.explain(0, int(j)))
+    for j, value in zip(chosen, values[0], strict=False):
+        fits, concerns = adapter.reason_split(pool, scores.explain(0, j))
         out.append(
             Recommendation(
-                mentor=mentor,
+                mentor=people[pool.mentors[j].pk],
                 score=float(value),
                 reasons=fits,
                 concerns=concerns,
