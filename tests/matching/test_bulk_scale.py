@@ -144,3 +144,28 @@ def test_api_lists_of_the_bulk_match_are_paginated(client):
     params = {p["name"]: p["schema"] for p in schema["paths"]["/api/programs/{program_id}/match-constraints"]["get"]
               ["parameters"]}
     assert params["limit"]["maximum"] == 200 and params["offset"]["minimum"] == 0
+
+
+def test_the_page_reads_one_page_of_the_run_not_its_whole_lists(client, monkeypatch):
+    """2,196 proposed pairs were decoded from the run's JSON twice per view (the latest run and the
+    run status card) and sorted in Python; the database now pages them, and the page is the same."""
+    from tandem.matching.flows import bulk
+    from tandem.matching.models import MatchRun
+
+    monkeypatch.setattr(views, "PAIRS_PER_PAGE", 2)
+    w = _world(5, unmatched=3)
+    w.preview()
+    client.force_login(w.owner.user)
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(f"/programs/{w.program.pk}/bulk/", {"page": 2}).content.decode()
+    reads = [q["sql"] for q in ctx.captured_queries if 'FROM "matching_matchrun"' in q["sql"]]
+    assert reads and not [sql for sql in reads if '"matching_matchrun"."pairs",' in sql
+                          or '"matching_matchrun"."pairs" FROM' in sql], reads
+    run = MatchRun.objects.get(program=w.program)
+    full = bulk.run_view(run=run)  # every pair, by mentee name (the Python path)
+    paged = bulk.run_view(run=run, pairs_page=(2, 2), unmatched_page=(2, 2))
+    assert [(p.mentee, p.mentor, p.score, p.reasons) for p in paged.pairs] == [
+        (p.mentee, p.mentor, p.score, p.reasons) for p in full.pairs[2:4]]
+    assert [u.mentee for u in paged.unmatched] == [u.mentee for u in full.unmatched[2:4]]
+    assert (paged.pair_count, paged.unmatched_count) == (5, 3)
+    assert _pairs_rows(html) == [p.mentee.full_name for p in full.pairs[2:4]]

@@ -24,6 +24,7 @@ Existing open mentorships are never touched; a new preview only matches mentees 
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import Counter
 from collections.abc import Callable
@@ -32,8 +33,8 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import Count, Func, IntegerField, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -158,13 +159,22 @@ class Overview:
     mentors_enrolled: int
 
 
+def mentees_to_match_count(*, program: Program) -> int:
+    """How many :func:`mentees_to_match` there are, counted in the database."""
+    role_filter: dict[str, Any] = {} if _is_mutual(program) else {"enrolments__role": EnrolmentRole.MENTEE}
+    return (Person.objects.filter(enrolments__program=program, enrolments__status=EnrolmentStatus.ACTIVE,
+                                  is_active=True, **role_filter)
+            .exclude(pk__in=_matched_mentee_ids(program)).order_by().values("pk").distinct().count())
+
+
 def bulk_overview(*, program: Program) -> Overview:
     slots = free_slots(program=program)
-    counts = Counter(
-        Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE).values_list("role", flat=True)
-    )
+    counts = Counter(dict(
+        Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE).order_by()
+        .values_list("role").annotate(n=Count("id")).values_list("role", "n")
+    ))
     return Overview(
-        mentees_to_match=len(mentees_to_match(program=program)),
+        mentees_to_match=mentees_to_match_count(program=program),
         mentors_with_slots=len(slots),
         free_slots=sum(slots.values()),
         mentees_enrolled=counts[EnrolmentRole.MENTEE],
@@ -179,9 +189,10 @@ def constraints_of(*, program: Program) -> QuerySet[MatchConstraint]:
 
 def latest_run(*, program: Program) -> MatchRun | None:
     """The newest preview or committed run (discarded and failed ones are history; one being
-    computed is :func:`active_run`)."""
+    computed is :func:`active_run`). Its lists of pairs and unmatched mentees (megabytes of JSON
+    at 2,000 pairs) are not read: :func:`run_view` reads one page of them in the database."""
     return MatchRun.objects.filter(program=program, status__in=(RunStatus.PREVIEW, RunStatus.COMMITTED)).order_by(
-        "-created_at", "-id").first()
+        "-created_at", "-id").defer(*_RUN_LISTS).first()
 
 
 def run_get(*, program: Program, run_id: int) -> MatchRun:
@@ -280,6 +291,47 @@ def _names_pool() -> SimpleNamespace:
     )
 
 
+_RUN_LISTS = ("pairs", "unmatched")
+
+
+class _JsonLength(Func):
+    """The length of a JSON array column, in the database."""
+
+    function = "jsonb_array_length"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(compiler, connection, function="json_array_length", **extra)
+
+
+def run_counts(run: MatchRun) -> tuple[int, int]:
+    """(pairs, unmatched mentees) of a run, counted in the database."""
+    row = MatchRun.objects.filter(pk=run.pk).order_by().values_list(
+        _JsonLength("pairs"), _JsonLength("unmatched")).first()
+    return (row[0] or 0, row[1] or 0) if row else (0, 0)
+
+
+def _page_in_db(run: MatchRun, column: str, page: tuple[int, int]) -> list[dict[str, Any]]:
+    """One page (offset, limit) of a run's list (``pairs`` or ``unmatched``), by mentee name:
+    the database expands the JSON array, joins the mentees and sorts; only the page's entries
+    come back (not the whole list decoded and sorted in Python)."""
+    assert column in _RUN_LISTS
+    offset, limit = page
+    run_table = connection.ops.quote_name(MatchRun._meta.db_table)
+    person_table = connection.ops.quote_name(Person._meta.db_table)
+    if connection.vendor == "postgresql":
+        sql = (f"SELECT e.value FROM {run_table} r CROSS JOIN LATERAL jsonb_array_elements(r.{column}) AS e(value)"
+               f" JOIN {person_table} p ON p.id = (e.value->>'mentee')::bigint"
+               f" WHERE r.id = %s ORDER BY p.full_name, p.id LIMIT %s OFFSET %s")
+    else:
+        sql = (f"SELECT e.value FROM {run_table} r, json_each(r.{column}) e"
+               f" JOIN {person_table} p ON p.id = json_extract(e.value, '$.mentee')"
+               f" WHERE r.id = %s ORDER BY p.full_name, p.id LIMIT %s OFFSET %s")
+    with connection.cursor() as cur:
+        cur.execute(sql, [run.pk, limit, offset])
+        return [v if isinstance(v, dict) else json.loads(v) for (v,) in cur.fetchall()]
+
+
 def _page_by_mentee_name(rows: list[dict[str, Any]], page: tuple[int, int] | None) -> list[dict[str, Any]]:
     """The rows of one page (offset, limit), ordered by their mentee's name, sorted in SQL."""
     if page is None or not rows:
@@ -291,18 +343,25 @@ def _page_by_mentee_name(rows: list[dict[str, Any]], page: tuple[int, int] | Non
 
 
 def run_view(*, run: MatchRun, reasons_limit: int = 3, pairs_page: tuple[int, int] | None = None,
-             unmatched_page: tuple[int, int] | None = None) -> RunView:
+             unmatched_page: tuple[int, int] | None = None, counts: tuple[int, int] | None = None) -> RunView:
     """A run's pairs and unmatched mentees with people loaded and reasons in plain language.
     A fixed number of queries, whatever the size of the run. ``pairs_page`` / ``unmatched_page``
     ((offset, limit), by mentee name) load and explain one page only, so a page of the bulk
-    match does not grow with the run."""
-    run_pairs = _page_by_mentee_name(run.pairs, pairs_page)
-    run_unmatched = _page_by_mentee_name(run.unmatched, unmatched_page)
+    match does not grow with the run: the page is read from the database, the run's lists are not
+    decoded."""
+    if pairs_page is not None and unmatched_page is not None and run.pk is not None:
+        pair_count, unmatched_count = counts if counts is not None else run_counts(run)
+        run_pairs = _page_in_db(run, "pairs", pairs_page) if pair_count else []
+        run_unmatched = _page_in_db(run, "unmatched", unmatched_page) if unmatched_count else []
+    else:
+        pair_count, unmatched_count = len(run.pairs), len(run.unmatched)
+        run_pairs = _page_by_mentee_name(run.pairs, pairs_page)
+        run_unmatched = _page_by_mentee_name(run.unmatched, unmatched_page)
     ids = {p["mentee"] for p in run_pairs} | {p["mentor"] for p in run_pairs} | {u["mentee"] for u in run_unmatched}
     ids |= {u.get("detail", {}).get("mentor") for u in run_unmatched if u.get("detail", {}).get("mentor")}
     people = {p.pk: p for p in Person.objects.filter(pk__in=ids).select_related("department")}
     names = _names_pool() if run_pairs else None
-    view = RunView(run=run, pair_count=len(run.pairs), unmatched_count=len(run.unmatched))
+    view = RunView(run=run, pair_count=pair_count, unmatched_count=unmatched_count)
     for p in run_pairs:
         if p["mentee"] not in people or p["mentor"] not in people:
             continue
@@ -384,7 +443,7 @@ def active_run(*, program: Program) -> MatchRun | None:
     first, so this never shows one as running forever."""
     jobs.matching_jobs_fail_stale()
     run = MatchRun.objects.filter(program=program).exclude(status=RunStatus.DISCARDED).order_by(
-        "-created_at", "-id").first()
+        "-created_at", "-id").defer(*_RUN_LISTS).first()  # its status, not its pairs
     return run if run is not None and run.status in (*ACTIVE_RUN_STATUSES, RunStatus.FAILED) else None
 
 

@@ -91,9 +91,10 @@ def bulk_match(request: HttpRequest, program_id: int) -> HttpResponse:
     run = bulk.latest_run(program=program)
     view = pages = unmatched_pages = None
     if run is not None:
-        pages = _Pages(request, "page", len(run.pairs))
-        unmatched_pages = _Pages(request, "unmatched_page", len(run.unmatched))
-        view = bulk.run_view(run=run, pairs_page=pages.window, unmatched_page=unmatched_pages.window)
+        counts = bulk.run_counts(run)  # the run's lists stay in the database; one page of each is read
+        pages = _Pages(request, "page", counts[0])
+        unmatched_pages = _Pages(request, "unmatched_page", counts[1])
+        view = bulk.run_view(run=run, pairs_page=pages.window, unmatched_page=unmatched_pages.window, counts=counts)
     return render(request, "matching/bulk/page.html", {
         **_constraints_context(program),
         "overview": bulk.bulk_overview(program=program),
