@@ -103,3 +103,24 @@ def test_round_results_api_is_paginated(client, cohort):  # noqa: F811
     assert client.get(url, {"limit": 3, "offset": 3}).json() == everyone[3:]
     assert client.get(url, {"limit": 0}).status_code == 422
     assert client.get(url, {"offset": "99999999999999999999"}).status_code == 422
+
+
+def test_manager_page_reads_a_page_of_graduates_without_distinct_over_people(client, cohort, monkeypatch):  # noqa: F811
+    """The manager's round page sorted a DISTINCT over every column of the 2,500 graduates' rows
+    (joined to their enrolments) for a page of 50, and counted the same DISTINCT twice: the
+    graduates are a semi-join on their enrolments now, and the page and counts stay right."""
+    monkeypatch.setattr(views, "NOT_RANKED_PER_PAGE", 4)
+    _more_graduates(cohort, 6)
+    # a graduate enrolled twice (another role too) is still one graduate
+    Enrolment.objects.create(program=cohort.program, person=cohort.grads[0], role=EnrolmentRole.MENTOR)
+    client.force_login(cohort.manager.user)
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.get(_url(cohort, "round_detail"))
+    assert r.status_code == 200
+    people_reads = [q["sql"] for q in ctx.captured_queries if 'FROM "people_person"' in q["sql"]]
+    assert people_reads and not [sql for sql in people_reads if 'DISTINCT "people_person"' in sql], people_reads
+    total = len(cohort.grads) + 6
+    assert r.context["progress"]["graduates"] == total
+    page = r.context["not_ranked_page"]
+    assert page.paginator.count == total and len(page.object_list) == 4
+    assert [g.full_name for g in page.object_list] == sorted(g.full_name for g in page.paginator.object_list)[:4]

@@ -44,7 +44,7 @@ from tandem.matching.models import (
     SelectionRound,
 )
 from tandem.people.models import Department, Person
-from tandem.programs.models import EnrolmentRole, EnrolmentStatus, MatchingMode, Program
+from tandem.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, MatchingMode, Program
 
 logger = logging.getLogger("tandem.matching")
 
@@ -52,11 +52,11 @@ logger = logging.getLogger("tandem.matching")
 
 
 def _graduates_qs(program: Program) -> QuerySet[Person]:
-    return Person.objects.filter(
-        enrolments__program=program,
-        enrolments__role=EnrolmentRole.MENTEE,
-        enrolments__status=EnrolmentStatus.ACTIVE,
-    ).distinct()
+    """The program's active mentees, as a semi-join on their enrolments: no DISTINCT over every
+    column of 2,500 people (and of its COUNT) for a page of 50 or a count."""
+    enrolled = Enrolment.objects.filter(program=program, role=EnrolmentRole.MENTEE,
+                                        status=EnrolmentStatus.ACTIVE).order_by().values("person_id")
+    return Person.objects.filter(pk__in=enrolled)
 
 
 def _round_graduates_qs(selection_round: SelectionRound) -> QuerySet[Person]:
