@@ -20,7 +20,13 @@ from tandem.mentorships import selectors as mentorship_selectors
 from tandem.mentorships.models import Mentorship, MentorshipStatus
 from tandem.people.models import CurrentLevel, Language, Person, PersonTopic, Topic, TopicInterest
 from tandem.programs.models import Enrolment, MatchingMode, Program, ProgramStatus, ProgramType
-from tests.factories import CompetencyFactory, DepartmentFactory, JobProfileFactory, PersonFactory, RequirementFactory
+from tests.factories import (
+    CompetencyFactory,
+    DepartmentFactory,
+    JobProfileFactory,
+    PersonFactory,
+    RequirementFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -10,6 +10,7 @@ from ninja.responses import Status
 from tandem.core import authz
 from tandem.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from tandem.core.schemas import DB_SMALLINT_MAX, SaneDateTime, SingleLine, StrictBool, StrictInt
+from tandem.matching import selectors
 from tandem.matching.api._paging import PageQuery
 from tandem.matching.flows import rounds as flow
 from tandem.matching.models import RoundPublication, SelectionRound
@@ -202,7 +203,7 @@ def department_ranking_put(request: HttpRequest, round_id: int, code: str, paylo
     authz.require(authz.can_rank_for_department(actor, department))
     total = flow.round_graduates(round=selection_round).count()
     ids = _ordered_codes(payload.applicants, payload.ranks, limit=max(total, 1), field="applicants")
-    people = {p.employee_id: p for p in Person.objects.filter(employee_id__in=ids)}
+    people = selectors.people_by_employee_id(ids)
     unknown = [e for e in ids if e not in people]
     if unknown:
         raise ValidationFailed({"applicants": [
@@ -278,7 +279,7 @@ def round_explanation(request: HttpRequest, round_id: int, employee_id: str):
     actor, selection_round = _round_or_404(request, round_id)
     if not authz.can_manage_round(actor, selection_round):
         raise Forbidden()
-    person = Person.objects.filter(employee_id=employee_id).first()
+    person = selectors.person_by_employee_id(employee_id)
     if person is None:
         raise NotFound()
     return {

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from tandem.core import authz
 from tandem.core.errors import ApplicationError, error_messages
 from tandem.core.schemas import DB_INT_MAX
+from tandem.matching import selectors
 from tandem.matching.flows import bulk
 from tandem.matching.models import ConstraintKind, MatchConstraint, RunStatus
 from tandem.people.models import Person
@@ -195,7 +196,7 @@ def _person(value: str | None) -> Person | None:
         pk = int(value or "")
     except ValueError:
         return None
-    return Person.objects.filter(pk=pk).first() if 0 < pk <= DB_INT_MAX else None
+    return selectors.person_by_id(pk) if 0 < pk <= DB_INT_MAX else None
 
 
 def _chosen(post, field: str) -> Person | None:
@@ -206,7 +207,7 @@ def _chosen(post, field: str) -> Person | None:
     employee_id = (post.get(f"{field}_id") or "").strip()
     if not employee_id or len(employee_id) > 40 or "\x00" in employee_id:
         return None
-    return Person.objects.filter(employee_id=employee_id).first()
+    return selectors.person_by_employee_id(employee_id)
 
 
 def _constraints_response(request: HttpRequest, program: Program, errors: list[str], notice: str) -> HttpResponse:

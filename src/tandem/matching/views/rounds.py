@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from tandem.core import authz
 from tandem.core.errors import ApplicationError, ValidationFailed
 from tandem.core.schemas import DB_INT_MAX
+from tandem.matching import selectors
 from tandem.matching.flows import rounds as flow
 from tandem.matching.models import PublicationStatus, RoundStatus, SelectionRound
 from tandem.people.models import Department, Person
@@ -172,7 +173,7 @@ def round_list(request: HttpRequest, program_id: int) -> HttpResponse:
         rounds = flow.rounds_headed_by(person=actor.person).filter(program=program)
         authz.require(rounds.exists())
     form = RoundForm(request.POST or None) if can_manage else None
-    departments = list(Department.objects.order_by("path")) if can_manage else []
+    departments = selectors.departments_by_path() if can_manage else []
     seat_values: dict[int, str] = {}
     if request.method == "POST":
         authz.require(can_manage)
@@ -416,7 +417,7 @@ def round_publication_status(request: HttpRequest, program_id: int, round_id: in
 def round_explain(request: HttpRequest, program_id: int, round_id: int, employee_id: str) -> HttpResponse:
     actor, selection_round = _round(request, program_id, round_id)
     authz.require(authz.can_manage_round(actor, selection_round))
-    person = Person.objects.filter(employee_id=employee_id).first()
+    person = selectors.person_by_employee_id(employee_id)
     if person is None:
         raise Http404
     sentences = flow.placement_explanation(round=selection_round, applicant=person)
