@@ -129,6 +129,7 @@ from django.utils import timezone  # noqa: E402
 
 from tandem.mentorships.models import Mentorship, MentorshipStatus  # noqa: E402
 from tandem.people.models import Department, Person  # noqa: E402
+from tandem.people.services import gap_summary_rebuild  # noqa: E402
 from tandem.programs.models import Enrolment, EnrolmentRole, EnrolmentStatus, Program  # noqa: E402
 
 ROLES = ("hr", "pm", "head", "mentor", "mentee")
@@ -177,6 +178,7 @@ def build(n_people: int, n_entries: int) -> dict:
     _world.make_user(pair.mentee, "mentee")
     Enrolment.objects.create(program=big, person=pair.mentee, role=EnrolmentRole.MENTEE, status=EnrolmentStatus.ACTIVE)
     mr = _world.bulk_and_round(take, w["pm"], Person.objects.get(pk=people[1].pk), deps, n_people)
+    gap_summary_rebuild()  # the levels and profiles were written past the services (COPY, SQL)
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
     return {

@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib import admin
+from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core import authz
@@ -19,7 +21,7 @@ from tandem.people.models import (
     SelfAssessment,
     Topic,
 )
-from tandem.people.services import department_save
+from tandem.people.services import department_save, gaps_kept
 
 
 @admin.register(Department)
@@ -48,6 +50,19 @@ class JobProfileAdmin(admin.ModelAdmin):
     list_display = ["title", "code"]
     search_fields = ["title", "code"]
     inlines = [RequirementInline]
+
+    # the targets (inlines) and the profile itself decide the dashboards' gaps of its people
+    def save_related(self, request, form, formsets, change):
+        with transaction.atomic(), gaps_kept(people=Q(job_profile_id=form.instance.pk)):
+            super().save_related(request, form, formsets, change)
+
+    def delete_model(self, request, obj):
+        with transaction.atomic(), gaps_kept(people=Q(job_profile_id=obj.pk)):
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic(), gaps_kept(people=Q(job_profile__in=list(queryset.values_list("pk", flat=True)))):
+            super().delete_queryset(request, queryset)
 
 
 class LevelInline(admin.TabularInline):
@@ -82,6 +97,21 @@ class PersonAdmin(admin.ModelAdmin):
     raw_id_fields = ["user", "manager"]
     list_select_related = ["department", "job_profile"]
     inlines = [TopicInline]
+
+    # department, job profile and activity decide the dashboards' gaps (people.services.gaps_kept)
+    def save_model(self, request, obj, form, change):
+        if obj.pk is None:  # nobody new has ratings yet
+            return super().save_model(request, obj, form, change)
+        with transaction.atomic(), gaps_kept(people=Q(pk=obj.pk)):
+            super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        with transaction.atomic(), gaps_kept(people=Q(pk=obj.pk)):
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic(), gaps_kept(people=Q(pk__in=list(queryset.values_list("pk", flat=True)))):
+            super().delete_queryset(request, queryset)
 
 
 class RatingAdminForm(forms.ModelForm):

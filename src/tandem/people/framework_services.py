@@ -15,11 +15,13 @@ from enum import StrEnum
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tandem.core.errors import Conflict, ValidationFailed
 from tandem.core.validators import DB_BIGINT_MAX, multi_line_problem, single_line_problem
+from tandem.people.services import gaps_kept
 from tandem.people.models import (
     Competency,
     CompetencyGroup,
@@ -372,15 +374,16 @@ def job_profile_targets_set(*, job_profile: JobProfile, targets: Mapping[int, An
     errors.raise_any()
     existing = {r.competency_id: r for r in JobProfileRequirement.objects.filter(job_profile=job_profile)}
     removed = [cid for cid in existing if cid not in clean]
-    JobProfileRequirement.objects.filter(job_profile=job_profile, competency_id__in=removed).delete()
     added = changed = 0
-    for cid, level in clean.items():
-        row = existing.get(cid)
-        if row is None:
-            JobProfileRequirement.objects.create(job_profile=job_profile, competency_id=cid, target_level=level)
-            added += 1
-        elif row.target_level != level:
-            row.target_level = level
-            row.save(update_fields=["target_level"])
-            changed += 1
+    with gaps_kept(people=Q(job_profile=job_profile)):  # the dashboards' gaps of its people
+        JobProfileRequirement.objects.filter(job_profile=job_profile, competency_id__in=removed).delete()
+        for cid, level in clean.items():
+            row = existing.get(cid)
+            if row is None:
+                JobProfileRequirement.objects.create(job_profile=job_profile, competency_id=cid, target_level=level)
+                added += 1
+            elif row.target_level != level:
+                row.target_level = level
+                row.save(update_fields=["target_level"])
+                changed += 1
     return {"added": added, "changed": changed, "removed": len(removed)}

@@ -26,6 +26,7 @@ from tandem.core.errors import ApplicationError, NotFound
 from tandem.core.tasks import enqueue_on_commit
 from tandem.people import importing, tasks
 from tandem.people.models import ImportJob, ImportKind, ImportMapping, ImportStatus
+from tandem.people.services import gap_summary_rebuild
 
 logger = logging.getLogger(__name__)
 
@@ -300,10 +301,17 @@ def _invite_created(job: ImportJob, person_ids: list[int]) -> None:
     ImportJob.objects.filter(pk=job.pk).update(invited_count=invited, updated_at=timezone.now())
 
 
+GAP_KINDS = frozenset({ImportKind.JOB_PROFILES, ImportKind.PEOPLE})
+
+
 def _write_and_finish(job_id: int, importer: importing.Importer) -> None:
     """Inside the write transaction: write, and mark the job DONE in the same transaction. If the
     job is no longer WRITING (marked failed as stale meanwhile), everything rolls back."""
     created, updated = importer.write()
+    if importer.kind in GAP_KINDS:
+        # new targets, or people moved, given other profiles, deactivated: the dashboards' gaps
+        # from scratch (a rating import keeps them per person through current_levels_rebuild)
+        gap_summary_rebuild()
     now = timezone.now()
     finished = ImportJob.objects.filter(pk=job_id, status=ImportStatus.WRITING).update(
         status=ImportStatus.DONE,

@@ -213,7 +213,12 @@ class Person(TimeStampedModel):
         ordering = ["full_name"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        indexes = [models.Index(fields=["department", "full_name"])]
+        indexes = [
+            models.Index(fields=["department", "full_name"]),
+            # the directory's order (name, then id) over active people: a deep page walks the
+            # index instead of sorting the 44,000 active people for every request
+            models.Index(fields=["full_name", "id"], condition=Q(is_active=True), name="person_active_name_id"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -395,4 +400,24 @@ class CurrentLevel(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["person", "competency"], name="one_current_level"),
+        ]
+
+
+class GapSummary(models.Model):
+    """The dashboards' largest gaps, kept per (department, competency) instead of aggregated over
+    every current level of the company on each view: how many active people directly in the
+    department are below their job profile's target for the competency, and the sum of their gaps
+    (target - current). Kept current by ``people.services`` (``gaps_kept``: every write of ratings,
+    current levels, targets or a person's department, job profile or activity, in its transaction),
+    rebuilt from scratch by ``gap_summary_rebuild`` (the migration, imports, the
+    ``gap_summary_rebuild`` command)."""
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="+")
+    people = models.PositiveIntegerField(default=0)
+    total_gap = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["department", "competency"], name="one_gap_summary_per_cell"),
         ]

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 
 from django.db.models import (
-    Avg,
     Count,
     Exists,
-    F,
-    FilteredRelation,
     IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
+    Sum,
 )
 from django.db.models.functions import Coalesce
 
@@ -28,6 +27,7 @@ from tandem.people.models import (
     CompetencyRating,
     CurrentLevel,
     Department,
+    GapSummary,
     JobProfile,
     JobProfileRequirement,
     Person,
@@ -67,7 +67,11 @@ def person_list(
     contact details, or a search would confirm an address it does not show."""
     qs = Person.objects.filter(is_active=True).select_related("department", "job_profile", "location")
     if q:
-        match = Q(full_name__icontains=q) | Q(employee_id__iexact=q) | Q(job_profile__title__icontains=q)
+        # the matching job profiles first (a handful): an OR across the join could use no index,
+        # an OR of the person's own columns is a union of index scans (trigram GIN on name and
+        # e-mail, UPPER(employee_id), the job profile key) on PostgreSQL
+        profiles = list(JobProfile.objects.filter(title__icontains=q).values_list("pk", flat=True))
+        match = Q(full_name__icontains=q) | Q(employee_id__iexact=q) | Q(job_profile_id__in=profiles)
         if search_email:
             match |= Q(email__icontains=q)
         qs = qs.filter(match)
@@ -260,24 +264,20 @@ def people_without_mentor(*, paths: tuple[str, ...] = ()) -> QuerySet[Person]:
 def largest_gaps(*, paths: tuple[str, ...] = (), limit: int = 8) -> list[dict]:
     """Competencies with the most people below their job profile's target, with the mean gap.
 
-    One grouped query over CurrentLevel joined to the requirement of the person's job profile
-    on (job profile, competency) -- not a target subquery per current level."""
-    qs = CurrentLevel.objects.filter(person__is_active=True)
+    Read from the gap summary (``GapSummary``: per department and competency, kept by
+    ``people.services``), at most departments x competencies rows: not the company's 400,000
+    current levels joined to their targets on every dashboard view (0.3 s at 50,000 people). The
+    mean is exact: sum of gaps / people, ties broken as before (more people, larger mean, the
+    competency's id)."""
+    qs = GapSummary.objects.filter(people__gt=0)
     if paths:
-        qs = qs.filter(_under(paths, "person__department__path"))
-    rows = (
-        qs.annotate(req=FilteredRelation(
-            "competency__requirements",
-            condition=Q(competency__requirements__job_profile=F("person__job_profile")),
-        ))
-        .filter(req__target_level__gt=F("level"))
-        .values("competency_id")
-        .annotate(people=Count("id"), mean_gap=Avg(F("req__target_level") - F("level")))
-        .order_by("-people", "-mean_gap", "competency_id")[:limit]
-    )
-    rows = list(rows)
+        qs = qs.filter(_under(paths))
+    rows = list(qs.order_by().values("competency_id").annotate(people=Sum("people"), total=Sum("total_gap")))
+    rows.sort(key=lambda r: (-r["people"], -Fraction(r["total"], r["people"]), r["competency_id"]))
+    rows = rows[:limit]
     comps = Competency.objects.in_bulk([r["competency_id"] for r in rows])
-    return [{"competency": comps[r["competency_id"]], **r} for r in rows]
+    return [{"competency": comps[r["competency_id"]], "competency_id": r["competency_id"], "people": r["people"],
+             "mean_gap": r["total"] / r["people"]} for r in rows]
 
 
 def departments_by_code(*, codes: list[str]) -> dict[str, Department]:

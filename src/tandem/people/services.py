@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Count, F, FilteredRelation, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +19,7 @@ from tandem.people.models import (
     CompetencyRating,
     CurrentLevel,
     Department,
+    GapSummary,
     Language,
     Person,
     PersonTopic,
@@ -123,6 +126,92 @@ def person_update_own(
     return person
 
 
+# -- the dashboards' gap summary ----------------------------------------------------------------
+
+
+def _gap_cells(people: Q) -> dict[tuple[int, int], tuple[int, int]]:
+    """(department, competency) -> (people below target, sum of their gaps) for these people as the
+    database has them now: the rule of ``selectors.largest_gaps``, for a few people."""
+    rows = (
+        CurrentLevel.objects.filter(person__in=Person.objects.filter(people), person__is_active=True)
+        .annotate(req=FilteredRelation(
+            "competency__requirements",
+            condition=Q(competency__requirements__job_profile=F("person__job_profile")),
+        ))
+        .filter(req__target_level__gt=F("level"))
+        .order_by()
+        .values_list("person__department_id", "competency_id")
+        .annotate(n=Count("id"), gap=Sum(F("req__target_level") - F("level")))
+    )
+    return {(dep, comp): (n, gap) for dep, comp, n, gap in rows}
+
+
+@contextmanager
+def gaps_kept(*, people: Q) -> Iterator[None]:
+    """Keep the gap summary right across a write that may change the gaps of ``people`` (a filter
+    on Person: the rated person, everyone with a job profile whose targets change, a person moved,
+    given another profile or deactivated): their cells before and after, and the difference added
+    to the summary, in the caller's transaction. The people are locked first, so two writes about
+    the same person take turns and each sees the other's result."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("gaps_kept() needs a transaction")
+    list(Person.objects.select_for_update().filter(people).order_by("pk").values_list("pk", flat=True))
+    before = _gap_cells(people)
+    yield
+    after = _gap_cells(people)
+    delta = {}
+    for cell in before.keys() | after.keys():
+        n0, g0 = before.get(cell, (0, 0))
+        n1, g1 = after.get(cell, (0, 0))
+        if (n1 - n0, g1 - g0) != (0, 0):
+            delta[cell] = (n1 - n0, g1 - g0)
+    _gap_summary_add(delta)
+
+
+def _gap_summary_add(delta: dict[tuple[int, int], tuple[int, int]]) -> None:
+    """Add the differences to the summary: a missing cell is inserted empty first (a concurrent
+    insert of the same cell waits, then does nothing), each cell is updated in place, in one order
+    (no deadlock between two writes). Empty cells stay: deleting one could lose another's update."""
+    if not delta:
+        return
+    if connection.vendor == "postgresql":  # waits for a rebuild from scratch to finish
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE people_gapsummary IN ROW EXCLUSIVE MODE")
+    cells = sorted(delta)
+    GapSummary.objects.bulk_create(
+        [GapSummary(department_id=dep, competency_id=comp, people=0, total_gap=0) for dep, comp in cells],
+        ignore_conflicts=True,
+    )
+    for dep, comp in cells:
+        dn, dg = delta[(dep, comp)]
+        GapSummary.objects.filter(department_id=dep, competency_id=comp).update(
+            people=F("people") + dn, total_gap=F("total_gap") + dg)
+
+
+# One statement, the same as the migration that created the summary.
+_REBUILD_GAPS = """
+INSERT INTO people_gapsummary (department_id, competency_id, people, total_gap)
+SELECT p.department_id, cl.competency_id, COUNT(*), SUM(r.target_level - cl.level)
+FROM people_currentlevel cl
+JOIN people_person p ON p.id = cl.person_id
+JOIN people_jobprofilerequirement r ON r.job_profile_id = p.job_profile_id AND r.competency_id = cl.competency_id
+WHERE p.is_active AND r.target_level > cl.level
+GROUP BY p.department_id, cl.competency_id
+"""
+
+
+@transaction.atomic
+def gap_summary_rebuild() -> int:
+    """The gap summary from scratch (after imports and bulk loads; the ``gap_summary_rebuild``
+    command). On PostgreSQL the summary is locked against concurrent updates meanwhile."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("LOCK TABLE people_gapsummary IN SHARE ROW EXCLUSIVE MODE")
+        cursor.execute("DELETE FROM people_gapsummary")
+        cursor.execute(_REBUILD_GAPS)
+    return GapSummary.objects.count()
+
+
 # -- ratings ---------------------------------------------------------------------------------
 
 
@@ -170,11 +259,12 @@ def rating_record(
         errors["note"] = [_("Keep the note under 500 characters.")]
     if errors:
         raise ValidationFailed(errors)
-    rating = CompetencyRating.objects.create(
-        person=person, competency=competency, level=level, source=source,
-        rated_by=rated_by, rated_on=rated_on, note=note,
-    )
-    current_level_refresh(person_id=person.pk, competency_id=competency.pk)
+    with gaps_kept(people=Q(pk=person.pk)):
+        rating = CompetencyRating.objects.create(
+            person=person, competency=competency, level=level, source=source,
+            rated_by=rated_by, rated_on=rated_on, note=note,
+        )
+        current_level_refresh(person_id=person.pk, competency_id=competency.pk)
     return rating
 
 
@@ -212,9 +302,21 @@ def self_assessment_add(*, person: Person, strengths: str, development_areas: st
     )
 
 
+@transaction.atomic
 def current_levels_rebuild(*, person_ids: Iterable[int] | None = None) -> int:
     """Recompute CurrentLevel in bulk from the rating history (after imports and demo loads).
-    Same rule as :func:`current_level_refresh`; a handful of queries, not one per rating."""
+    Same rule as :func:`current_level_refresh`; a handful of queries, not one per rating. The gap
+    summary follows: for these people, or rebuilt from scratch for everyone."""
+    if person_ids is None:
+        n = _current_levels_rebuild(None)
+        gap_summary_rebuild()
+        return n
+    ids = list(person_ids)
+    with gaps_kept(people=Q(pk__in=ids)):
+        return _current_levels_rebuild(ids)
+
+
+def _current_levels_rebuild(person_ids: list[int] | None) -> int:
     ratings = CompetencyRating.objects.all()
     existing = CurrentLevel.objects.all()
     if person_ids is not None:
