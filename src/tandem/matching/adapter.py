@@ -9,7 +9,7 @@ import zoneinfo
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -131,11 +131,15 @@ def _manager_links(start: set[int]) -> dict[int, int | None]:
     cond, params = _ids_param(sorted(start))
     sql = (f"WITH RECURSIVE up(id, manager_id, depth) AS ("
            f" SELECT p.id, p.manager_id, 1 FROM {table} p WHERE p.id {cond}"
-           f" UNION"
-           f" SELECT p.id, p.manager_id, up.depth + 1 FROM up JOIN {table} p ON p.id = up.manager_id"
-           f" WHERE up.depth < %s"
+           f" UNION"  # each step looks one manager up by its key (a join let PostgreSQL hash all people)
+           f" SELECT up.manager_id, (SELECT m.manager_id FROM {table} m WHERE m.id = up.manager_id), up.depth + 1"
+           f" FROM up WHERE up.manager_id IS NOT NULL AND up.depth < %s"
            f") SELECT DISTINCT id, manager_id FROM up")
-    with connection.cursor() as cur:
+    with transaction.atomic(), connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            # PostgreSQL estimates a recursive step at ten times its seed: for 2,000 seeds it would
+            # JIT-compile this 8 ms walk for 150 ms (only for this transaction)
+            cur.execute("SET LOCAL jit = off")
         cur.execute(sql, [*params, CHAIN_DEPTH - 1])  # links of the managers up to CHAIN_DEPTH - 1 above
         return dict(cur.fetchall())
 
