@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -28,6 +27,7 @@ from tandem.people.models import (
 from tandem.programs import selectors as program_selectors
 from tandem.web.feedback import form_errors
 from tandem.web.forms import OwnProfileForm, RatingForm, SelfAssessmentForm, TopicsForm
+from tandem.web.pagination import KeysFirstPaginator
 
 
 @login_required
@@ -93,7 +93,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         topic=topic, interest=interest, available_mentors=g.get("mentors") == "1",
         without_mentor=g.get("no_mentor") == "1", sort=sort, search_email=sees_hr_fields,
     )
-    page = Paginator(qs, 25).get_page(g.get("page"))
+    page = KeysFirstPaginator(qs, 25).get_page(g.get("page"))
     query = g.copy()
     query.pop("page", None)
     ctx = {
