@@ -131,7 +131,7 @@ def test_reading_the_largest_gaps_does_not_touch_the_current_levels(org):
 
 
 def test_a_full_rebuild_gives_the_kept_figures_after_data_loaded_past_the_services(org):
-    a, b, *_ = org["people"]
+    a, *_ = org["people"]
     rate(a, org["comps"][0], 1)
     CurrentLevel.objects.filter(person=a).update(level=4)  # written past the services (SQL, COPY)
     assert figures() != old_largest_gaps()

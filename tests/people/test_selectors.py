@@ -1,15 +1,19 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tandem.mentorships.models import Mentorship, MentorshipOrigin, MentorshipStatus
 from tandem.people import selectors, services
 from tandem.people.models import RatingSource, TopicInterest
 from tandem.programs.models import MatchingMode, Program, ProgramType
-from tests.factories import DepartmentFactory, LanguageFactory, PersonFactory, RequirementFactory, TopicFactory
+from tests.factories import (
+    DepartmentFactory,
+    LanguageFactory,
+    PersonFactory,
+    RequirementFactory,
+    TopicFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +127,17 @@ def test_largest_gaps_uses_each_persons_own_job_profile_target():
     assert [r["competency"] for r in selectors.largest_gaps(limit=1)] == [comp]
     (row,) = selectors.largest_gaps(paths=(inside.path,))
     assert (row["competency"], row["people"], row["mean_gap"]) == (comp, 1, pytest.approx(3.0))
+
+
+def test_headcount_within_a_department_counts_its_teams_with_their_sub_teams_and_its_own_people():
+    root = DepartmentFactory()
+    team, other_team = DepartmentFactory(parent=root), DepartmentFactory(parent=root)
+    sub = DepartmentFactory(parent=team)
+    elsewhere = DepartmentFactory()
+    for dep, n in ((root, 1), (team, 2), (sub, 3), (other_team, 1), (elsewhere, 4)):
+        PersonFactory.create_batch(n, department=dep)
+    PersonFactory(department=sub, is_active=False)
+    assert [(d.pk, n) for d, n in selectors.headcount_by_department(within=root)] == [
+        (team.pk, 5), (other_team.pk, 1), (root.pk, 1)]
+    assert [(d.pk, n) for d, n in selectors.headcount_by_department(within=sub)] == [(sub.pk, 3)]
+    assert {d.pk: n for d, n in selectors.headcount_by_department()} == {root.pk: 7, elsewhere.pk: 4}
