@@ -352,7 +352,8 @@ def round_publication_run(*, publication_id: int) -> None:
             )
 
             report(JobStage.LOADING, 5)
-            inst = _round_instance(selection_round, _round_graduates_qs(selection_round).values_list("pk", flat=True))
+            inst = _round_instance(selection_round,  # by id: the instance sorts them; no sort by name
+                                   _round_graduates_qs(selection_round).order_by().values_list("pk", flat=True))
             report(JobStage.SOLVING, 30)
             matching = stable_match(inst.applicant_prefs, inst.reviewer_prefs, inst.capacities)
             report(JobStage.CHECKING, 60)
@@ -708,7 +709,7 @@ def round_forecast(*, round: SelectionRound) -> RoundForecast:
     nobody changes their ranking in between. Nothing is stored."""
     from tandem.matching.engine.stable import stable_match
 
-    inst = _round_instance(round, _round_graduates_qs(round).values_list("pk", flat=True))
+    inst = _round_instance(round, _round_graduates_qs(round).order_by().values_list("pk", flat=True))
     matching = ([int(r) for r in stable_match(inst.applicant_prefs, inst.reviewer_prefs, inst.capacities)]
                 if inst.applicants and inst.departments else [-1] * len(inst.applicants))
     filled = [0] * len(inst.departments)
