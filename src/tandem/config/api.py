@@ -75,10 +75,80 @@ WRITE_ERROR_STATUSES = {
 }
 
 
+#: The input guard (``core.middleware.InputGuardMiddleware``) refuses a NUL byte in any path, query
+#: string, form field or JSON string with a 400: each string an operation takes says so in the
+#: document, so that a schema-driven client's valid request is accepted (issue 13). That includes
+#: the names and values of fields an input does not know (ignored, but read by the guard).
+NO_NUL_PATTERN = "^[^\\x00]*$"
+NO_NUL_VALUE = "AnyValueWithoutNul"
+_NO_NUL_VALUE_SCHEMA = {
+    "description": "Any JSON value whose strings and keys hold no NUL byte",
+    "anyOf": [
+        {"type": ["null", "boolean", "number"]},
+        {"type": "string", "pattern": NO_NUL_PATTERN},
+        {"type": "array", "items": {"$ref": f"#/components/schemas/{NO_NUL_VALUE}"}},
+        {"type": "object", "propertyNames": {"pattern": NO_NUL_PATTERN},
+         "additionalProperties": {"$ref": f"#/components/schemas/{NO_NUL_VALUE}"}},
+    ],
+}
+_NOT_TEXT_FORMATS = {"binary", "byte", "date", "date-time", "time", "email", "uri", "uuid"}
+
+
+def _state_no_nul(node, components, seen):
+    """Give every string schema reachable from ``node`` (an input's schema) the NUL-free pattern,
+    unless it already has a pattern, a format or a closed set of values."""
+    if isinstance(node, list):
+        for item in node:
+            _state_no_nul(item, components, seen)
+        return
+    if not isinstance(node, dict):
+        return
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+        name = ref.rsplit("/", 1)[1]
+        if name not in seen and name in components:
+            seen.add(name)
+            _state_no_nul(components[name], components, seen)
+        return
+    types = node.get("type")
+    if types == "object":
+        # Unknown fields are ignored, but the guard reads their names and values too.
+        node.setdefault("propertyNames", {"pattern": NO_NUL_PATTERN})
+        if node.get("additionalProperties", True) is True:
+            node["additionalProperties"] = {"$ref": f"#/components/schemas/{NO_NUL_VALUE}"}
+    is_string = types == "string" or (isinstance(types, list) and "string" in types)
+    if (is_string and "pattern" not in node and node.get("format") not in _NOT_TEXT_FORMATS
+            and "enum" not in node and "const" not in node):
+        node["pattern"] = NO_NUL_PATTERN
+    for key, value in node.items():
+        if key in ("properties", "patternProperties", "$defs"):
+            for sub in value.values():
+                _state_no_nul(sub, components, seen)
+        elif key in ("items", "additionalProperties", "anyOf", "oneOf", "allOf", "not", "prefixItems"):
+            _state_no_nul(value, components, seen)
+
+
 class TandemAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         paths = schema["paths"]
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        seen: set[str] = set()
+        for operations in paths.values():
+            for op in operations.values():
+                if not isinstance(op, dict):
+                    continue
+                for parameter in op.get("parameters", []):
+                    _state_no_nul(parameter.get("schema"), components, seen)
+                for content_type, media in op.get("requestBody", {}).get("content", {}).items():
+                    body = media.get("schema", {})
+                    if content_type == "application/json" and "anyOf" in body:
+                        # An optional body (``payload: X | None = None``) is left out, never sent as
+                        # ``null``: the parser refuses anything but an object (JsonObjectParser).
+                        kept = [branch for branch in body["anyOf"] if branch != {"type": "null"}]
+                        media["schema"] = body = kept[0] if len(kept) == 1 else {**body, "anyOf": kept}
+                    _state_no_nul(body, components, seen)
+        components[NO_NUL_VALUE] = _NO_NUL_VALUE_SCHEMA
         schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
         error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
         for operations in paths.values():

@@ -27,6 +27,7 @@ knows them. :class:`PageNumberPagination` is ninja's, with the page number bound
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from datetime import date, datetime
@@ -74,7 +75,19 @@ StrictInt = Annotated[int, Strict()]
 DbInt = Annotated[int, Field(ge=0, le=DB_INT_MAX)]
 StrictDbInt = Annotated[int, Strict(), Field(ge=0, le=DB_INT_MAX)]
 DbId = Annotated[int, Field(ge=1, le=DB_BIGINT_MAX)]
+# The window in the OpenAPI document: ``formatMinimum`` / ``formatMaximum`` say it to a reader, the
+# ``pattern`` (years 1900..2200) to a client that generates or checks data from the schema: JSON
+# Schema has no range for dates (issue 13: schemathesis's dates in year 1 or 9999 were "valid data
+# rejected"). A whole date, so that values drawn from it are dates (the format refuses a 30 February).
+_YEAR_MONTH_DAY = r"(19\d\d|2[01]\d\d|2200)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
 _DATE_WINDOW = {"formatMinimum": validators.DATE_MIN.isoformat(), "formatMaximum": validators.DATE_MAX.isoformat()}
+_DATE_IN_WINDOW = {**_DATE_WINDOW, "pattern": f"^{_YEAR_MONTH_DAY}$"}
+# RFC 3339, as ``format: date-time`` says (seconds and offset given); the reader also takes the
+# shorter ``2027-01-01T10:00`` that the pages send.
+_DATETIME_IN_WINDOW = {
+    **_DATE_WINDOW,
+    "pattern": f"^{_YEAR_MONTH_DAY}T([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d{{1,6}})?(Z|[+-]([01]\\d|2[0-3]):[0-5]\\d)$",
+}
 StrictBool = Annotated[bool, Strict()]
 
 
@@ -90,17 +103,42 @@ def _query_bool(value: object) -> object:
 
 QueryBool = Annotated[bool, BeforeValidator(_query_bool)]
 IsoDate = Annotated[date, BeforeValidator(_written_as(_ISO_DATE, date, lambda: _("Enter a date as YYYY-MM-DD.")))]
-SaneDate = Annotated[IsoDate, AfterValidator(_checked(validators.date_problem)), Field(json_schema_extra=_DATE_WINDOW)]
+SaneDate = Annotated[IsoDate, AfterValidator(_checked(validators.date_problem)), Field(json_schema_extra=_DATE_IN_WINDOW)]
 SaneDateTime = Annotated[
     datetime, BeforeValidator(_written_as(
         _ISO_DATETIME, datetime, lambda: _("Enter a date and time as YYYY-MM-DDThh:mm:ss±hh:mm."))),
-    AfterValidator(_checked(validators.date_problem)), Field(json_schema_extra=_DATE_WINDOW),
+    AfterValidator(_checked(validators.date_problem)), Field(json_schema_extra=_DATETIME_IN_WINDOW),
 ]
+
+
+def _pattern_unless_stated(pattern: str):
+    """The characters a text type refuses, as the schema's ``pattern`` — unless the field states its
+    own (``meeting_link: SingleLine = Field(pattern=HTTPS_LINK)``): a dict here would replace that
+    pattern in the document, so the document would accept what the field refuses (issue 13)."""
+
+    def extra(schema: dict) -> None:
+        schema.setdefault("pattern", pattern)
+
+    return extra
+
+
 SingleLine = Annotated[
     str, AfterValidator(_checked(validators.single_line_problem)),
-    Field(json_schema_extra={"pattern": r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$"}),
+    Field(json_schema_extra=_pattern_unless_stated(r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$")),
 ]
-MultiLine = Annotated[str, AfterValidator(_checked(validators.multi_line_problem))]
+MultiLine = Annotated[
+    str, AfterValidator(_checked(validators.multi_line_problem)),
+    Field(json_schema_extra=_pattern_unless_stated(r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]*$")),
+]
+
+
+def single_line_matching(pattern: str):
+    """A :data:`SingleLine` that must also match ``pattern`` (a link: ``^https://…``), with that
+    pattern in the document. ``SingleLine | None = Field(pattern=…)`` validates the pattern but
+    documents SingleLine's own instead (pydantic), so the document would accept what is refused
+    (issue 13: schemathesis's "valid data rejected" on a session's ``meeting_link``). Give
+    ``pattern`` the control characters SingleLine refuses too, so it is the whole rule."""
+    return Annotated[str, Field(pattern=pattern), AfterValidator(_checked(validators.single_line_problem))]
 
 
 class PageNumberPagination(_NinjaPageNumberPagination):
@@ -112,6 +150,16 @@ class PageNumberPagination(_NinjaPageNumberPagination):
         page_size: int | None = Field(None, ge=1, le=DB_INT_MAX)
 
 
+def _json_number(text: str) -> float | int:
+    """A JSON number written with a fraction or an exponent: ``2.0`` and ``1e3`` have no fractional
+    part, so JSON Schema's ``integer`` takes them and schema-driven clients send them (issue 13:
+    schemathesis's "valid data rejected" on ``"capacity": 1.0``). Read them as integers, so strict
+    integer fields accept them; ``2.5`` stays a float (refused by an integer field), and a float
+    field (strict mode) takes an integer as the number it is."""
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
 class JsonObjectParser(Parser):
     """JSON bodies are objects: every body schema in the API is one. ninja's schemas read fields off
     any object (``from_attributes``), so a body of ``[null, null]`` or ``7`` would pass as a schema
@@ -120,7 +168,7 @@ class JsonObjectParser(Parser):
     field is read."""
 
     def parse_body(self, request):
-        data = super().parse_body(request)
+        data = json.loads(request.body, parse_float=_json_number)
         if not isinstance(data, dict):
             raise ValueError(_("The request body must be a JSON object."))  # noqa: TRY004 (ninja turns it into a 400)
         return data

@@ -25,7 +25,11 @@ from tandem.insights import roi, roi_selectors, selectors
 
 router = Router(tags=["insights"])
 
-GroupText = Annotated[str, Field(max_length=selectors.MAX_GROUP_TEXT,
+#: The form ``selectors.group_parse`` reads, stated in the document (issue 13: a schema-driven client
+#: sent any text and got 400s); the reader refuses anything else with a 400 naming the parameter.
+GROUP_PATTERN = (r"^((program|nonparticipants):[1-9][0-9]{0,8}"
+                 r"|cohort:[^\x00-\x1f\x7f-\x9f\u2028\u2029]*[^\s\x00-\x1f\x7f-\x9f\u2028\u2029][^\x00-\x1f\x7f-\x9f\u2028\u2029]*)$")
+GroupText = Annotated[str, Field(max_length=selectors.MAX_GROUP_TEXT, json_schema_extra={"pattern": GROUP_PATTERN},
                                  description="program:<id> | nonparticipants:<id> | cohort:<label>")]
 
 
@@ -110,22 +114,28 @@ def cohorts_compare(request: HttpRequest, a: Query[GroupText], b: Query[GroupTex
 Number = Annotated[float, Strict()]  # JSON numbers only: not true/false, not "12"
 
 
+def _in_range(name: str):
+    low, high = roi.RoiInputs.LIMITS[name]
+    return Field(None, json_schema_extra={"minimum": low, "maximum": high})
+
+
 class RoiIn(Schema):
     """Every input is optional; a missing one takes the program's default (source 000's figure, the
     retention difference measured on the program when it has the data)."""
 
-    time_cost: Number | None = None
-    trainer_cost: Number | None = None
-    room_cost: Number | None = None
-    followup_cost_per_year: Number | None = None
-    mistakes_saved_per_month: Number | None = None
-    hours_saved_per_month: Number | None = None
-    hourly_rate: Number | None = None
-    replacement_cost: Number | None = None
-    retention_difference: Number | None = None
-    attribution: Number | None = None
-    persistence: Number | None = None
-    discount_rate: Number | None = None
+    # Each input's range (``roi.RoiInputs.LIMITS``, checked below) is in the document too.
+    time_cost: Number | None = _in_range("time_cost")
+    trainer_cost: Number | None = _in_range("trainer_cost")
+    room_cost: Number | None = _in_range("room_cost")
+    followup_cost_per_year: Number | None = _in_range("followup_cost_per_year")
+    mistakes_saved_per_month: Number | None = _in_range("mistakes_saved_per_month")
+    hours_saved_per_month: Number | None = _in_range("hours_saved_per_month")
+    hourly_rate: Number | None = _in_range("hourly_rate")
+    replacement_cost: Number | None = _in_range("replacement_cost")
+    retention_difference: Number | None = _in_range("retention_difference")
+    attribution: Number | None = _in_range("attribution")
+    persistence: Number | None = _in_range("persistence")
+    discount_rate: Number | None = _in_range("discount_rate")
 
     @model_validator(mode="after")
     def _bounded(self) -> RoiIn:

@@ -12,9 +12,10 @@ The graduates' rating appears only where the survey's thresholded breakdown by d
 """
 
 import datetime
+from typing import Annotated
 
 from django.http import HttpRequest
-from ninja import Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
 from tandem.core import authz
 from tandem.core.schemas import DbInt
@@ -133,9 +134,13 @@ def _medians(medians: dict, counts: dict) -> list[dict]:
             for m in calc.MEASURES]
 
 
+#: An item's number as ``departments_selectors._parse_id`` reads it (blank: the default), in the document.
+ListedId = Annotated[str, Field(json_schema_extra={"pattern": r"^\s*([0-9]{1,9}\s*)?$"})]
+
+
 @router.get("/programs/{program_id}/department-support",
             response={200: ProgramSupportOut, 400: DepartmentErrorOut, 403: DepartmentErrorOut, 404: DepartmentErrorOut})
-def program_department_support(request: HttpRequest, program_id: Path[DbInt], stage: Query[str | None] = None):
+def program_department_support(request: HttpRequest, program_id: Path[DbInt], stage: Query[ListedId | None] = None):
     """Every department's support for the program's graduates in one stage (HR and the program's manager)."""
     report = ds.program_support(actor=authz.actor_for(request.user), program_id=program_id, stage=stage)
     return {"program": report.program.pk, "stage": _stage(report), "report_date": report.end,
@@ -147,8 +152,8 @@ def program_department_support(request: HttpRequest, program_id: Path[DbInt], st
 
 @router.get("/departments/{code}/support",
             response={200: DepartmentSupportOut, 400: DepartmentErrorOut, 403: DepartmentErrorOut, 404: DepartmentErrorOut})
-def department_support(request: HttpRequest, code: str, program: Query[str | None] = None,
-                       stage: Query[str | None] = None):
+def department_support(request: HttpRequest, code: str, program: Query[ListedId | None] = None,
+                       stage: Query[ListedId | None] = None):
     """One department's support against the median of the departments (HR and the department's head)."""
     view = ds.department_support(actor=authz.actor_for(request.user), code=code, program_id=program, stage=stage)
     report = view.report

@@ -101,10 +101,18 @@ class InputsOutputsOut(Schema):
     trend: list[TrendOut]
 
 
+#: A day as ``inputs_selectors._date`` reads it (blank: the default period), years 2000 to 2100.
+_DAY = {"pattern": r"^(|(20[0-9][0-9]|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))$"}
+
+
 class InputsFilter(Schema):
-    by: Annotated[str | None, Field(None, max_length=20, description="mentor | program | department | job_profile")]
-    from_: Annotated[str | None, Field(None, alias="from", max_length=20, description="YYYY-MM-DD")]
-    to: Annotated[str | None, Field(None, max_length=20, description="YYYY-MM-DD")]
+    # What the reader takes, in the document (it answers 400 naming the parameter otherwise).
+    by: Annotated[Annotated[str, Field(max_length=20, json_schema_extra={"enum": list(sel.BY)})] | None,
+                  Field(None, description="mentor | program | department | job_profile")]
+    from_: Annotated[Annotated[str, Field(max_length=20, json_schema_extra=_DAY)] | None,
+                     Field(None, alias="from", description="YYYY-MM-DD, 2000 to 2100")]
+    to: Annotated[Annotated[str, Field(max_length=20, json_schema_extra=_DAY)] | None,
+                  Field(None, description="YYYY-MM-DD, 2000 to 2100")]
     program: Annotated[str | None, Field(None, max_length=20, description="a program's id")]
     page: Annotated[int, Field(1, ge=1, le=100_000, description="groups are listed 100 a page")]
 

@@ -25,6 +25,7 @@ from tandem.insights import selectors
 router = Router(tags=["insights"])
 
 CompareText = Annotated[str, Field(max_length=selectors.MAX_GROUP_TEXT,
+                                   json_schema_extra={"pattern": r"^((program|nonparticipants):[1-9][0-9]{0,8})?$"},
                                    description="nonparticipants:<id> (default) | program:<id>")]
 
 

@@ -27,6 +27,7 @@ from tandem.core.schemas import (
     SaneDateTime,
     SingleLine,
     StrictInt,
+    single_line_matching,
 )
 from tandem.core.validators import DB_INT_MAX
 from tandem.mentorships import library_api, log_selectors, log_services, selectors, series_services
@@ -44,7 +45,8 @@ FormatName = Literal[tuple(MeetingFormat.values)]  # type: ignore[valid-type]
 SessionStatusName = Literal[tuple(SessionStatus.values)]  # type: ignore[valid-type]
 ItemStatusName = Literal[tuple(ActionItemStatus.values)]  # type: ignore[valid-type]
 TopicCode = Annotated[SingleLine, Field(min_length=1, max_length=40)]
-HTTPS_LINK = r"^(https://[^\s\x00-\x1f\x7f]+)?$"
+HTTPS_LINK = r"^(https://[^\s\x00-\x1f\x7f-\x9f\u2028\u2029]+)?$"
+MeetingLink = single_line_matching(HTTPS_LINK)
 
 
 def _message_problem(value: str) -> str:
@@ -106,7 +108,7 @@ class SessionIn(Schema):
     starts_at: SaneDateTime = Field(..., description="With an offset; without one, the reader's time zone")
     duration_minutes: StrictInt = Field(60, ge=DURATION_MIN, le=DURATION_MAX)
     format: FormatName = MeetingFormat.VIDEO  # type: ignore[valid-type]
-    meeting_link: SingleLine = Field("", max_length=log_services.LINK_LIMIT, pattern=HTTPS_LINK)
+    meeting_link: MeetingLink = Field("", max_length=log_services.LINK_LIMIT)
     location: SingleLine = Field("", max_length=log_services.LOCATION_LIMIT)
     topics: list[TopicCode] = Field(default_factory=list, max_length=log_services.MAX_TOPICS)  # type: ignore[valid-type]
     questions: MultiLine = Field("", max_length=log_services.TEXT_LIMIT, description="The mentee only")
@@ -118,7 +120,7 @@ class SessionPatch(Schema):
     starts_at: SaneDateTime | None = Field(None, description="Reschedule (while scheduled)")
     duration_minutes: StrictInt | None = Field(None, ge=DURATION_MIN, le=DURATION_MAX)
     format: FormatName | None = None  # type: ignore[valid-type]
-    meeting_link: SingleLine | None = Field(None, max_length=log_services.LINK_LIMIT, pattern=HTTPS_LINK)
+    meeting_link: MeetingLink | None = Field(None, max_length=log_services.LINK_LIMIT)
     location: SingleLine | None = Field(None, max_length=log_services.LOCATION_LIMIT)
     topics: list[TopicCode] | None = Field(None, max_length=log_services.MAX_TOPICS)  # type: ignore[valid-type]
     questions: MultiLine | None = Field(None, max_length=log_services.TEXT_LIMIT, description="The mentee only")

@@ -6,7 +6,7 @@ from typing import Annotated
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
-from pydantic import Strict
+from pydantic import ConfigDict, Strict
 
 from tandem.core import authz
 from tandem.core.schemas import PageNumberPagination, QueryBool
@@ -41,7 +41,12 @@ class NotificationFilter(Schema):
 
 
 class MarkReadIn(Schema):
-    ids: list[NotificationId] | None = Field(None, max_length=500, description="Notifications to mark read")
+    # The rule the service enforces, in the document: the IDs (1 to 500), or ``"all": true``.
+    model_config = ConfigDict(json_schema_extra={"anyOf": [
+        {"required": ["ids"], "properties": {"ids": {"type": "array"}}}, {"required": ["all"], "properties": {"all": {"const": True}}}]})
+
+    ids: list[NotificationId] | None = Field(None, min_length=1, max_length=500,
+                                             description="Notifications to mark read (1 to 500)")
     all: Annotated[bool, Strict()] = Field(False, description="Mark every unread notification read")
 
 
