@@ -141,3 +141,14 @@ def test_headcount_within_a_department_counts_its_teams_with_their_sub_teams_and
         (team.pk, 5), (other_team.pk, 1), (root.pk, 1)]
     assert [(d.pk, n) for d, n in selectors.headcount_by_department(within=sub)] == [(sub.pk, 3)]
     assert {d.pk: n for d, n in selectors.headcount_by_department()} == {root.pk: 7, elsewhere.pk: 4}
+
+
+def test_people_in_departments_includes_their_sub_departments_and_only_active_people():
+    root, other, elsewhere = DepartmentFactory(), DepartmentFactory(), DepartmentFactory()
+    sub = DepartmentFactory(parent=root)
+    inside = [PersonFactory(department=root), PersonFactory(department=sub), PersonFactory(department=other)]
+    PersonFactory(department=sub, is_active=False)
+    PersonFactory(department=elsewhere)
+    assert set(selectors.people_in(paths=(root.path, other.path))) == set(inside)
+    assert set(selectors.people_in(paths=(sub.path,))) == {inside[1]}
+    assert selectors.people_in().count() == 4
