@@ -193,3 +193,39 @@ def test_a_people_import_that_moves_people_rebuilds_the_gaps(org, hr_person, dja
     assert job.status == ImportStatus.DONE, job.errors
     assert Person.objects.get(pk=a.pk).department_id == org["other"].pk
     assert_same_as_before(org)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_ratings_of_people_in_one_cell_add_up_on_postgresql():
+    """Many people of one department rated at once, each in its own transaction, into a cell that
+    does not exist yet: every difference counts (no lost update, no duplicate cell, no deadlock)."""
+    import threading
+
+    from django.db import connections
+
+    req = RequirementFactory(target_level=5)
+    dep = DepartmentFactory()
+    people = [PersonFactory(job_profile=req.job_profile, department=dep) for _ in range(8)]
+    barrier = threading.Barrier(len(people), timeout=30)
+    failures = []
+
+    def run(person, level):
+        try:
+            barrier.wait()
+            rate(person, req.competency, level)
+            rate(person, req.competency, level - 1)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(p, 2 + i % 3)) for i, p in enumerate(people)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+    (row,) = GapSummary.objects.filter(department=dep, competency=req.competency)
+    assert (row.people, row.total_gap) == (8, sum(5 - (1 + i % 3) for i in range(8)))
+    assert figures() == old_largest_gaps()
