@@ -118,11 +118,16 @@ def _ids_param(ids: list[int]) -> tuple[str, list[Any]]:
     return "IN (SELECT value FROM json_each(%s))", [json.dumps(list(ids))]
 
 
-def _person_in(manager: Any, ids: list[int]) -> QuerySet:
-    """The rows of these people (``person_id`` one of ``ids``, as one parameter), unordered."""
+def _in_ids(manager: Any, column: str, ids: list[int]) -> QuerySet:
+    """The rows whose ``column`` is one of ``ids`` (as one parameter), unordered."""
     cond, params = _ids_param(ids)
-    column = f"{connection.ops.quote_name(manager.model._meta.db_table)}.{connection.ops.quote_name('person_id')}"
-    return manager.extra(where=[f"{column} {cond}"], params=params).order_by()
+    name = f"{connection.ops.quote_name(manager.model._meta.db_table)}.{connection.ops.quote_name(column)}"
+    return manager.extra(where=[f"{name} {cond}"], params=params).order_by()
+
+
+def _person_in(manager: Any, ids: list[int]) -> QuerySet:
+    """The rows of these people (``person_id`` one of ``ids``), unordered."""
+    return _in_ids(manager, "person_id", ids)
 
 
 def _manager_links(start: set[int]) -> dict[int, int | None]:
@@ -240,27 +245,47 @@ def _profiles(
 
 def mentor_slots(program: Program) -> dict[int, tuple[int, int]]:
     """For each active mentor of the program: (open mentorships in it, capacity), by the one
-    capacity rule of :func:`tandem.mentorships.selectors.program_slots` (the same formula, on the
-    counts of one grouped query over the program's mentor enrolments instead of three reads with
-    every mentor's id; tests/matching/test_adapter_scale.py holds the two equal)."""
-    open_pair = Q(person__mentorships_as_mentor__status__in=OPEN_STATUSES)
-    rows = (Enrolment.objects.filter(program=program, role=EnrolmentRole.MENTOR, status=EnrolmentStatus.ACTIVE)
-            .order_by().values_list("person_id", "capacity", "person__mentor_capacity")
-            .annotate(here=Count("person__mentorships_as_mentor",
-                                 filter=open_pair & Q(person__mentorships_as_mentor__program=program)),
-                      overall=Count("person__mentorships_as_mentor", filter=open_pair)))
-    out = {}
-    for person_id, own, personal, load, overall in rows:
+    capacity rule of :func:`tandem.mentorships.selectors.program_slots` (the same formula;
+    tests/matching/test_recommendations_fast.py holds the two equal)."""
+    return _mentor_side(program)[1]
+
+
+def _mentor_side(program: Program) -> tuple[list[PersonRow], dict[int, tuple[int, int]]]:
+    """The program's active mentors as :class:`PersonRow` (by id) and every active mentor
+    enrolment's slots, in three reads bounded by the program: its enrolments; those people by key
+    (the engine's columns and their limit across programs); their open pairs by mentor. (One join
+    of the three let PostgreSQL scan all people and all pairs of the company.)"""
+    enrolments = list(Enrolment.objects.filter(program=program, role=EnrolmentRole.MENTOR,
+                                               status=EnrolmentStatus.ACTIVE).order_by()
+                      .values_list("person_id", "capacity"))
+    ids = sorted({pid for pid, _cap in enrolments})
+    if not ids:
+        return [], {}
+    rows, personal = [], {}
+    for *columns, limit, active in _in_ids(Person.objects, "id", ids).order_by("id").values_list(
+            *_ROW_FIELDS, "mentor_capacity", "is_active"):
+        personal[columns[0]] = limit
+        if active:
+            rows.append(PersonRow(*columns))
+    counts = {mid: (here, overall) for mid, here, overall in
+              _in_ids(Mentorship.objects, "mentor_id", ids).filter(status__in=OPEN_STATUSES)
+              .values_list("mentor_id").annotate(here=Count("id", filter=Q(program=program)), overall=Count("id"))
+              .values_list("mentor_id", "here", "overall")}
+    slots = {}
+    for person_id, own in enrolments:
+        limit = personal.get(person_id, 0)
         local = own if own is not None else program.default_mentor_capacity
-        free = min(min(local, personal) - load, personal - overall)
-        out[person_id] = (load, load + max(0, free))
-    return out
+        load, overall = counts.get(person_id, (0, 0))
+        free = min(min(local, limit) - load, limit - overall)
+        slots[person_id] = (load, load + max(0, free))
+    return rows, slots
 
 
 def load_pool(program: Program, *, mentees: list[Person] | None = None, mentors: list[Person] | None = None) -> Pool:
     """Mentees and mentors of the program as engine profiles. In a mutual program everyone
     enrolled is on both sides. The sides not given are read as :class:`PersonRow` (the engine's
     columns, not model instances)."""
+    slots: dict[int, tuple[int, int]] | None = None
     if program.program_type == ProgramType.MUTUAL:
         if mentees is None or mentors is None:
             everyone = sorted(
@@ -273,7 +298,7 @@ def load_pool(program: Program, *, mentees: list[Person] | None = None, mentors:
         if mentees is None:
             mentees = program_rows(program, EnrolmentRole.MENTEE)
         if mentors is None:
-            mentors = program_rows(program, EnrolmentRole.MENTOR)
+            mentors, slots = _mentor_side(program)
     competencies = list(Competency.objects.order_by("id"))
     topics = list(Topic.objects.order_by("id"))
     languages = list(Language.objects.order_by("id"))
@@ -282,7 +307,8 @@ def load_pool(program: Program, *, mentees: list[Person] | None = None, mentors:
         "topic_index": {t.pk: k for k, t in enumerate(topics)},
         "lang_index": {lang.pk: k for k, lang in enumerate(languages)},
     }
-    slots = mentor_slots(program)
+    if slots is None:
+        slots = mentor_slots(program)
     if program.program_type == ProgramType.MUTUAL:
         # Everyone both teaches and learns: one partner each, unless enrolled with more.
         slots = {p.pk: slots.get(p.pk, (0, 1)) for p in mentors}
