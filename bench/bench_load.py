@@ -412,48 +412,45 @@ def pct(xs: list[float], p: float) -> float:
     return xs[k] * 1000
 
 
-NOTES = """Why the pages miss the targets (50,000 people; one request through the test client in this world, the
-SQL times from CaptureQueriesContext and EXPLAIN ANALYZE, on the same shared machine):
+NOTES = """What changed since the last table, and what still misses the targets (50,000 people; SQL times
+from CaptureQueriesContext and EXPLAIN ANALYZE through the test client in this world, on the same shared machine):
 - At 10 and 50 users no page can meet a latency target that one user's time does not already meet many
   times over: the users are closed-loop on 2 cores that also run PostgreSQL and the clients, so a request
-  waits for the others (Little's law: median ≈ users / throughput; e.g. the programs list serves ~15
-  requests a second, so 10 users wait ~0.6 s each). Meeting 300 ms at 10 users needs ≤ ~50 ms of CPU per
-  request across the web process and PostgreSQL together; the cheapest lists here use 60–100 ms.
-- HR home (0.78–0.95 s for one user): two figures read the whole company on every view. Largest gaps
-  (`people.selectors.largest_gaps`) aggregates all 400,000 current levels joined to their person and the
-  job profile's requirement: 0.30 s in EXPLAIN ANALYZE (parallel sequential scans; every row counts, so no
-  index avoids reading them). Mentors available (`mentorships.selectors.with_free_mentor_slots`, counted
-  over every active person) is a correlated count of open mentorships per person: 0.26 s (44,000 index
-  probes); one GROUP BY of the open mentorships joined to the people would read them once (the
-  mentorships app, not changed here). The gaps need a summary kept when a rating changes, or a cached
-  dashboard figure: a product decision, not made here.
-- Department head home (0.35–0.6 s): the same gap aggregate over the head's department (10,000 people:
-  72 ms), the headcount per department (44 ms) and the waiting-for-a-mentor count (41 ms).
-- Directory search and API people search (0.18–0.27 s for one user): `icontains` on name, job title and e-mail is a
-  leading-wildcard ILIKE: a sequential scan of the 50,000 people, twice (the page and the paginator's
-  COUNT: 118 + 139 ms). A trigram (pg_trgm GIN) index would serve it; that is a migration in people,
-  not made here.
-- Directory, a deep page (0.42–0.49 s): OFFSET 25,000 sorted by name sorts the 44,000 active people for
-  every request (350 ms). An index on the sort order, or keyset paging, would fix it (a migration).
-- Program page (0.2–0.4 s), profile (0.14–0.22 s): 25 and 27 queries; no single slow query.
-- Recommendations (1.3–1.7 s; time-outs at 50 users): 0.59 s of SQL in 39 queries (the current levels of
-  all 2,500 candidate mentors, their enrolments and load), the rest Python scoring in
-  `matching.flows.choose.recommendations_for` (the matching app).
-- Bulk page (0.9–1.4 s at 2,196 proposed pairs): 0.49 s of SQL, of which the match run's row with its
-  JSON twice (103 + 88 ms); the rest is decoding and paging the run's pairs in Python (the matching app).
-- Round page as manager (0.23–0.25 s here, 0.4–0.6 s in a first run, at 2,500 graduates): 26 queries, 0.35 s of SQL, mostly a DISTINCT over
-  the graduates' enrolments sorted by name (84 ms), the same with every column (80 ms) and its COUNT
-  (67 ms) (the round page lives in the matching app).
-- API departments: the list joined every person to count each department's members and grouped on the
-  department's columns, for the page and again for the paginator's count (0.12 + 0.08 s), and the API
-  does not return that count. Fixed in `people.selectors.department_list` (the API no longer counts; the
-  departments page counts per department through the department index); this run measures the fix
-  (27 ms median for one user, 203 ms in a run the same hour before it).
-Query counts and sizes: the same at 5,000 and 50,000 people for every page but two, which differ by one.
-Recommendations (38 → 39): the manager-chain check walks up the manager tree one query per level of the
-frontier, and the tree of 8 reports each is one level deeper at 50,000 people (log₈ N; bounded by
-`CHAIN_DEPTH`). The pair's log (18 → 17): the mentee's pair is a different pair at the two sizes, with
-different content; not a list growing with the data."""
+  waits for the others (Little's law: median ≈ users / throughput). Meeting 300 ms p95 at 10 users needs
+  ≤ ~30–40 ms of CPU per request across the web process and PostgreSQL together (≥ ~30 requests a second);
+  the pages that still miss it at 10 users are those above that, and a session lookup, the login check and
+  rendering alone cost the cheapest pages ~15–20 ms.
+- HR home: largest gaps now come from `people.GapSummary`, one row per department × competency (people
+  below target, sum of gaps), kept current by `people.services.gaps_kept` in the transaction of every
+  write that can change it (ratings, current-level rebuilds, job-profile targets, the admin's edits,
+  moves, deactivations and deletions of people and profiles; rebuilt from scratch after people and
+  job-profile imports, by `manage.py gap_summary_rebuild` and by migration 0007): 0.30 s over 400,000
+  current levels → ~1–5 ms over ≤ 60 × 160 cells, figures tested equal to the old aggregate. The headcount
+  per department is an index-only count over a partial index of active people by department (no join:
+  32 → 4 ms). What is left is counting over the company: mentors available (`with_free_mentor_slots`,
+  one hashed pass over the open mentorships, re-measured 15–26 ms; a rewrite with the capacity looked up
+  per mentor measured the same), the waiting-for-a-mentor count (16–19 ms: every mentee enrolment of
+  the open programs), the program overview (~9 ms, programs app). About 65 ms of SQL of ~90 ms in all.
+- Department head home: the same summary over the head's departments (72 ms → ~1 ms), the headcount of
+  their sub-tree only (11 → 3 ms), and people filtered by the departments' keys instead of a LIKE on the
+  joined path, which made PostgreSQL guess ~700 people for a department of 11,000 and probe their
+  enrolments one by one (waiting-for-a-mentor 40 → 11 ms in EXPLAIN ANALYZE).
+- Directory search and API people search: trigram GIN indexes on UPPER(name) and UPPER(e-mail) and a
+  B-tree on UPPER(employee ID) (migration 0007, PostgreSQL only; `icontains` is UPPER(col) LIKE UPPER(q)),
+  and the job profiles matching the text are found first so the OR stays on the person's own columns: a
+  bitmap OR of the three indexes, the page and its COUNT 27 → 2.5 ms each instead of sequential scans.
+  The paginator's COUNT is kept (page links need it): with the indexes it is 2–6 ms.
+- Directory, a deep page: a partial (name, id) index of active people, and the directory's paginator
+  (`web.pagination.KeysFirstPaginator`) reads the page's 25 keys by an index-only walk of that order,
+  then those 25 rows with their joins (OFFSET 25,000 over joined rows read and joined 25,000 people):
+  23 ms → ~4 ms of SQL. Page links, counts and order unchanged (tested for every sort).
+- Profile (27 queries), program manager, mentor and mentee homes: every query EXPLAIN ANALYZEd; none
+  over 3 ms except the program overview (~6 ms, programs app), no sequential scan of a large table, no
+  query count growing with the data; the profile is ~35 ms through the test client, mostly rendering.
+- Recommendations, bulk page, round pages, program pages: changed by the matching and programs work of
+  this session (the commits next to this table); their rows measure it.
+Query counts and sizes: see the queries column (5,000 people / 50,000); the head home reads two more
+queries than before (the departments' keys, resolved first), the directory one more (the page's keys)."""
 
 
 # -- the report -----------------------------------------------------------------------------------
