@@ -32,3 +32,11 @@ def test_each_create_links_to_where_its_result_is_read(schema, source, method, t
     for expression in link["parameters"].values():
         field = expression.removeprefix("$response.body#/")
         assert field in body["properties"], f"{source} answers no {field!r}"
+
+
+def test_an_import_jobs_errors_are_documented_as_rows_with_their_column_and_value(schema):
+    # the job's errors are spreadsheet rows (row, column, value, message), not the {code, message}
+    # of a refused request: two classes of the same name made the document say the latter
+    errors = schema["components"]["schemas"]["ImportJobOut"]["properties"]["errors"]["items"]["$ref"]
+    row = schema["components"]["schemas"][errors.rsplit("/", 1)[1]]
+    assert set(row["properties"]) == {"row", "column", "value", "message"}

@@ -19,7 +19,7 @@ from tandem.people import import_mapping, import_services
 router = Router(tags=["imports"])
 
 
-class ImportErrorOut(Schema):
+class ImportRowErrorOut(Schema):
     row: int | None  # as in the spreadsheet: the header is row 1; None for a file-level problem
     column: str
     value: str
@@ -38,7 +38,7 @@ class ImportJobOut(Schema):
     updated_count: int
     unchanged_count: int  # rows naming a saved record that the import left as it was
     error_count: int
-    errors: list[ImportErrorOut]
+    errors: list[ImportRowErrorOut]
     mapping_id: int | None
     invite_new: bool
     invited_count: int
