@@ -316,3 +316,15 @@ def test_an_optional_body_is_documented_as_an_object_not_null(document):
     publish = document["paths"]["/api/rounds/{round_id}/close-and-publish"]["post"]["requestBody"]
     assert publish["required"] is False
     assert publish["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/PublishIn"}
+
+
+def test_a_program_documents_who_else_may_sign_its_agreements(document, client, manager):
+    """``"mentor"`` was a valid signer by the document and a 400 from the service (it signs anyway)."""
+    from tandem.programs.models import OPTIONAL_SIGNERS
+
+    items = _component(document, "ProgramIn")["properties"]["agreement_signers"]["items"]
+    assert items["enum"] == [p.value for p in OPTIONAL_SIGNERS]
+    response = client.post("/api/programs", {"name": "Signers", "program_type": "classic", "matching_mode": "choose",
+                                             "starts_on": "2027-01-01", "ends_on": "2027-12-31",
+                                             "agreement_signers": ["mentor"]}, content_type="application/json")
+    assert response.status_code == 422 and not Program.objects.exists()

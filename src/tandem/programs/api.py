@@ -31,7 +31,7 @@ from tandem.programs.blueprints import all_blueprints, text_in, translations_of
 from tandem.programs.models import (
     DUTY_PARAMS,
     MAX_DAY,
-    AgreementParty,
+    OPTIONAL_SIGNERS,
     Concerns,
     DutyPeriod,
     DutyRequirement,
@@ -58,7 +58,8 @@ class ProgramIn(Schema):
     ends_on: SaneDate = Field(..., description="On or after starts_on.")
     default_mentor_capacity: Capacity = 2
     agreement_required: StrictBool = True
-    agreement_signers: list[AgreementParty] = Field(
+    # The parties besides mentor and mentee (``OPTIONAL_SIGNERS``), as the service checks them.
+    agreement_signers: list[Literal[tuple(p.value for p in OPTIONAL_SIGNERS)]] = Field(  # type: ignore[valid-type]
         default_factory=list, max_length=3,
         description="Who signs besides mentor and mentee: line_manager, department_head, program_team.")
 
