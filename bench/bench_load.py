@@ -449,8 +449,16 @@ from CaptureQueriesContext and EXPLAIN ANALYZE through the test client in this w
   query count growing with the data; the profile is ~35 ms through the test client, mostly rendering.
 - Recommendations, bulk page, round pages, program pages: changed by the matching and programs work of
   this session (the commits next to this table); their rows measure it.
-Query counts and sizes: see the queries column (5,000 people / 50,000); the head home reads two more
-queries than before (the departments' keys, resolved first), the directory one more (the page's keys)."""
+- Still over at 10 users: HR home (600 ms p95: ~65 ms of SQL, most of it the company-wide counts
+  above, which a summary kept by the mentorship and enrolment services could replace), department head
+  home (419: ~23 ms of SQL, the rest rendering and the per-request session and sign-in reads), profile
+  (368: 27 queries of ≤ 1 ms each, rendering), and the program page, recommendations, bulk page, round
+  pages and enrolments API (programs and matching apps).
+Query counts and sizes at 50,000 people: the head home reads two more queries than in the last table (the
+departments' keys, resolved first), the directory one more (the page's keys) and its search two (the
+job profiles matching the text, read first; the API search one); the recommendations two
+fewer (the matching work). None grows with the data: the added ones read a few dozen departments or 25
+keys."""
 
 
 # -- the report -----------------------------------------------------------------------------------
