@@ -21,7 +21,6 @@ from django.utils.translation import ngettext
 
 from tandem.core.errors import Conflict, ValidationFailed
 from tandem.core.validators import DB_BIGINT_MAX, multi_line_problem, single_line_problem
-from tandem.people.services import gaps_kept
 from tandem.people.models import (
     Competency,
     CompetencyGroup,
@@ -30,6 +29,7 @@ from tandem.people.models import (
     JobProfile,
     JobProfileRequirement,
 )
+from tandem.people.services import gaps_kept
 
 LANGUAGES = ("en", "zh-hans", "ru")
 OTHER_LANGUAGES = ("zh-hans", "ru")
