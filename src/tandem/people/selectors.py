@@ -308,3 +308,7 @@ def department_by_code(*, code: str) -> Department | None:
 
 def job_profile_by_code(*, code: str) -> JobProfile | None:
     return JobProfile.objects.filter(code=code).first()
+
+
+def topic_by_code(*, code: str) -> Topic | None:
+    return Topic.objects.filter(code=code).first()

@@ -93,7 +93,7 @@ class EnrolOut(Schema):
 
 def program_or_404(request: HttpRequest, program_id: int) -> tuple[authz.Actor, Program]:
     actor = authz.actor_for(request.user)
-    program = Program.objects.select_related("owner").filter(pk=program_id).first()
+    program = selectors.program_get(program_id=program_id)
     if program is None or not authz.can_view_program(actor, program):
         raise NotFound()
     return actor, program

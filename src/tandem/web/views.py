@@ -79,9 +79,9 @@ def directory(request: HttpRequest) -> HttpResponse:
     actor = authz.actor_for(request.user)
     authz.require(authz.can_view_directory(actor))
     g = request.GET
-    dep = Department.objects.filter(code=g.get("department")).first() if g.get("department") else None
-    jp = JobProfile.objects.filter(code=g.get("job_profile")).first() if g.get("job_profile") else None
-    topic = Topic.objects.filter(code=g.get("topic")).first() if g.get("topic") else None
+    dep = selectors.department_by_code(code=g["department"]) if g.get("department") else None
+    jp = selectors.job_profile_by_code(code=g["job_profile"]) if g.get("job_profile") else None
+    topic = selectors.topic_by_code(code=g["topic"]) if g.get("topic") else None
     interest = g.get("interest", "") if g.get("interest") in TopicInterest.values else ""
     sort = g.get("sort", "name")
     sees_hr_fields = authz.can_view_all_contact_details(actor)

@@ -28,6 +28,7 @@ from tandem.matching.flows import rounds as flow
 from tandem.matching.models import PublicationStatus, RoundStatus, SelectionRound
 from tandem.people.models import Department, Person
 from tandem.programs.models import Program
+from tandem.programs.selectors import program_get
 from tandem.web.feedback import flash_error
 
 logger = logging.getLogger("tandem.matching")
@@ -44,7 +45,7 @@ class RoundForm(forms.Form):
 
 def _program(request: HttpRequest, program_id: int) -> tuple[authz.Actor, Program]:
     actor = authz.actor_for(request.user)
-    program = Program.objects.select_related("owner").filter(pk=program_id).first()
+    program = program_get(program_id=program_id)
     if program is None:
         raise Http404
     return actor, program
