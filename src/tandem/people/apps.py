@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,3 +12,18 @@ class PeopleConfig(AppConfig):
         from tandem.people import framework_import
 
         framework_import.register()  # the "competencies" kind of the import
+        post_migrate.connect(_install_figure_triggers, sender=self, dispatch_uid="people_figure_triggers")
+
+
+def _install_figure_triggers(sender, using="default", **kwargs) -> None:
+    """The dashboard figures' triggers (people.figures), after every migrate: a table a later
+    migration rebuilt (SQLite does for many changes) gets them back. Sent when every migration has
+    run; skipped while a table they watch or count into is missing (a partial migrate)."""
+    from django.db import connections
+
+    from tandem.people.figures import WATCHED, install_triggers
+
+    conn = connections[using]
+    tables = set(conn.introspection.table_names())
+    if set(WATCHED) | {"people_figuresgeneration"} <= tables:
+        install_triggers(conn)

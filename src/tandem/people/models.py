@@ -424,3 +424,29 @@ class GapSummary(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["department", "competency"], name="one_gap_summary_per_cell"),
         ]
+
+
+class DashboardFigures(models.Model):
+    """The dashboards' head counts per department (active people directly in it, those of them
+    waiting for a mentor, those who can take one more mentee), computed in three grouped reads
+    over the company and kept here with the *generation* they were computed at, so that the HR and
+    department-head homes read ~60 numbers instead of counting 50,000 people on every view.
+
+    The generation is bumped by database triggers on every write that can change a figure (people,
+    enrolments, programs, mentorships: insert, delete, and updates of the columns the figures
+    read), whatever wrote it -- a service, the admin, an import, a bulk commit, raw SQL -- so the
+    figures are recomputed on the first view after a change and never shown stale
+    (``people.figures``). One row."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    generation = models.BigIntegerField()
+    computed_at = models.DateTimeField()
+    per_department = models.JSONField(default=dict)  # department id -> [headcount, waiting, mentors free]
+
+
+class FiguresGeneration(models.Model):
+    """SQLite's counter of the writes that change the dashboard figures (PostgreSQL uses the
+    sequence ``people_figures_generation``, which never blocks a writer). One row, id 1."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    n = models.BigIntegerField(default=0)

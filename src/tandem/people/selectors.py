@@ -213,9 +213,11 @@ def topic_list() -> QuerySet[Topic]:
 
 def headcount_by_department(*, within: Department | None = None) -> list[tuple[Department, int]]:
     """Active people per department, sub-departments included, for the top level (or the
-    children of ``within``). Counted per department key (an index-only count over the index of
-    active people by department on PostgreSQL, no join), rolled up by the departments' paths here;
-    a head's home counts only their sub-tree."""
+    children of ``within``). The counts per department key come from the dashboard figures
+    (``people.figures``: counted once per change, not on every view), rolled up by the departments'
+    paths here; a head's home counts only their sub-tree."""
+    from tandem.people import figures
+
     deps = list(Department.objects.all() if within is None else
                 Department.objects.filter(path__startswith=within.path))
     if within is None:
@@ -223,20 +225,33 @@ def headcount_by_department(*, within: Department | None = None) -> list[tuple[D
     else:
         tops = [d for d in deps if d.parent_id == within.pk] or [within]
     path_of = {d.pk: d.path for d in deps}
-    people = Person.objects.filter(is_active=True)
-    if within is not None:
-        people = people.filter(department_id__in=list(path_of))
-    by_id = dict(people.order_by().values_list("department_id").annotate(n=Count("id")))
     counts: dict[str, int] = {}
-    for pk, n in by_id.items():
-        if pk in path_of:
-            counts[path_of[pk]] = counts.get(path_of[pk], 0) + n
+    for pk, row in figures.per_department().items():
+        if pk in path_of and row[0]:
+            counts[path_of[pk]] = counts.get(path_of[pk], 0) + row[0]
     out = []
     for dep in tops:
         out.append((dep, sum(n for path, n in counts.items() if path.startswith(dep.path))))
     if within is not None and tops != [within] and counts.get(within.path):
         out.append((within, counts[within.path]))  # people directly in ``within``, not in a team
     return sorted(out, key=lambda pair: -pair[1])
+
+
+@dataclass(frozen=True)
+class HeadCounts:
+    people: int  # active
+    waiting: int  # enrolled as a mentee in an open or running program, no mentor yet
+    mentors_free: int  # can take one more mentee
+
+
+def head_counts(*, paths: tuple[str, ...] = ()) -> HeadCounts:
+    """The dashboards' counts over the company (or these departments' sub-trees), from the
+    dashboard figures: the same numbers as ``people_in().count()``, ``people_without_mentor().count()``
+    and ``with_free_mentor_slots(people_in()).count()``, without counting the company each view."""
+    from tandem.people import figures
+
+    ids = None if not paths else list(Department.objects.filter(_under(paths, "path")).values_list("pk", flat=True))
+    return HeadCounts(*figures.totals(ids))
 
 
 def _under(paths: tuple[str, ...], field: str = "department__path") -> Q:

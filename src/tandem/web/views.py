@@ -36,27 +36,29 @@ def home(request: HttpRequest) -> HttpResponse:
     ctx: dict = {"sections": []}
     if actor.is_hr:
         dept_counts = selectors.headcount_by_department()
+        counts = selectors.head_counts()
         ctx["hr"] = {
-            "headcount": selectors.people_in().count(),
+            "headcount": counts.people,
             "by_department": dept_counts,
             "chart": {"labels": [d.name for d, _n in dept_counts], "values": [n for _d, n in dept_counts],
                       "label": _("People"), "horizontal": True},
-            "without_mentor": selectors.people_without_mentor().count(),
-            "mentors_available": mentorship_selectors.with_free_mentor_slots(selectors.people_in()).count(),
+            "without_mentor": counts.waiting,
+            "mentors_available": counts.mentors_free,
             "gaps": selectors.largest_gaps(),
         }
     if actor.is_department_head:
         paths = actor.headed_paths
         deps = list(actor.person.headed_departments.all())
         by_dep = selectors.headcount_by_department(within=deps[0]) if len(deps) == 1 else [
-            (d, selectors.people_in(paths=(d.path,)).count()) for d in deps
+            (d, selectors.head_counts(paths=(d.path,)).people) for d in deps
         ]
+        counts = selectors.head_counts(paths=paths)
         ctx["head"] = {
             "departments": deps,
-            "headcount": selectors.people_in(paths=paths).count(),
+            "headcount": counts.people,
             "by_department": by_dep,
             "chart": {"labels": [d.name for d, _n in by_dep], "values": [n for _d, n in by_dep], "label": _("People")},
-            "without_mentor": selectors.people_without_mentor(paths=paths).count(),
+            "without_mentor": counts.waiting,
             "gaps": selectors.largest_gaps(paths=paths, limit=5),
         }
     if actor.is_hr:

@@ -1,0 +1,120 @@
+"""The dashboards' head counts, computed once per change instead of on every view (issue 13 §7).
+
+At 50,000 people the HR home's counts -- people per department, people waiting for a mentor,
+mentors who can take one more -- scanned the company on each view (~60 ms of SQL, the most of the
+page). They change only when people, enrolments, programs or mentorships are written, so they are
+kept in ``DashboardFigures`` with the *generation* of the data they were computed from; a view reads
+the current generation and the stored figures (two one-row reads) and recomputes only when the
+generation moved.
+
+The generation is bumped by database triggers (installed by ``install_triggers`` after every
+``migrate``; a table rebuilt by a later migration gets them back): on PostgreSQL a deferred
+constraint trigger per row calls ``nextval`` on a sequence at commit (a sequence never blocks a
+writer, and bumping at commit means a reader cannot store figures computed before the change under
+the generation after it, save in the instant of the commit itself, which ``MAX_AGE`` bounds); on
+SQLite a row trigger adds one to ``FiguresGeneration`` (SQLite has one writer at a time anyway).
+A view inside a transaction counts afresh and stores nothing (its own writes are not committed).
+Every write path -- services, admin, imports, bulk commits, raw SQL, COPY -- fires them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import connection
+from django.db.models import Count
+from django.utils import timezone
+
+from tandem.people.models import DashboardFigures, FiguresGeneration
+
+#: Recompute at least this often, whatever the generation says (bounds the commit-instant race).
+MAX_AGE = datetime.timedelta(minutes=10)
+
+PG_SEQUENCE = "people_figures_generation"
+
+#: table -> columns whose update can change a figure (insert and delete always can)
+WATCHED = {
+    "people_person": ("is_active", "department_id", "mentor_capacity"),
+    "programs_enrolment": ("status", "role", "program_id", "person_id"),
+    "programs_program": ("status",),
+    "mentorships_mentorship": ("status", "mentor_id", "mentee_id"),
+}
+
+
+def install_triggers(using_connection=None) -> None:
+    """(Re)create the triggers that bump the generation. Idempotent; run after every migrate."""
+    conn = using_connection or connection
+    with conn.cursor() as cur:
+        if conn.vendor == "postgresql":
+            cur.execute(f"CREATE SEQUENCE IF NOT EXISTS {PG_SEQUENCE}")
+            cur.execute(f"""CREATE OR REPLACE FUNCTION people_figures_bump() RETURNS trigger
+                            LANGUAGE plpgsql AS $$ BEGIN PERFORM nextval('{PG_SEQUENCE}'); RETURN NULL; END $$""")
+            for table, cols in WATCHED.items():
+                for op, what in (("ins", "INSERT"), ("del", "DELETE"), ("upd", f"UPDATE OF {', '.join(cols)}")):
+                    name = f"{table}_figures_{op}"
+                    cur.execute(f'DROP TRIGGER IF EXISTS {name} ON "{table}"')
+                    cur.execute(f'CREATE CONSTRAINT TRIGGER {name} AFTER {what} ON "{table}" '
+                                "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION people_figures_bump()")
+        elif conn.vendor == "sqlite":
+            # an upsert: the row comes back if a flush emptied the table
+            bump = ("INSERT INTO people_figuresgeneration (id, n) VALUES (1, 1) "
+                    "ON CONFLICT (id) DO UPDATE SET n = n + 1;")
+            for table, cols in WATCHED.items():
+                for op, what in (("ins", "INSERT"), ("del", "DELETE"), ("upd", f"UPDATE OF {', '.join(cols)}")):
+                    name = f"{table}_figures_{op}"
+                    cur.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+                    cur.execute(f'CREATE TRIGGER "{name}" AFTER {what} ON "{table}" BEGIN {bump} END')
+
+
+def generation() -> int:
+    """The generation of the data now (moves with every committed write the figures depend on)."""
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(f"SELECT last_value + CASE WHEN is_called THEN 0 ELSE -1 END FROM {PG_SEQUENCE}")
+            return int(cur.fetchone()[0])
+    row = FiguresGeneration.objects.filter(pk=1).values_list("n", flat=True).first()
+    return int(row or 0)
+
+
+def compute() -> dict[int, list[int]]:
+    """Department id -> [active people, waiting for a mentor, mentors with a free slot], counted from
+    scratch (the definitions of ``people.selectors``: people directly in the department)."""
+    from tandem.mentorships.selectors import with_free_mentor_slots
+    from tandem.people.selectors import people_in, people_without_mentor
+
+    out: dict[int, list[int]] = {}
+    for i, qs in enumerate((people_in(), people_without_mentor(), with_free_mentor_slots(people_in()))):
+        for dep, n in qs.order_by().values_list("department_id").annotate(n=Count("id")):
+            out.setdefault(dep, [0, 0, 0])[i] = n
+    return out
+
+
+def per_department() -> dict[int, list[int]]:
+    """The figures, recomputed first if the data changed since they were stored. Inside a
+    transaction they are computed and not stored: its own writes are not committed (PostgreSQL
+    bumps the generation at commit), and it must not hold the one row's lock until it ends."""
+    if connection.in_atomic_block:
+        return compute()
+    now = timezone.now()
+    gen = generation()  # before counting: a write committed meanwhile leaves the stored figures old
+    stored = DashboardFigures.objects.filter(pk=1).first()
+    if stored is not None and stored.generation == gen and now - stored.computed_at < MAX_AGE:
+        return {int(k): v for k, v in stored.per_department.items()}
+    figures = compute()
+    DashboardFigures.objects.bulk_create(
+        [DashboardFigures(pk=1, generation=gen, computed_at=now, per_department={str(k): v for k, v in figures.items()})],
+        update_conflicts=True, unique_fields=["id"], update_fields=["generation", "computed_at", "per_department"],
+    )
+    return figures
+
+
+def totals(department_ids: Iterable[int] | None = None) -> tuple[int, int, int]:
+    """(active people, waiting for a mentor, mentors free) in these departments (None: everyone)."""
+    figures = per_department()
+    keys = figures.keys() if department_ids is None else set(department_ids)
+    sums = [0, 0, 0]
+    for k in keys:
+        for i, n in enumerate(figures.get(k, (0, 0, 0))):
+            sums[i] += n
+    return sums[0], sums[1], sums[2]
