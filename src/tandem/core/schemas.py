@@ -35,6 +35,7 @@ from typing import Annotated
 
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
+from django.db.models import QuerySet
 from ninja.pagination import PageNumberPagination as _NinjaPageNumberPagination
 from ninja.parser import Parser
 from pydantic import AfterValidator, BeforeValidator, Strict, model_validator
@@ -122,14 +123,31 @@ def _pattern_unless_stated(pattern: str):
     return extra
 
 
+#: The characters each text type refuses, as a regular-expression class body.
+SINGLE_LINE_REFUSED = r"\x00-\x1f\x7f-\x9f\u2028\u2029"
+MULTI_LINE_REFUSED = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029"
 SingleLine = Annotated[
     str, AfterValidator(_checked(validators.single_line_problem)),
-    Field(json_schema_extra=_pattern_unless_stated(r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$")),
+    Field(json_schema_extra=_pattern_unless_stated(f"^[^{SINGLE_LINE_REFUSED}]*$")),
 ]
 MultiLine = Annotated[
     str, AfterValidator(_checked(validators.multi_line_problem)),
-    Field(json_schema_extra=_pattern_unless_stated(r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]*$")),
+    Field(json_schema_extra=_pattern_unless_stated(f"^[^{MULTI_LINE_REFUSED}]*$")),
 ]
+
+
+def not_blank_pattern(refused: str = r"\x00") -> str:
+    """A text that is not blank once stripped (the services strip, then require it): at least one
+    character that is not white space, and none of ``refused``. The characters Python's ``strip``
+    removes but a JSON Schema (ECMAScript) or pydantic (Rust) ``\\s`` does not all agree on
+    (``\\x1c``-``\\x1f``, NEL, the byte-order mark) do not count as the one character."""
+    return f"^[^{refused}]*[^\\s{refused}\\x1c-\\x1f\\x85\\ufeff][^{refused}]*$"
+
+
+#: Required text that may hold line breaks (a reason, a self-assessment): the pattern is the rule,
+#: in the document and in validation.
+NotBlankMultiLine = Annotated[
+    str, Field(pattern=not_blank_pattern(MULTI_LINE_REFUSED)), AfterValidator(_checked(validators.multi_line_problem))]
 
 
 def single_line_matching(pattern: str):
@@ -148,6 +166,19 @@ class PageNumberPagination(_NinjaPageNumberPagination):
     class Input(Schema):
         page: int = Field(1, ge=1, le=DB_INT_MAX)
         page_size: int | None = Field(None, ge=1, le=DB_INT_MAX)
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        """The page's keys first, in the list's order and without its joins and annotations, then
+        only those rows with them (as ``web.pagination.KeysFirstPaginator`` does for pages): a
+        list of 6,000 enrolments sorted by name joined, annotated and sorted all of them for 100
+        (17 -> 9 ms). A list that is not a plain queryset is paginated as ninja does."""
+        if not isinstance(queryset, QuerySet) or queryset.query.combinator or queryset.query.distinct:
+            return super().paginate_queryset(queryset, pagination, request, **params)
+        page_size = self._get_page_size(pagination.page_size)
+        offset = (pagination.page - 1) * page_size
+        keys = list(queryset.values_list("pk", flat=True)[offset:offset + page_size])
+        rows = {row.pk: row for row in queryset.filter(pk__in=keys)} if keys else {}
+        return {self.items_attribute: [rows[k] for k in keys if k in rows], "count": self._items_count(queryset)}
 
 
 def _json_number(text: str) -> float | int:

@@ -117,6 +117,9 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "-created_at"], name="notification_recipient_new"),
             models.Index(fields=["recipient", "read_at"], name="notification_recipient_unread"),
+            # the top bar's unread badge on every page: an index-only count of the unread
+            models.Index(fields=["recipient"], condition=models.Q(in_app=True, read_at__isnull=True),
+                         name="notification_unread_badge"),
             models.Index(fields=["email_wanted", "emailed_at"], name="notification_email_pending"),
         ]
 
