@@ -21,9 +21,9 @@ def _install_figure_triggers(sender, using="default", **kwargs) -> None:
     run; skipped while a table they watch or count into is missing (a partial migrate)."""
     from django.db import connections
 
-    from tandem.people.figures import WATCHED, install_triggers
+    from tandem.people.figures import GENERATIONS, install_triggers
 
     conn = connections[using]
     tables = set(conn.introspection.table_names())
-    if set(WATCHED) | {"people_figuresgeneration"} <= tables:
+    if {t for _row, _seq, watched in GENERATIONS.values() for t in watched} | {"people_figuresgeneration"} <= tables:
         install_triggers(conn)

@@ -31,50 +31,82 @@ from tandem.people.models import DashboardFigures, FiguresGeneration
 #: Recompute at least this often, whatever the generation says (bounds the commit-instant race).
 MAX_AGE = datetime.timedelta(minutes=10)
 
-PG_SEQUENCE = "people_figures_generation"
-
-#: table -> columns whose update can change a figure (insert and delete always can)
-WATCHED = {
+#: table -> columns whose update can change a figure (insert and delete always can); None: any column
+WATCHED: dict[str, tuple[str, ...] | None] = {
     "people_person": ("is_active", "department_id", "mentor_capacity"),
     "programs_enrolment": ("status", "role", "program_id", "person_id"),
     "programs_program": ("status",),
     "mentorships_mentorship": ("status", "mentor_id", "mentee_id"),
 }
 
+#: What the matching engine's mentor pool is read from (``matching.adapter``'s cached mentor side).
+POOL_WATCHED: dict[str, tuple[str, ...] | None] = {
+    "people_person": ("is_active", "department_id", "mentor_capacity", "manager_id", "job_profile_id",
+                      "communication_style", "time_zone"),
+    "people_currentlevel": None,
+    "people_jobprofilerequirement": None,
+    "people_persontopic": None,
+    "people_person_languages": None,
+    "people_competency": None,
+    "people_topic": None,
+    "people_language": None,
+    "programs_enrolment": None,
+    "programs_program": None,
+    "mentorships_mentorship": ("status", "mentor_id", "mentee_id", "program_id"),
+    # the mentees' mentor-effectiveness ratings (assessments.survey_selectors.mentor_ratings)
+    "assessments_survey": None,
+    "assessments_surveycompletion": None,
+    "assessments_surveyresponse": None,
+    "assessments_surveyanswer": None,
+    "assessments_surveyquestion": None,
+    "assessments_surveytemplateversion": None,
+    "assessments_surveytemplate": None,
+}
+
+#: name -> (SQLite counter row, PostgreSQL sequence, watched tables)
+GENERATIONS = {
+    "figures": (1, "people_figures_generation", WATCHED),
+    "pool": (2, "people_pool_generation", POOL_WATCHED),
+}
+
+
+def _ops(cols: tuple[str, ...] | None) -> tuple[tuple[str, str], ...]:
+    return (("ins", "INSERT"), ("del", "DELETE"), ("upd", "UPDATE" if cols is None else f"UPDATE OF {', '.join(cols)}"))
+
 
 def install_triggers(using_connection=None) -> None:
-    """(Re)create the triggers that bump the generation. Idempotent; run after every migrate."""
+    """(Re)create the triggers that bump the generations. Idempotent; run after every migrate."""
     conn = using_connection or connection
     with conn.cursor() as cur:
-        if conn.vendor == "postgresql":
-            cur.execute(f"CREATE SEQUENCE IF NOT EXISTS {PG_SEQUENCE}")
-            cur.execute(f"""CREATE OR REPLACE FUNCTION people_figures_bump() RETURNS trigger
-                            LANGUAGE plpgsql AS $$ BEGIN PERFORM nextval('{PG_SEQUENCE}'); RETURN NULL; END $$""")
-            for table, cols in WATCHED.items():
-                for op, what in (("ins", "INSERT"), ("del", "DELETE"), ("upd", f"UPDATE OF {', '.join(cols)}")):
-                    name = f"{table}_figures_{op}"
-                    cur.execute(f'DROP TRIGGER IF EXISTS {name} ON "{table}"')
-                    cur.execute(f'CREATE CONSTRAINT TRIGGER {name} AFTER {what} ON "{table}" '
-                                "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION people_figures_bump()")
-        elif conn.vendor == "sqlite":
-            # an upsert: the row comes back if a flush emptied the table
-            bump = ("INSERT INTO people_figuresgeneration (id, n) VALUES (1, 1) "
+        for name, (row, sequence, tables) in GENERATIONS.items():
+            if conn.vendor == "postgresql":
+                cur.execute(f"CREATE SEQUENCE IF NOT EXISTS {sequence}")
+                cur.execute(f"""CREATE OR REPLACE FUNCTION {sequence}_bump() RETURNS trigger
+                                LANGUAGE plpgsql AS $$ BEGIN PERFORM nextval('{sequence}'); RETURN NULL; END $$""")
+            # SQLite: an upsert, so the row comes back if a flush emptied the table
+            bump = (f"INSERT INTO people_figuresgeneration (id, n) VALUES ({row}, 1) "
                     "ON CONFLICT (id) DO UPDATE SET n = n + 1;")
-            for table, cols in WATCHED.items():
-                for op, what in (("ins", "INSERT"), ("del", "DELETE"), ("upd", f"UPDATE OF {', '.join(cols)}")):
-                    name = f"{table}_figures_{op}"
-                    cur.execute(f'DROP TRIGGER IF EXISTS "{name}"')
-                    cur.execute(f'CREATE TRIGGER "{name}" AFTER {what} ON "{table}" BEGIN {bump} END')
+            for table, cols in tables.items():
+                for op, what in _ops(cols):
+                    trigger = f"{table}_{name}_{op}"
+                    if conn.vendor == "postgresql":
+                        cur.execute(f'DROP TRIGGER IF EXISTS {trigger} ON "{table}"')
+                        cur.execute(f'CREATE CONSTRAINT TRIGGER {trigger} AFTER {what} ON "{table}" DEFERRABLE '
+                                    f"INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {sequence}_bump()")
+                    elif conn.vendor == "sqlite":
+                        cur.execute(f'DROP TRIGGER IF EXISTS "{trigger}"')
+                        cur.execute(f'CREATE TRIGGER "{trigger}" AFTER {what} ON "{table}" BEGIN {bump} END')
 
 
-def generation() -> int:
+def generation(name: str = "figures") -> int:
     """The generation of the data now (moves with every committed write the figures depend on)."""
+    row, sequence, _tables = GENERATIONS[name]
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            cur.execute(f"SELECT last_value + CASE WHEN is_called THEN 0 ELSE -1 END FROM {PG_SEQUENCE}")
+            cur.execute(f"SELECT last_value + CASE WHEN is_called THEN 0 ELSE -1 END FROM {sequence}")
             return int(cur.fetchone()[0])
-    row = FiguresGeneration.objects.filter(pk=1).values_list("n", flat=True).first()
-    return int(row or 0)
+    n = FiguresGeneration.objects.filter(pk=row).values_list("n", flat=True).first()
+    return int(n or 0)
 
 
 def compute() -> dict[int, list[int]]:
