@@ -445,8 +445,9 @@ class DashboardFigures(models.Model):
 
 
 class FiguresGeneration(models.Model):
-    """SQLite's counter of the writes that change the dashboard figures (PostgreSQL uses the
-    sequence ``people_figures_generation``, which never blocks a writer). One row, id 1."""
+    """SQLite's counters of the writes that change what is computed once per change (PostgreSQL
+    uses a sequence per counter, which never blocks a writer): row 1 the dashboard figures, row 2
+    the matching engine's mentor pool (``people.figures.GENERATIONS``)."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     n = models.BigIntegerField(default=0)
