@@ -11,19 +11,20 @@ from django.test.utils import CaptureQueriesContext
 from tandem.matching import adapter
 from tandem.matching.flows import choose
 from tandem.mentorships.models import Mentorship, MentorshipStatus
+from tandem.people import figures
 from tandem.people.models import CurrentLevel, Person
 from tandem.programs.models import Enrolment
 from tests.matching.test_recommendations_fast import _same, world  # noqa: F401
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the mentor side is kept on PostgreSQL only"),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="the mentor side is kept on PostgreSQL only"),
 ]
 
 
 def _fresh(program, mentee):
     """The recommendations with nothing kept (as inside a transaction)."""
-    adapter._MENTOR_SIDES.clear()
+    figures._KEPT.clear()
     return _recs(program, mentee, keep=False)
 
 
@@ -37,16 +38,16 @@ def _recs(program, mentee, keep=True):
 
 def test_the_kept_mentor_side_equals_a_fresh_read_and_is_read_once(world):  # noqa: F811
     program, mentee = world["program"], world["mentees"][-1]
-    adapter._MENTOR_SIDES.clear()
+    figures._KEPT.clear()
     first = _recs(program, mentee)
-    assert program.pk in adapter._MENTOR_SIDES
+    assert ("pool", program.pk) in figures._KEPT
     with CaptureQueriesContext(connection) as q:
         again = _recs(program, mentee)
     assert again == first == _fresh(program, mentee)
     assert not any("people_currentlevel" in x["sql"] and "ANY" in x["sql"] and str(world["mentors"][0].pk) in x["sql"]
                    for x in q.captured_queries)  # the mentors' levels were not read again
     kept = adapter.load_pool(program, mentees=[mentee])
-    adapter._MENTOR_SIDES.clear()
+    figures._KEPT.clear()
     with transaction.atomic():
         fresh = adapter.load_pool(program, mentees=[mentee])
     _same(kept.mentor_profiles, fresh.mentor_profiles)
@@ -55,7 +56,7 @@ def test_the_kept_mentor_side_equals_a_fresh_read_and_is_read_once(world):  # no
 
 def test_every_kind_of_write_is_seen_by_the_next_recommendation(world):  # noqa: F811
     program, mentee = world["program"], world["mentees"][-1]
-    adapter._MENTOR_SIDES.clear()
+    figures._KEPT.clear()
     before = _recs(program, mentee)
     top = Person.objects.get(pk=before[0][0])
 

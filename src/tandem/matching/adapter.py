@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 import math
 import zoneinfo
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -298,19 +297,16 @@ def load_pool(program: Program, *, mentees: list[Person] | None = None, mentors:
     else:
         if mentees is None:
             mentees = program_rows(program, EnrolmentRole.MENTEE)
-        if mentors is None:
-            cached = _cached_mentor_side(program)
-            if cached is not None:  # the program's mentors as the engine sees them, read once per change
-                mentors, slots, (competencies, topics, languages), mentor_profiles = cached
-                mentors, slots = list(mentors), dict(slots)  # the kept ones stay as read
-                idx = _indexes(competencies, topics, languages)
-                load = {pid: s[0] for pid, s in slots.items()}
-                capacity = {pid: s[1] for pid, s in slots.items()}
-                return Pool(program=program, mentees=mentees, mentors=mentors,
-                            mentee_profiles=_profiles(mentees, load=load, capacity=capacity, **idx),
-                            mentor_profiles=mentor_profiles, competencies=competencies, topics=topics,
-                            languages=languages)
-            mentors, slots = _mentor_side(program)
+        if mentors is None:  # the program's mentors as the engine sees them, read once per change
+            mentors, slots, (competencies, topics, languages), mentor_profiles = _cached_mentor_side(program)
+            mentors, slots = list(mentors), dict(slots)  # the kept ones stay as read
+            load = {pid: s[0] for pid, s in slots.items()}
+            capacity = {pid: s[1] for pid, s in slots.items()}
+            return Pool(program=program, mentees=mentees, mentors=mentors,
+                        mentee_profiles=_profiles(mentees, load=load, capacity=capacity,
+                                                  **_indexes(competencies, topics, languages)),
+                        mentor_profiles=mentor_profiles, competencies=competencies, topics=topics,
+                        languages=languages)
     competencies, topics, languages = _vocabulary()
     idx = _indexes(competencies, topics, languages)
     if slots is None:
@@ -350,12 +346,7 @@ def _indexes(competencies: list, topics: list, languages: list) -> dict[str, dic
     }
 
 
-#: program id -> (pool generation, when, (mentors, slots, vocabulary, mentor profiles)), a few programs
-_MENTOR_SIDES: OrderedDict[int, tuple[int, datetime.datetime, tuple]] = OrderedDict()
-_MENTOR_SIDES_KEPT = 4
-
-
-def _cached_mentor_side(program: Program) -> tuple | None:
+def _cached_mentor_side(program: Program) -> tuple:
     """A classic or reverse program's mentor side (its mentors, their slots, the vocabulary and the
     engine's profiles of the mentors), kept in this process per program and reused while the
     *pool generation* (``people.figures``: bumped by database triggers on every committed write of
@@ -363,29 +354,18 @@ def _cached_mentor_side(program: Program) -> tuple | None:
     programs, pairs, the mentor-effectiveness surveys) has not moved, for at most
     ``people.figures.MAX_AGE`` (the time zones' offsets and the ratings' month move with the clock).
     A mentee's recommendations then read their own profile only: at 1,250 mentors the mentor side
-    was ~80 % of the page. PostgreSQL only (its sequence never goes back; SQLite's counter is
-    transactional), and never inside a transaction (its own writes may yet roll back)."""
+    was ~80 % of the page. (PostgreSQL, outside transactions: ``people.figures.kept``.)"""
     from tandem.people import figures
 
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
-        return None
-    gen = figures.generation("pool")  # before reading: a write committed meanwhile leaves this old
-    now = timezone.now()
-    hit = _MENTOR_SIDES.get(program.pk)
-    if hit is not None and hit[0] == gen and now - hit[1] < figures.MAX_AGE:
-        _MENTOR_SIDES.move_to_end(program.pk)
-        return hit[2]
-    mentors, slots = _mentor_side(program)
-    competencies, topics, languages = _vocabulary()
-    load = {pid: s[0] for pid, s in slots.items()}
-    capacity = {pid: s[1] for pid, s in slots.items()}
-    profiles = _profiles(mentors, load=load, capacity=capacity, **_indexes(competencies, topics, languages))
-    data = (mentors, slots, (competencies, topics, languages), profiles)
-    _MENTOR_SIDES[program.pk] = (gen, now, data)
-    _MENTOR_SIDES.move_to_end(program.pk)
-    while len(_MENTOR_SIDES) > _MENTOR_SIDES_KEPT:
-        _MENTOR_SIDES.popitem(last=False)
-    return data
+    def read() -> tuple:
+        mentors, slots = _mentor_side(program)
+        competencies, topics, languages = _vocabulary()
+        load = {pid: s[0] for pid, s in slots.items()}
+        capacity = {pid: s[1] for pid, s in slots.items()}
+        profiles = _profiles(mentors, load=load, capacity=capacity, **_indexes(competencies, topics, languages))
+        return mentors, slots, (competencies, topics, languages), profiles
+
+    return figures.kept("pool", program.pk, read)
 
 
 # -- reasons in plain language -------------------------------------------------------------

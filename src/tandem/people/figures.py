@@ -20,13 +20,17 @@ Every write path -- services, admin, imports, bulk commits, raw SQL, COPY -- fir
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
 from tandem.people.models import DashboardFigures, FiguresGeneration
+
+T = TypeVar("T")
 
 #: Recompute at least this often, whatever the generation says (bounds the commit-instant race).
 MAX_AGE = datetime.timedelta(minutes=10)
@@ -63,11 +67,50 @@ POOL_WATCHED: dict[str, tuple[str, ...] | None] = {
     "assessments_surveytemplate": None,
 }
 
+#: What a selection round's forecast and progress are read from (``matching.flows.rounds``).
+ROUNDS_WATCHED: dict[str, tuple[str, ...] | None] = {
+    "matching_selectionround": None,
+    "matching_roundseat": None,
+    "matching_applicantchoice": None,
+    "matching_departmentchoice": None,
+    "matching_placement": None,
+    "programs_enrolment": None,
+    "people_department": None,
+}
+
 #: name -> (SQLite counter row, PostgreSQL sequence, watched tables)
 GENERATIONS = {
     "figures": (1, "people_figures_generation", WATCHED),
     "pool": (2, "people_pool_generation", POOL_WATCHED),
+    "rounds": (3, "people_rounds_generation", ROUNDS_WATCHED),
 }
+
+#: (generation name, key) -> (generation, when, value): what ``kept`` holds in this process
+_KEPT: OrderedDict[tuple[str, Any], tuple[int, datetime.datetime, Any]] = OrderedDict()
+KEPT_MAX = 32
+
+
+def kept(name: str, key: Any, compute: Callable[[], T]) -> T:
+    """``compute()``, kept in this process under ``key`` while the generation ``name`` stands (at
+    most ``MAX_AGE``): for values read from many rows that change far less often than they are
+    viewed (a program's mentor pool, a round's forecast). PostgreSQL only -- its sequences never go
+    back, where SQLite's counter is transactional -- and never inside a transaction (its own
+    writes may yet roll back); elsewhere ``compute()`` runs each time. The caller must not change
+    the value it gets (it is shared)."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return compute()
+    gen = generation(name)  # before computing: a write committed meanwhile leaves the value old
+    now = timezone.now()
+    hit = _KEPT.get((name, key))
+    if hit is not None and hit[0] == gen and now - hit[1] < MAX_AGE:
+        _KEPT.move_to_end((name, key))
+        return hit[2]
+    value = compute()
+    _KEPT[(name, key)] = (gen, now, value)
+    _KEPT.move_to_end((name, key))
+    while len(_KEPT) > KEPT_MAX:
+        _KEPT.popitem(last=False)
+    return value
 
 
 def _ops(cols: tuple[str, ...] | None) -> tuple[tuple[str, str], ...]:

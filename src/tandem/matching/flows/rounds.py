@@ -503,7 +503,14 @@ def round_results(*, round: SelectionRound) -> QuerySet[Placement]:
 
 
 def round_progress(*, round: SelectionRound) -> dict[str, int]:
-    """How many graduates and departments have submitted a ranking (counts only, never contents)."""
+    """How many graduates and departments have submitted a ranking (counts only, never contents).
+    Counted once per change of the round's rankings, seats or graduates (``people.figures.kept``)."""
+    from tandem.people import figures
+
+    return dict(figures.kept("rounds", ("progress", round.pk), lambda: _round_progress(round)))
+
+
+def _round_progress(round: SelectionRound) -> dict[str, int]:
     graduate_ids = _round_graduates_qs(round).values("pk")
     seats = RoundSeat.objects.filter(round=round).aggregate(n=Count("pk"))["n"]
     return {
@@ -706,7 +713,15 @@ class RoundForecast:
 def round_forecast(*, round: SelectionRound) -> RoundForecast:
     """Placed and unplaced graduates and unfilled places if the round were published now. Computed
     exactly as :func:`round_publication_run` does, so the numbers equal what publishing gives if
-    nobody changes their ranking in between. Nothing is stored."""
+    nobody changes their ranking in between. Nothing is stored; the stable matching runs once per
+    change of the round's rankings, seats, graduates or departments (``people.figures.kept``),
+    not on each view of the manager's page."""
+    from tandem.people import figures
+
+    return figures.kept("rounds", ("forecast", round.pk), lambda: _round_forecast(round))
+
+
+def _round_forecast(round: SelectionRound) -> RoundForecast:
     from tandem.matching.engine.stable import stable_match
 
     inst = _round_instance(round, _round_graduates_qs(round).order_by().values_list("pk", flat=True))
