@@ -10,11 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import scipy
 
-
-def machine() -> str:
+def cpu_and_ram() -> str:
+    """'<CPU model>, <n> cores, <x> GiB RAM' of this machine (every benchmark's table names it)."""
     cpu = platform.processor() or platform.machine()
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -24,6 +22,19 @@ def machine() -> str:
     except OSError:
         pass
     ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{cpu}, {os.cpu_count()} cores, {ram:.1f} GiB RAM"
+
+
+def postgres_version(connection: Any) -> str:
+    with connection.cursor() as cur:
+        cur.execute("SHOW server_version")
+        return str(cur.fetchone()[0])
+
+
+def machine() -> str:
+    import numpy as np
+    import scipy
+
     try:
         import numba
 
@@ -31,7 +42,7 @@ def machine() -> str:
     except ImportError:
         jit = "numba not installed"
     return (
-        f"Machine: {cpu}, {os.cpu_count()} cores, {ram:.1f} GiB RAM; Python "
+        f"Machine: {cpu_and_ram()}; Python "
         f"{platform.python_version()}, NumPy {np.__version__}, SciPy {scipy.__version__}, {jit}"
     )
 

@@ -59,6 +59,7 @@ import django  # noqa: E402
 
 django.setup()
 
+import _machine  # noqa: E402
 from _world import insights_build as build  # noqa: E402  (the world: bench/_world.py)
 from django.contrib.auth.models import User  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -191,21 +192,8 @@ def targets(w: dict) -> list[tuple[str, str, str, str, object]]:
 
 
 def machine() -> str:
-    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    model = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    with connection.cursor() as cur:
-        cur.execute("SHOW server_version")
-        pg = cur.fetchone()[0]
-    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
-    return (f"{model}, {os.cpu_count()} cores, {ram:.1f} GiB RAM, Python {platform.python_version()}, "
-            f"Django {django.get_version()}, PostgreSQL {pg}; load average before timing {load}")
+    return (f"{_machine.cpu_and_ram()}, Python {platform.python_version()}, Django {django.get_version()}, "
+            f"PostgreSQL {_machine.postgres_version(connection)}; load average before timing {_machine.load()}")
 
 
 WORLD = Path(os.environ["TANDEM_VAR_DIR"]) / "bench-insights-world.json"

@@ -118,6 +118,7 @@ import django  # noqa: E402
 
 django.setup()
 
+import _machine  # noqa: E402
 import _world  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -465,24 +466,15 @@ keys."""
 
 
 def machine(pg: str, load_start: str, load_end: str) -> str:
-    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    model = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     import gunicorn
 
-    return (f"{model}, {os.cpu_count()} cores, {ram:.1f} GiB RAM; Python {platform.python_version()}, "
+    return (f"{_machine.cpu_and_ram()}; Python {platform.python_version()}, "
             f"Django {django.get_version()}, gunicorn {gunicorn.__version__}, PostgreSQL {pg} (same machine); "
             f"load average (1/5/15 min) {load_start} at the start, {load_end} at the end")
 
 
 def loadavg() -> str:
-    return " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    return _machine.load()
 
 
 def main() -> None:

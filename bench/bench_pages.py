@@ -45,6 +45,7 @@ import django  # noqa: E402
 
 django.setup()
 
+import _machine  # noqa: E402
 from _world import pages_build as build  # noqa: E402  (the world: bench/_world.py)
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -70,20 +71,8 @@ def measure(client: Client, url: str, repeat: int) -> tuple[float, int, int]:
 
 
 def machine() -> str:
-    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    model = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    with connection.cursor() as cur:
-        cur.execute("SHOW server_version")
-        pg = cur.fetchone()[0]
-    return (f"{model}, {os.cpu_count()} cores, {ram:.1f} GiB RAM, Python {platform.python_version()}, "
-            f"Django {django.get_version()}, PostgreSQL {pg}")
+    return (f"{_machine.cpu_and_ram()}, Python {platform.python_version()}, Django {django.get_version()}, "
+            f"PostgreSQL {_machine.postgres_version(connection)}")
 
 
 def main() -> None:
