@@ -328,3 +328,284 @@ def test_a_program_documents_who_else_may_sign_its_agreements(document, client, 
                                              "starts_on": "2027-01-01", "ends_on": "2027-12-31",
                                              "agreement_signers": ["mentor"]}, content_type="application/json")
     assert response.status_code == 422 and not Program.objects.exists()
+
+
+# -- the December evening: rules between fields, blank texts, links, kinds -----------------------
+
+
+def _type_admits(kind, value):
+    return {"null": value is None, "integer": isinstance(value, int) and not isinstance(value, bool),
+            "array": isinstance(value, list), "object": isinstance(value, dict),
+            "string": isinstance(value, str)}[kind]
+
+
+def _admits_value(schema, value):
+    """The keywords the oneOf branches and properties below use: type, enum, pattern, minLength,
+    minItems, maxItems, uniqueItems, minimum, anyOf, additionalProperties (no JSON Schema library in
+    the project)."""
+    if "anyOf" in schema and not any(_admits_value(branch, value) for branch in schema["anyOf"]):
+        return False
+    if "type" in schema and not _type_admits(schema["type"], value):
+        return False
+    if "enum" in schema and value not in schema["enum"]:
+        return False
+    if isinstance(value, str):
+        if "pattern" in schema and not re.search(schema["pattern"], value):
+            return False
+        if len(value) < schema.get("minLength", 0):
+            return False
+    if isinstance(value, list):
+        if not schema.get("minItems", 0) <= len(value) <= schema.get("maxItems", len(value)):
+            return False
+        if schema.get("uniqueItems") and len(set(map(str, value))) != len(value):
+            return False
+    if isinstance(value, int) and value < schema.get("minimum", value):
+        return False
+    extra = schema.get("additionalProperties")
+    if isinstance(value, dict) and isinstance(extra, dict) and "$ref" not in extra:
+        return all(_admits_value(extra, v) for v in value.values())
+    return True
+
+
+def _documented(schema, body):
+    """Whether ``body`` is valid by a component's properties, required fields and oneOf."""
+    def fits(part):
+        return all(k in body for k in part.get("required", [])) and all(
+            _admits_value(sub, body[k]) for k, sub in part.get("properties", {}).items() if k in body)
+
+    return fits(schema) and ([fits(b) for b in schema.get("oneOf", [{}])].count(True) == 1)
+
+
+from tests.matching.test_rounds_ux import cohort  # noqa: E402,F401  (fixture: a selection round)
+from tests.mentorships.conftest import make_pair  # noqa: E402,F401  (fixture: a pair and its program)
+
+
+def _as(client, person):
+    client.force_login(person.user)
+    return client
+
+
+def test_a_transition_documents_which_moves_need_a_reason(document, client, make_pair):
+    """``{"to": "ended_early"}`` (no reason, or a blank one) was valid by the document and a 400."""
+    from tandem.mentorships import lifecycle
+    from tandem.mentorships.models import MentorshipStatus as S
+
+    schema = _component(document, "TransitionIn")
+    needs = {to for (_frm, to), e in lifecycle.TRANSITIONS.items() if e.reason_required}
+    assert needs == {S.AGREEMENT, S.ACTIVE, S.ENDED_EARLY}
+    assert S.REQUESTED not in schema["properties"]["to"]["enum"]  # no edge leads there: always refused
+    for to in needs:
+        for body in ({"to": to}, {"to": to, "reason": ""}, {"to": to, "reason": " \n\t\u3000"}):
+            assert not _documented(schema, body), body
+        assert _documented(schema, {"to": to, "reason": "  Moved to another city\n"})
+    for to in set(schema["properties"]["to"]["enum"]) - needs:
+        assert _documented(schema, {"to": to}) and _documented(schema, {"to": to, "reason": ""}), to
+
+    p = make_pair()
+    url = f"/api/mentorships/{p.mentorship.pk}/transitions"
+    _as(client, p.mentee)
+    for body in ({"to": "ended_early"}, {"to": "ended_early", "reason": "   "}):
+        response = client.post(url, body, content_type="application/json")
+        assert response.status_code == 400 and "reason" in response.json()["errors"], response.content
+    for body in ({"to": "requested"}, {"to": "ended_early", "reason": "a bell \x07"}):
+        assert client.post(url, body, content_type="application/json").status_code == 422, body
+    p.mentorship.refresh_from_db()
+    assert p.mentorship.status == S.ACTIVE
+    response = client.post(url, {"to": "ended_early", "reason": "Moved to another city"},
+                           content_type="application/json")
+    assert response.status_code == 200 and response.json()["status"] == S.ENDED_EARLY
+    q = make_pair()
+    response = _as(client, q.mentee).post(f"/api/mentorships/{q.mentorship.pk}/transitions", {"to": "completed"},
+                                          content_type="application/json")
+    assert response.status_code == 200 and response.json()["status"] == S.COMPLETED
+
+
+def test_the_log_documents_that_a_search_has_words(document, client, make_pair):
+    """``?q=`` was valid by the document (``str | None`` lost the search's minLength) and a 422."""
+    schema = _query(document, "/api/mentorships/{mentorship_id}/log", "q")
+    assert (schema["minLength"], schema["maxLength"]) == (1, 200)
+    p = make_pair()
+    url = f"/api/mentorships/{p.mentorship.pk}/log"
+    _as(client, p.mentee)
+    assert client.get(url, {"q": ""}).status_code == 422
+    assert client.get(url, {"q": "goals"}).status_code == 200
+    assert "items" in client.get(url).json()
+
+
+def test_a_survey_schedule_documents_a_milestone_or_a_number_of_sessions(document, program, hr_client):
+    schema = _component(document, "ScheduleIn")
+    template = {"code": "pulse", "name": "Pulse", "questions": [{"code": "q1", "kind": "text", "text": "How?"}]}
+    assert hr_client.post("/api/survey-templates", template, content_type="application/json").status_code == 201
+    url = f"/api/programs/{program.pk}/survey-schedules"
+    for body in ({"template": "pulse"}, {"template": "pulse", "milestone_id": None, "after_sessions": None},
+                 {"template": "pulse", "milestone_id": 1, "after_sessions": 3}):
+        assert not _documented(schema, body), body
+        response = hr_client.post(url, body, content_type="application/json")
+        assert response.status_code == 400 and "milestone" in response.json()["errors"], (body, response.content)
+    for body in ({"template": "pulse", "after_sessions": 0}, {"template": "pulse", "after_sessions": 101},
+                 {"template": "Pulse Survey", "after_sessions": 3}, {"template": "pulse", "after_sessions": "3"}):
+        assert hr_client.post(url, body, content_type="application/json").status_code == 422, body
+    body = {"template": "pulse", "after_sessions": 3}
+    assert _documented(schema, body) and _documented(schema, {"template": "pulse", "milestone_id": 7})
+    assert hr_client.post(url, body, content_type="application/json").status_code == 201
+
+
+def test_a_shared_link_documents_the_links_the_service_takes(document, client, make_pair):
+    """The document's ``^https://`` admitted links that URLValidator (and the old field pattern) refused."""
+    from django.core.validators import URLValidator
+
+    from tandem.mentorships.library_models import Resource
+
+    body = document["paths"]["/api/mentorships/{mentorship_id}/resources"]["post"]["requestBody"]["content"]
+    url = body["application/json"]["schema"]["properties"]["url"]
+    assert body["multipart/form-data"]["schema"]["properties"]["title"]["pattern"].startswith("^[^\\x00-\\x1f")
+    good = ("https://hbr.org/negotiation", "https://a.b-c.example.com:8443/p?q=1#top", "https://x.org/Переговоры")
+    bad = ("https://localhost/x", "https://x", "https://-a.org", "http://x.org", "https://x.org/a b",
+           "https://x.org/\x85", "HTTPS://x.org", " https://x.org", "https://x.org/\u3000", "https://x.org/\ufeff")
+    for link in good:
+        assert _admits(url, link), link
+        URLValidator(schemes=["https"])(link)
+    for link in bad:
+        assert not _admits(url, link), link
+    p = make_pair()
+    _as(client, p.mentor)
+    share = f"/api/mentorships/{p.mentorship.pk}/resources"
+    for link in bad:
+        assert client.post(share, {"url": link}, content_type="application/json").status_code == 422, link
+    assert not Resource.objects.exists()
+    for link in good:
+        assert client.post(share, {"url": link}, content_type="application/json").status_code == 201, link
+
+
+def test_every_link_the_document_admits_passes_the_service_check(document):
+    from django.core.validators import URLValidator
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from tandem.mentorships.library_api import HTTPS_URL
+
+    check = URLValidator(schemes=["https"])
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.from_regex(HTTPS_URL, fullmatch=True).filter(lambda s: len(s) <= 500))
+    def passes(link):
+        check(link)
+
+    passes()
+
+
+def test_a_review_campaign_documents_its_kinds(document, program, hr_client):
+    from tandem.assessments.review_models import ReviewKind
+
+    assert _component(document, "CampaignIn")["properties"]["kind"]["enum"] == list(ReviewKind.values)
+    response = hr_client.post(f"/api/programs/{program.pk}/reviews",
+                              {"kind": "weekly", "opens_on": "2030-01-01", "closes_on": "2030-01-31"},
+                              content_type="application/json")
+    assert response.status_code == 400 and "kind" in response.json()["errors"]
+
+
+def _form(document, path):
+    return document["paths"][path]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]["properties"]
+
+
+def test_imports_document_their_kinds_and_no_null_form_fields(document, hr_client):
+    """A form has no null: ``mapping_id`` documented as ``integer | null`` had schemathesis send ``null``."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tandem.config.api import FORM_CONTENT_TYPES
+    from tandem.people.models import ImportJob, ImportKind
+
+    for path in ("/api/imports", "/api/import-mappings"):
+        assert _form(document, path)["kind"]["enum"] == list(ImportKind.values)
+    assert _form(document, "/api/imports")["mapping_id"]["type"] == "integer"
+    forms = 0
+    for operations in document["paths"].values():
+        for op in operations.values():
+            for content_type, media in op.get("requestBody", {}).get("content", {}).items():
+                if content_type in FORM_CONTENT_TYPES:
+                    forms += 1
+                    for name, prop in media["schema"].get("properties", {}).items():
+                        assert {"type": "null"} not in prop.get("anyOf", []), (content_type, name)
+                        assert prop.get("type") != "null" and "default" not in prop or prop["default"] is not None
+    assert forms >= 3
+    people = b"employee_id,full_name,email\nW1,Wim,w1@example.com\n"
+    for data, status, code in (({"kind": "cats"}, 400, "import_kind"), ({"kind": "people", "mapping_id": "null"}, 422, None)):
+        response = hr_client.post("/api/imports", {**data, "file": SimpleUploadedFile("p.csv", people)})
+        assert response.status_code == status, response.content
+        assert code is None or response.json()["code"] == code
+    assert not ImportJob.objects.exists()
+    name = _form(document, "/api/import-mappings")["name"]
+    assert not _admits(name, "   ") and not _admits(name, "a\nb") and _admits(name, " HR system ")
+    response = hr_client.post("/api/import-mappings", {"name": "   ", "kind": "people",
+                                                        "file": SimpleUploadedFile("p.csv", people)})
+    assert response.status_code == 422 and "name" in response.content.decode()
+
+
+def test_invitations_document_people_or_a_program(document, hr_client, program):
+    schema = _component(document, "InvitationsIn")
+    person = PersonFactory()
+    for body in ({}, {"employee_ids": []}, {"employee_ids": [person.employee_id], "program_id": program.pk},
+                 {"employee_ids": [], "program_id": None}):
+        assert not _documented(schema, body), body
+        assert hr_client.post("/api/invitations", body, content_type="application/json").status_code == 400, body
+    assert not _admits(schema["properties"]["employee_ids"]["items"], " ")
+    response = hr_client.post("/api/invitations", {"employee_ids": [" "]}, content_type="application/json")
+    assert response.status_code == 422
+    body = {"employee_ids": [person.employee_id]}
+    assert _documented(schema, body) and _documented(schema, {"program_id": program.pk})
+    response = hr_client.post("/api/invitations", body, content_type="application/json")
+    assert response.status_code == 201, response.content
+
+
+def test_rankings_document_the_list_or_the_ranks(document, client, cohort):
+    mine = _component(document, "ApplicantRankingIn")
+    theirs = _component(document, "DepartmentRankingIn")
+    for schema, ordered in ((mine, "departments"), (theirs, "applicants")):
+        for body in ({}, {ordered: ["A"], "ranks": {"A": 1}}, {ordered: None, "ranks": None}, {ordered: ["A", "A"]},
+                     {"ranks": {"A": 0}}):
+            assert not _documented(schema, body), body
+        assert _documented(schema, {ordered: ["A", "B"]}) and _documented(schema, {"ranks": {"A": 2}})
+    url = f"/api/rounds/{cohort.round.pk}/my-ranking"
+    _as(client, cohort.grads[0])
+    for body in ({}, {"departments": ["SAL"], "ranks": {"SAL": 1}}, {"departments": ["SAL", "SAL"]},
+                 {"ranks": {"SAL": 0}}):
+        response = client.put(url, body, content_type="application/json")
+        assert response.status_code == 400 and "departments" in response.json()["errors"], (body, response.content)
+    response = client.put(url, {"departments": ["FIN", "SAL"]}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["ranked"] == ["FIN", "SAL"]
+    url = f"/api/rounds/{cohort.round.pk}/departments/SAL/ranking"
+    _as(client, cohort.head_a)
+    response = client.put(url, {"applicants": [cohort.grads[0].employee_id], "ranks": {}},
+                          content_type="application/json")
+    assert response.status_code == 400 and "applicants" in response.json()["errors"]
+
+
+def test_anonymising_documents_what_confirm_must_be(document, hr_client):
+    """``confirm`` must repeat the path's employee ID: no JSON Schema says that, the answers do."""
+    op = document["paths"]["/api/people/{employee_id}/anonymise"]["post"]
+    assert "confirm" in op["responses"]["400"]["description"]
+    assert "already_anonymised" in op["responses"]["409"]["description"]
+    assert op["responses"]["400"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+    person = PersonFactory(is_active=False)
+    response = hr_client.post(f"/api/people/{person.employee_id}/anonymise", {"confirm": "someone else"},
+                              content_type="application/json")
+    assert response.status_code == 400 and "confirm" in response.json()["errors"]
+
+
+def test_a_self_assessment_documents_that_both_texts_are_required(document, client, manager):
+    """``"strengths": " "`` was valid by the document and a 400 ("Name at least one strength")."""
+    schema = _component(document, "SelfAssessmentIn")
+    for name in ("strengths", "development_areas"):
+        prop = schema["properties"][name]
+        assert name in schema["required"] and prop["maxLength"] == 4000
+        for text in ("", "   ", "\n\t", "\x1c", "\x85", "\ufeff", "a\x00"):
+            assert not _admits(prop, text), (name, text)
+        assert _admits(prop, "  Listening\n")
+    url = f"/api/people/{manager.employee_id}/self-assessments"
+    for body in ({"strengths": "   ", "development_areas": "Delegation"},
+                 {"strengths": "Listening", "development_areas": "\n"}):
+        response = client.post(url, body, content_type="application/json")
+        assert response.status_code == 422, response.content
+    response = client.post(url, {"strengths": " Listening ", "development_areas": "Delegation"},
+                           content_type="application/json")
+    assert response.status_code == 201 and response.json()["strengths"] == "Listening"

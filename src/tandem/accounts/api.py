@@ -5,14 +5,22 @@ from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
-
-from tandem.core.schemas import DbId, PageNumberPagination, SingleLine, StrictBool
+from pydantic import ConfigDict
 
 from tandem.accounts import services
 from tandem.accounts.auth import is_token_request
 from tandem.accounts.models import TokenScope
 from tandem.core import authz
 from tandem.core.errors import Forbidden
+from tandem.core.schemas import (
+    SINGLE_LINE_REFUSED,
+    DbId,
+    PageNumberPagination,
+    SingleLine,
+    StrictBool,
+    not_blank_pattern,
+    single_line_matching,
+)
 
 router = Router(tags=["account"])
 
@@ -103,8 +111,19 @@ class InvitationOut(Schema):
         return obj.state(timezone.now())
 
 
+EmployeeId = single_line_matching(not_blank_pattern(SINGLE_LINE_REFUSED))
+
+
 class InvitationsIn(Schema):
-    employee_ids: list[SingleLine] = Field(default_factory=list, max_length=5000,
+    # The rule invitations_create enforces, in the document: one or more employee IDs, or a program,
+    # not both and not neither (issue 13: ``{}``, ``{"employee_ids": []}`` and ``[""]`` were valid by
+    # it, and a 400). An ID is not blank (a blank one was skipped, so ``[""]`` invited no one).
+    model_config = ConfigDict(json_schema_extra={"oneOf": [
+        {"required": ["employee_ids"], "properties": {"employee_ids": {"minItems": 1}, "program_id": {"type": "null"}}},
+        {"required": ["program_id"], "properties": {"program_id": {"type": "integer"}, "employee_ids": {"maxItems": 0}}},
+    ]})
+
+    employee_ids: list[EmployeeId] = Field(default_factory=list, max_length=5000,
                                            description="Whom to invite (matched whatever their case)")
     program_id: DbId | None = Field(None, description="Or everyone enrolled in this program (one you manage)")
     resend: StrictBool = Field(False, description="Send again to people whose invitation is still open")

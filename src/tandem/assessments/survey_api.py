@@ -14,12 +14,13 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
+from pydantic import ConfigDict
 
 from tandem.assessments import survey_selectors, survey_services
 from tandem.assessments.models import QuestionKind, SurveyPurpose, SurveySchedule, SurveyTemplate
 from tandem.core import authz
 from tandem.core.errors import NotFound
-from tandem.core.schemas import DbId, PageNumberPagination, StrictBool, StrictInt
+from tandem.core.schemas import DB_INT_MAX, DbId, PageNumberPagination, StrictBool, StrictInt
 from tandem.programs.selectors import program_get
 
 router = Router(tags=["surveys"])
@@ -161,10 +162,20 @@ def version_post(request: HttpRequest, template_id: DbId, payload: VersionIn):
 
 
 class ScheduleIn(Schema):
-    template: str
-    milestone_id: DbId | None = None
-    after_sessions: StrictInt | None = None
-    open_days: StrictInt = 14
+    # The rule survey_services.survey_schedule_add enforces, in the document: a milestone or a
+    # number of held sessions, not both and not neither (issue 13: schemathesis's "valid data
+    # rejected"). Whether the milestone is one of the program's survey milestones is the service's.
+    model_config = ConfigDict(json_schema_extra={"oneOf": [
+        {"required": ["milestone_id"], "properties": {"milestone_id": {"type": "integer"},
+                                                      "after_sessions": {"type": "null"}}},
+        {"required": ["after_sessions"], "properties": {"after_sessions": {"type": "integer"},
+                                                        "milestone_id": {"type": "null"}}},
+    ]})
+
+    template: str = Field(..., max_length=_CODE["maxLength"], pattern=_CODE["pattern"], description="A template's code")
+    milestone_id: StrictInt | None = Field(None, ge=1, le=DB_INT_MAX, description="A survey milestone of the program")
+    after_sessions: StrictInt | None = Field(None, ge=1, le=100, description="Or: after each pair's N-th held session")
+    open_days: StrictInt = Field(survey_services.OPEN_DAYS_DEFAULT, ge=1, le=survey_services.OPEN_DAYS_SCHEDULE_MAX)
 
 
 class ScheduleOut(Schema):

@@ -62,7 +62,8 @@ class AuditPageOut(Schema):
 
 
 class AnonymiseIn(Schema):
-    confirm: str = Field(..., max_length=40, description="The person's employee ID, repeated")
+    confirm: str = Field(..., max_length=40, description="The person's employee ID, repeated (the one in the path); "
+                                                         "anything else is a 400")
 
 
 class AnonymisedOut(Schema):
@@ -121,8 +122,18 @@ def person_data_export(request: HttpRequest, employee_id: str, format: Literal["
     return response
 
 
+_ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+
+
 @router.post("/people/{employee_id}/anonymise", response=AnonymisedOut,
-             summary="Anonymise a person who has left (HR); aggregates keep counting them")
+             summary="Anonymise a person who has left (HR); aggregates keep counting them",
+             # ``confirm`` must repeat the path's employee ID: a rule between two inputs, which a
+             # JSON Schema cannot state (issue 13), so the answers say it
+             openapi_extra={"responses": {
+                 "400": {"description": "`confirm` is not the person's employee ID (code validation_failed, "
+                                        "errors.confirm), or characters the server refuses", "content": _ERROR},
+                 "409": {"description": "The person has not left yet (code person_active) or is anonymised already "
+                                        "(code already_anonymised)", "content": _ERROR}}})
 def person_anonymise(request: HttpRequest, employee_id: str, payload: AnonymiseIn):
     person = _person(request, employee_id)
     person = services.person_anonymise(person=person, by=request.user, confirm=payload.confirm)

@@ -128,6 +128,22 @@ def _state_no_nul(node, components, seen):
             _state_no_nul(value, components, seen)
 
 
+FORM_CONTENT_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+def _no_null_in_forms(body: dict) -> None:
+    """A form field has no ``null``: an optional one (``mapping_id: Form[int | None] = None``) is
+    left out. Its ``anyOf [X, null]`` becomes X, so that no client sends the text ``null`` for it
+    (issue 13: a form ``mapping_id`` of null was valid by the document and a 422)."""
+    for name, prop in body.get("properties", {}).items():
+        branches = prop.get("anyOf")
+        if not isinstance(branches, list) or {"type": "null"} not in branches:
+            continue
+        kept = [branch for branch in branches if branch != {"type": "null"}]
+        rest = {k: v for k, v in prop.items() if k != "anyOf" and not (k == "default" and v is None)}
+        body["properties"][name] = {**rest, **kept[0]} if len(kept) == 1 else {**rest, "anyOf": kept}
+
+
 class TandemAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
@@ -147,6 +163,8 @@ class TandemAPI(NinjaAPI):
                         # ``null``: the parser refuses anything but an object (JsonObjectParser).
                         kept = [branch for branch in body["anyOf"] if branch != {"type": "null"}]
                         media["schema"] = body = kept[0] if len(kept) == 1 else {**body, "anyOf": kept}
+                    if content_type in FORM_CONTENT_TYPES:
+                        _no_null_in_forms(body)
                     _state_no_nul(body, components, seen)
         components[NO_NUL_VALUE] = _NO_NUL_VALUE_SCHEMA
         schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA

@@ -144,12 +144,6 @@ def not_blank_pattern(refused: str = r"\x00") -> str:
     return f"^[^{refused}]*[^\\s{refused}\\x1c-\\x1f\\x85\\ufeff][^{refused}]*$"
 
 
-#: Required text that may hold line breaks (a reason, a self-assessment): the pattern is the rule,
-#: in the document and in validation.
-NotBlankMultiLine = Annotated[
-    str, Field(pattern=not_blank_pattern(MULTI_LINE_REFUSED)), AfterValidator(_checked(validators.multi_line_problem))]
-
-
 def single_line_matching(pattern: str):
     """A :data:`SingleLine` that must also match ``pattern`` (a link: ``^https://…``), with that
     pattern in the document. ``SingleLine | None = Field(pattern=…)`` validates the pattern but

@@ -9,10 +9,17 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
+from pydantic import ConfigDict
 
 from tandem.core import authz
 from tandem.core.errors import NotFound, ValidationFailed
-from tandem.core.schemas import SaneDate, SaneDateTime
+from tandem.core.schemas import (
+    MULTI_LINE_REFUSED,
+    MultiLine,
+    SaneDate,
+    SaneDateTime,
+    not_blank_pattern,
+)
 from tandem.mentorships import lifecycle, selectors, services
 from tandem.mentorships.models import (
     Agreement,
@@ -67,9 +74,26 @@ class MentorshipDetailOut(MentorshipOut):
         return list(selectors.history(mentorship=obj))
 
 
+# No edge leads back to "requested": asking for it is always refused, so it is not a value to send.
+_TRANSITION_TARGETS = tuple(s for s in MentorshipStatus.values if s != MentorshipStatus.REQUESTED)
+# Every edge into these needs a reason (lifecycle.TRANSITIONS: ``reason=True``); the others take one.
+_REASON_REQUIRED = tuple(s for s in _TRANSITION_TARGETS
+                         if any(e.reason_required for (_frm, to), e in lifecycle.TRANSITIONS.items() if to == s))
+
+
 class TransitionIn(Schema):
-    to: StatusName  # type: ignore[valid-type]
-    reason: str = Field("", max_length=500)
+    # The rule the service enforces (services._move), in the document: a reason that is not blank
+    # for the moves that require one (issue 13: schemathesis's "valid data rejected").
+    model_config = ConfigDict(json_schema_extra={"oneOf": [
+        {"properties": {"to": {"enum": list(_REASON_REQUIRED)},
+                        "reason": {"pattern": not_blank_pattern(MULTI_LINE_REFUSED)}},
+         "required": ["to", "reason"]},
+        {"properties": {"to": {"enum": [s for s in _TRANSITION_TARGETS if s not in _REASON_REQUIRED]}}},
+    ]})
+
+    to: Literal[_TRANSITION_TARGETS]  # type: ignore[valid-type]
+    reason: MultiLine = Field("", max_length=500,
+                              description="Required (not blank) to move to: " + ", ".join(_REASON_REQUIRED))
 
 
 class AcceptIn(Schema):

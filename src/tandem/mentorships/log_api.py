@@ -266,7 +266,8 @@ class LogQuery(Schema):
     page: int = Field(1, ge=1, le=DB_INT_MAX)
     page_size: int = Field(log_selectors.PAGE_SIZE, ge=1, le=log_selectors.MAX_PAGE_SIZE)
     # the library's search (library_api.log_search): ranked hits instead of the timeline
-    q: SingleLine | None = Field(None, max_length=200,
+    # as the search reads it (library_api.SearchQuery): an empty q is a 422 there, so it is here
+    q: SingleLine | None = Field(None, min_length=1, max_length=200,
                                  description="Search the log instead: see GET /mentorships/{id}/log/search")
 
 

@@ -11,7 +11,13 @@ from ninja.responses import Status
 
 from tandem.core import authz
 from tandem.core.errors import Forbidden, NotFound, ValidationFailed
-from tandem.core.schemas import MultiLine, PageNumberPagination, SaneDate, StrictInt
+from tandem.core.schemas import (
+    MultiLine,
+    PageNumberPagination,
+    SaneDate,
+    StrictInt,
+    not_blank_pattern,
+)
 from tandem.people import selectors, services
 from tandem.people.models import Competency, JobProfile, Person, Topic
 
@@ -204,9 +210,15 @@ class TopicsOut(Schema):
     want_to_learn: list[str]
 
 
+# As services.self_assessment_add reads them: stripped, then required (issue 13: a blank text was
+# valid by the document and a 400); the pattern is the rule, in the document and in validation.
+_NOT_BLANK = not_blank_pattern()
+
+
 class SelfAssessmentIn(Schema):
-    strengths: str = Field(..., max_length=4000)
-    development_areas: str = Field(..., max_length=4000)
+    strengths: str = Field(..., max_length=4000, pattern=_NOT_BLANK, description="At least one strength")
+    development_areas: str = Field(..., max_length=4000, pattern=_NOT_BLANK,
+                                   description="At least one area to develop")
 
 
 class SelfAssessmentOut(Schema):

@@ -1,11 +1,13 @@
 """Blind mutual-selection rounds: create, rank, publish, results (each caller sees only their own)."""
 
 from datetime import datetime
+from typing import Annotated
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
+from pydantic import ConfigDict, Strict
 
 from tandem.core import authz
 from tandem.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -65,16 +67,37 @@ class RoundOut(Schema):
         None, description="the close-and-publish being computed, or the last one if it failed (program manager)")
 
 
+def _list_or_ranks(ordered: str) -> ConfigDict:
+    """The rule ``_ordered_codes`` enforces, in the document: the ordered list or the ranks, one of
+    them (issue 13: both, or neither, was valid by it and a 400)."""
+    return ConfigDict(json_schema_extra={"oneOf": [
+        {"required": [ordered], "properties": {ordered: {"type": "array"}, "ranks": {"type": "null"}}},
+        {"required": ["ranks"], "properties": {"ranks": {"type": "object"}, ordered: {"type": "null"}}},
+    ]})
+
+
+# A rank is 1 or more, in the document (its upper bound is the round's number of departments or
+# graduates); flow.ranking_from_ranks stays the judge, with its message. A list names each once
+# (flow._no_duplicates).
+Rank = Annotated[int, Strict(), Field(json_schema_extra={"minimum": 1})]
+
+
 class ApplicantRankingIn(Schema):
-    departments: list[str] | None = Field(None, description="department codes, first choice first")
-    ranks: dict[str, StrictInt] | None = Field(
+    model_config = _list_or_ranks("departments")
+
+    departments: list[str] | None = Field(None, description="department codes, first choice first",
+                                          json_schema_extra={"uniqueItems": True})
+    ranks: dict[str, Rank] | None = Field(
         None, description="instead of `departments`: department code → rank (1 = first choice, at most the number "
                           "of departments taking part); a rank out of range is refused (400), never renumbered")
 
 
 class DepartmentRankingIn(Schema):
-    applicants: list[str] | None = Field(None, description="employee IDs, most wanted first")
-    ranks: dict[str, StrictInt] | None = Field(
+    model_config = _list_or_ranks("applicants")
+
+    applicants: list[str] | None = Field(None, description="employee IDs, most wanted first",
+                                         json_schema_extra={"uniqueItems": True})
+    ranks: dict[str, Rank] | None = Field(
         None, description="instead of `applicants`: employee ID → rank (1 = most wanted, at most the number of "
                           "graduates in the round); a rank out of range is refused (400), never renumbered")
 
