@@ -40,7 +40,7 @@ WATCHED: dict[str, tuple[str, ...] | None] = {
     "people_person": ("is_active", "department_id", "mentor_capacity"),
     "programs_enrolment": ("status", "role", "program_id", "person_id"),
     "programs_program": ("status",),
-    "mentorships_mentorship": ("status", "mentor_id", "mentee_id"),
+    "mentorships_mentorship": ("status", "mentor_id", "mentee_id", "program_id"),
 }
 
 #: What the matching engine's mentor pool is read from (``matching.adapter``'s cached mentor side).

@@ -67,6 +67,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "tandem.config.urls"
 WSGI_APPLICATION = "tandem.config.wsgi.application"
 
+# <select> written in Python rather than a template include per option (tandem/web/form_renderer.py)
+FORM_RENDERER = "tandem.web.form_renderer.FastSelectRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

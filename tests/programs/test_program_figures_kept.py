@@ -1,0 +1,46 @@
+"""The program page's counts are computed once per change of enrolments or pairs and kept in the
+process (people.figures.kept): after each write, whatever made it, they are what counting afresh
+gives (issue 13 §7). PostgreSQL only: values are kept only there."""
+from __future__ import annotations
+
+import pytest
+from django.db import connection, transaction
+
+from tandem.mentorships.models import Mentorship, MentorshipStatus
+from tandem.people import figures
+from tandem.programs import selectors
+from tandem.programs.models import Enrolment
+from tests.mentorships.conftest import make_pair  # noqa: F401
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="values are kept on PostgreSQL only"),
+]
+
+
+def _fresh(program):
+    with transaction.atomic():  # nothing kept inside a transaction
+        return selectors.program_figures(program=program)
+
+
+def test_the_program_figures_follow_every_write(make_pair, make_person):  # noqa: F811
+    pair = make_pair(MentorshipStatus.ACTIVE)
+    program = pair.program
+    figures._KEPT.clear()
+    first = selectors.program_figures(program=program)
+    assert ("figures", ("program", program.pk)) in figures._KEPT
+    assert first == _fresh(program) and first.pairs == 1
+    steps = [
+        lambda: Enrolment.objects.create(program=program, person=make_person(), role="mentee"),
+        lambda: Enrolment.objects.filter(program=program, person=pair.mentee).update(status="withdrawn"),
+        lambda: Mentorship.objects.filter(pk=pair.mentorship.pk).update(status=MentorshipStatus.ENDED_EARLY),
+        lambda: Mentorship.objects.create(program=program, mentor=pair.mentor, mentee=make_person(),
+                                          status=MentorshipStatus.REQUESTED, origin="requested"),
+    ]
+    before = first
+    for step in steps:
+        step()
+        now = selectors.program_figures(program=program)
+        assert now == _fresh(program)
+        assert now != before, step
+        before = now
