@@ -246,8 +246,12 @@ def _profiles(
 def mentor_slots(program: Program) -> dict[int, tuple[int, int]]:
     """For each active mentor of the program: (open mentorships in it, capacity), by the one
     capacity rule of :func:`tandem.mentorships.selectors.program_slots` (the same formula;
-    tests/matching/test_recommendations_fast.py holds the two equal)."""
-    return _mentor_side(program)[1]
+    tests/matching/test_recommendations_fast.py holds the two equal). Read once per change of the
+    program's enrolments, the people's limits or the pairs (``people.figures.kept``, the pool's
+    generation); a copy, so the caller may change it."""
+    from tandem.people import figures
+
+    return dict(figures.kept("pool", ("slots", program.pk), lambda: _mentor_side(program)[1]))
 
 
 def _mentor_side(program: Program) -> tuple[list[PersonRow], dict[int, tuple[int, int]]]:

@@ -39,7 +39,7 @@ MAX_AGE = datetime.timedelta(minutes=10)
 WATCHED: dict[str, tuple[str, ...] | None] = {
     "people_person": ("is_active", "department_id", "mentor_capacity"),
     "programs_enrolment": ("status", "role", "program_id", "person_id"),
-    "programs_program": ("status",),
+    "programs_program": ("status", "program_type"),
     "mentorships_mentorship": ("status", "mentor_id", "mentee_id", "program_id"),
 }
 

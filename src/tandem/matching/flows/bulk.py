@@ -160,7 +160,14 @@ class Overview:
 
 
 def mentees_to_match_count(*, program: Program) -> int:
-    """How many :func:`mentees_to_match` there are, counted in the database."""
+    """How many :func:`mentees_to_match` there are, counted in the database once per change of
+    enrolments, people or pairs (``people.figures.kept``, the dashboards' generation)."""
+    from tandem.people import figures
+
+    return figures.kept("figures", ("to_match", program.pk), lambda: _mentees_to_match_count(program))
+
+
+def _mentees_to_match_count(program: Program) -> int:
     role_filter: dict[str, Any] = {} if _is_mutual(program) else {"enrolments__role": EnrolmentRole.MENTEE}
     return (Person.objects.filter(enrolments__program=program, enrolments__status=EnrolmentStatus.ACTIVE,
                                   is_active=True, **role_filter)
