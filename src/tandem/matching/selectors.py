@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from tandem.matching.models import Placement, RoundStatus, SelectionRound
+from tandem.matching.models import MatchConstraint, Placement, RoundStatus, SelectionRound
 from tandem.people.models import Department, Person
 
 
@@ -35,3 +35,8 @@ def person_by_id(pk: int) -> Person | None:
 def departments_by_path() -> list[Department]:
     """Every department, in tree order (the places a round offers are chosen from them)."""
     return list(Department.objects.order_by("path"))
+
+
+def constraint_in(*, program, constraint_id: int) -> MatchConstraint | None:
+    """One pin or exclusion of this program with both people (someone else's ID: None)."""
+    return MatchConstraint.objects.filter(program=program, pk=constraint_id).select_related("mentee", "mentor").first()

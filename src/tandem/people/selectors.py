@@ -30,6 +30,7 @@ from tandem.people.models import (
     GapSummary,
     JobProfile,
     JobProfileRequirement,
+    Language,
     Person,
     PersonTopic,
     RatingSource,
@@ -193,6 +194,20 @@ def competency_framework() -> QuerySet[CompetencyGroup]:
     return CompetencyGroup.objects.prefetch_related(
         Prefetch("competencies", queryset=Competency.objects.prefetch_related("levels"))
     )
+
+
+@dataclass(frozen=True)
+class DirectoryChoices:
+    departments: list[Department]
+    job_profiles: list[JobProfile]
+    languages: list[Language]
+    topics: list[Topic]
+
+
+def directory_choices() -> DirectoryChoices:
+    """What the directory's filters offer: every department, job profile, language and topic."""
+    return DirectoryChoices(departments=list(Department.objects.all()), job_profiles=list(JobProfile.objects.all()),
+                            languages=list(Language.objects.all()), topics=list(Topic.objects.all()))
 
 
 def job_profile_list() -> QuerySet[JobProfile]:

@@ -16,12 +16,8 @@ from tandem.mentorships import selectors as mentorship_selectors
 from tandem.people import selectors, services
 from tandem.people.models import (
     CommunicationStyle,
-    Department,
-    JobProfile,
-    Language,
     Person,
     RatingSource,
-    Topic,
     TopicInterest,
 )
 from tandem.programs import selectors as program_selectors
@@ -98,16 +94,17 @@ def directory(request: HttpRequest) -> HttpResponse:
     page = KeysFirstPaginator(qs, 25).get_page(g.get("page"))
     query = g.copy()
     query.pop("page", None)
+    choices = selectors.directory_choices()
     ctx = {
         "page": page,
         "query": query.urlencode(),
         "sort": sort,
         "filters": g,
-        "departments": Department.objects.all(),
-        "job_profiles": JobProfile.objects.all(),
-        "languages": Language.objects.all(),
+        "departments": choices.departments,
+        "job_profiles": choices.job_profiles,
+        "languages": choices.languages,
         "styles": CommunicationStyle.choices,
-        "topics": Topic.objects.all(),
+        "topics": choices.topics,
         "interests": TopicInterest.choices,
         "sees_hr_fields": sees_hr_fields,
     }

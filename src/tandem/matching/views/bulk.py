@@ -17,7 +17,7 @@ from tandem.core.errors import ApplicationError, error_messages
 from tandem.core.schemas import DB_INT_MAX
 from tandem.matching import selectors
 from tandem.matching.flows import bulk
-from tandem.matching.models import ConstraintKind, MatchConstraint, RunStatus
+from tandem.matching.models import ConstraintKind, RunStatus
 from tandem.people.models import Person
 from tandem.programs.models import Program
 from tandem.programs.views import get_program
@@ -247,7 +247,7 @@ def bulk_constraint_add(request: HttpRequest, program_id: int) -> HttpResponse:
 @require_POST
 def bulk_constraint_remove(request: HttpRequest, program_id: int, constraint_id: int) -> HttpResponse:
     _actor, program = _bulk_program(request, program_id)
-    c = MatchConstraint.objects.filter(program=program, pk=constraint_id).select_related("mentee", "mentor").first()
+    c = selectors.constraint_in(program=program, constraint_id=constraint_id)
     errors: list[str] = []
     notice = ""
     if c is None:
