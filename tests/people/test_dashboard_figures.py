@@ -98,3 +98,12 @@ def test_the_triggers_come_back_when_installed_again():
     Person.objects.create(employee_id="NEW2", full_name="Another", email="new2@example.com",
                           department=DepartmentFactory())
     assert figures.generation() > before
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE is PostgreSQL's")
+def test_a_truncate_moves_the_generations():
+    before = figures.generation("figures"), figures.generation("pool")
+    with connection.cursor() as cur:
+        cur.execute("TRUNCATE people_persontopic, programs_enrolment CASCADE")
+    assert figures.generation("figures") > before[0] and figures.generation("pool") > before[1]

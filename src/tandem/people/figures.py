@@ -136,6 +136,10 @@ def install_triggers(using_connection=None) -> None:
                         cur.execute(f'DROP TRIGGER IF EXISTS {trigger} ON "{table}"')
                         cur.execute(f'CREATE CONSTRAINT TRIGGER {trigger} AFTER {what} ON "{table}" DEFERRABLE '
                                     f"INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {sequence}_bump()")
+                        if op == "del":  # a TRUNCATE fires no row trigger (tests' flushes, bulk reloads)
+                            cur.execute(f'DROP TRIGGER IF EXISTS {table}_{name}_tru ON "{table}"')
+                            cur.execute(f'CREATE TRIGGER {table}_{name}_tru AFTER TRUNCATE ON "{table}" '
+                                        f"FOR EACH STATEMENT EXECUTE FUNCTION {sequence}_bump()")
                     elif conn.vendor == "sqlite":
                         cur.execute(f'DROP TRIGGER IF EXISTS "{trigger}"')
                         cur.execute(f'CREATE TRIGGER "{trigger}" AFTER {what} ON "{table}" BEGIN {bump} END')
