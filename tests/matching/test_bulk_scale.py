@@ -169,3 +169,23 @@ def test_the_page_reads_one_page_of_the_run_not_its_whole_lists(client, monkeypa
     assert [u.mentee for u in paged.unmatched] == [u.mentee for u in full.unmatched[2:4]]
     assert (paged.pair_count, paged.unmatched_count) == (5, 3)
     assert _pairs_rows(html) == [p.mentee.full_name for p in full.pairs[2:4]]
+
+
+def test_a_preview_is_stored_by_name_and_its_pages_are_slices_equal_to_sorting_in_the_database():
+    """A new preview keeps its pairs and unmatched mentees by mentee name, so a page is a slice of
+    the stored list; the slices equal what joining every entry to its mentee and sorting gives
+    (the path older runs, stored in the solver's order, still take)."""
+    from tandem.matching.flows import bulk
+    from tandem.matching.models import MatchRun
+
+    w = _world(7, unmatched=5)
+    w.preview()
+    run = MatchRun.objects.get(program=w.program)
+    assert run.by_name
+    for column, pages in (("pairs", [(0, 3), (3, 3), (6, 3), (9, 3)]), ("unmatched", [(0, 2), (2, 2), (4, 2)])):
+        sliced = [bulk._page_in_db(run, column, p) for p in pages]
+        run.by_name = False
+        joined = [bulk._page_in_db(run, column, p) for p in pages]
+        run.by_name = True
+        assert sliced == joined, column
+        assert sum(len(p) for p in sliced) == len(getattr(run, column))

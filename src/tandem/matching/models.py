@@ -86,6 +86,9 @@ class MatchRun(TimeStampedModel, BackgroundJob):
     committed_at = models.DateTimeField(null=True, blank=True)
     # the requester's language: the messages of a failure are written in it
     language = models.CharField(max_length=10, blank=True)
+    # pairs and unmatched are stored by mentee name (as of the preview): a page is a slice of the
+    # array, not every entry joined to its mentee and sorted on each view
+    by_name = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

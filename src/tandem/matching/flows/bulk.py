@@ -318,14 +318,34 @@ def run_counts(run: MatchRun) -> tuple[int, int]:
     return (row[0] or 0, row[1] or 0) if row else (0, 0)
 
 
+def _by_mentee_name(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows ordered by their mentee's name (then id), as the bulk page lists them."""
+    names = dict(Person.objects.filter(pk__in={r["mentee"] for r in rows}).values_list("pk", "full_name"))
+    return sorted(rows, key=lambda r: (names.get(r["mentee"], ""), r["mentee"]))
+
+
 def _page_in_db(run: MatchRun, column: str, page: tuple[int, int]) -> list[dict[str, Any]]:
-    """One page (offset, limit) of a run's list (``pairs`` or ``unmatched``), by mentee name:
-    the database expands the JSON array, joins the mentees and sorts; only the page's entries
-    come back (not the whole list decoded and sorted in Python)."""
+    """One page (offset, limit) of a run's list (``pairs`` or ``unmatched``), by mentee name;
+    only the page's entries come back (not the whole list decoded and sorted in Python). A run
+    stored by name (``by_name``) is sliced by position; an older one is expanded, joined to its
+    mentees and sorted by the database."""
     assert column in _RUN_LISTS
     offset, limit = page
     run_table = connection.ops.quote_name(MatchRun._meta.db_table)
     person_table = connection.ops.quote_name(Person._meta.db_table)
+    if run.by_name:
+        if connection.vendor == "postgresql":
+            sql = (f"SELECT e.value FROM {run_table} r CROSS JOIN LATERAL jsonb_array_elements("
+                   f"jsonb_path_query_array(r.{column}, ('$[' || %s || ' to ' || %s || ']')::jsonpath)) AS e(value)"
+                   f" WHERE r.id = %s")
+            params = [offset, offset + limit - 1, run.pk]
+        else:
+            sql = (f"SELECT e.value FROM {run_table} r, json_each(r.{column}) e"
+                   f" WHERE r.id = %s AND e.key >= %s AND e.key < %s ORDER BY e.key")
+            params = [run.pk, offset, offset + limit]
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            return [v if isinstance(v, dict) else json.loads(v) for (v,) in cur.fetchall()]
     if connection.vendor == "postgresql":
         sql = (f"SELECT e.value FROM {run_table} r CROSS JOIN LATERAL jsonb_array_elements(r.{column}) AS e(value)"
                f" JOIN {person_table} p ON p.id = (e.value->>'mentee')::bigint"
@@ -523,11 +543,12 @@ def _save_preview(run_id: int, result: PreviewResult) -> None:
         MatchRun.objects.filter(program=program, status=RunStatus.PREVIEW).update(
             status=RunStatus.DISCARDED, updated_at=now)
         run.status = RunStatus.PREVIEW
-        run.pairs, run.unmatched = result.pairs, result.unmatched
+        run.pairs, run.unmatched = _by_mentee_name(result.pairs), _by_mentee_name(result.unmatched)
+        run.by_name = True
         run.total_score = round(sum(p["score"] for p in result.pairs), 4)
         run.progress, run.stage, run.finished_at, run.heartbeat_at = 100, "", now, now
-        run.save(update_fields=["status", "pairs", "unmatched", "total_score", "progress", "stage", "finished_at",
-                                "heartbeat_at", "updated_at"])
+        run.save(update_fields=["status", "pairs", "unmatched", "by_name", "total_score", "progress", "stage",
+                                "finished_at", "heartbeat_at", "updated_at"])
         events.emit("bulk.preview_ready", program_id=program.pk, run_id=run.pk)
 
 
