@@ -142,11 +142,8 @@ def insights_build(n_people: int, n_entries: int, extra: dict | None = None) -> 
 
     def enrol(prog, n_mentees, n_mentors, share_paired):
         mentees, mentors = take(n_mentees), take(n_mentors)
-        Enrolment.objects.bulk_create(
-            [Enrolment(program=prog, person=p, role=EnrolmentRole.MENTEE,
-                       status=EnrolmentStatus.ACTIVE if rng.random() < 0.9 else EnrolmentStatus.WITHDRAWN)
-             for p in mentees]
-            + [Enrolment(program=prog, person=p, role=EnrolmentRole.MENTOR) for p in mentors], batch_size=5000)
+        enrol_both(prog, mentees, mentors, mentee_status=lambda: (
+            EnrolmentStatus.ACTIVE if rng.random() < 0.9 else EnrolmentStatus.WITHDRAWN))
         ms = []
         for i, mentee in enumerate(mentees[:int(len(mentees) * share_paired)]):
             r = rng.random()
@@ -348,14 +345,19 @@ def open_program(name: str, ptype: str, mode: str, owner: Person) -> Program:
         default_mentor_capacity=4, agreement_required=False)
 
 
+def enrol_both(prog: Program, mentees: list, mentors: list, *, mentee_status=None) -> None:
+    """Mentees (each with ``mentee_status()``, default active) and mentors enrolled in one insert."""
+    Enrolment.objects.bulk_create(
+        [Enrolment(program=prog, person=p, role=EnrolmentRole.MENTEE,
+                   status=mentee_status() if mentee_status else EnrolmentStatus.ACTIVE) for p in mentees]
+        + [Enrolment(program=prog, person=p, role=EnrolmentRole.MENTOR) for p in mentors], batch_size=5000)
+
+
 def bulk_and_round(take, pm: User, owner: Person, deps: list, n: int) -> dict:
     """A bulk program (N/20 mentees, N/80 mentors) with a preview of its unmatched mentees, and the
     graduates' open selection round (N/20 graduates, 5 seats in each of the first 10 departments)."""
     bulk_program = open_program("Bulk onboarding", ProgramType.CLASSIC, MatchingMode.BULK, owner)
-    Enrolment.objects.bulk_create([Enrolment(program=bulk_program, person=p, role=EnrolmentRole.MENTEE)
-                                   for p in take(n // 20)]
-                                  + [Enrolment(program=bulk_program, person=p, role=EnrolmentRole.MENTOR)
-                                     for p in take(n // 80)], batch_size=5000)
+    enrol_both(bulk_program, take(n // 20), take(n // 80))
     t = time.perf_counter()
     run = bulk.bulk_preview(program=bulk_program, user=pm)
     preview_s = time.perf_counter() - t
@@ -405,9 +407,7 @@ def pages_build(n: int) -> dict:
         return out
 
     def enrol(prog, mentees, mentors, pairs):
-        Enrolment.objects.bulk_create([Enrolment(program=prog, person=p, role=EnrolmentRole.MENTEE) for p in mentees]
-                                      + [Enrolment(program=prog, person=p, role=EnrolmentRole.MENTOR) for p in mentors],
-                                      batch_size=5000)
+        enrol_both(prog, mentees, mentors)
         Mentorship.objects.bulk_create([
             Mentorship(program=prog, mentee=mentees[i], mentor=mentors[i % len(mentors)],
                        status=MentorshipStatus.ACTIVE, origin=MentorshipOrigin.MANUAL)
