@@ -385,7 +385,7 @@ def _as(client, person):
     return client
 
 
-def test_a_transition_documents_which_moves_need_a_reason(document, client, make_pair):
+def test_a_transition_documents_which_moves_need_a_reason(document, client, make_pair):  # noqa: F811 (fixture imported above)
     """``{"to": "ended_early"}`` (no reason, or a blank one) was valid by the document and a 400."""
     from tandem.mentorships import lifecycle
     from tandem.mentorships.models import MentorshipStatus as S
@@ -420,7 +420,7 @@ def test_a_transition_documents_which_moves_need_a_reason(document, client, make
     assert response.status_code == 200 and response.json()["status"] == S.COMPLETED
 
 
-def test_the_log_documents_that_a_search_has_words(document, client, make_pair):
+def test_the_log_documents_that_a_search_has_words(document, client, make_pair):  # noqa: F811 (fixture imported above)
     """``?q=`` was valid by the document (``str | None`` lost the search's minLength) and a 422."""
     schema = _query(document, "/api/mentorships/{mentorship_id}/log", "q")
     assert (schema["minLength"], schema["maxLength"]) == (1, 200)
@@ -450,7 +450,7 @@ def test_a_survey_schedule_documents_a_milestone_or_a_number_of_sessions(documen
     assert hr_client.post(url, body, content_type="application/json").status_code == 201
 
 
-def test_a_shared_link_documents_the_links_the_service_takes(document, client, make_pair):
+def test_a_shared_link_documents_the_links_the_service_takes(document, client, make_pair):  # noqa: F811 (fixture imported above)
     """The document's ``^https://`` admitted links that URLValidator (and the old field pattern) refused."""
     from django.core.validators import URLValidator
 
@@ -557,7 +557,7 @@ def test_invitations_document_people_or_a_program(document, hr_client, program):
     assert response.status_code == 201, response.content
 
 
-def test_rankings_document_the_list_or_the_ranks(document, client, cohort):
+def test_rankings_document_the_list_or_the_ranks(document, client, cohort):  # noqa: F811 (fixture imported above)
     mine = _component(document, "ApplicantRankingIn")
     theirs = _component(document, "DepartmentRankingIn")
     for schema, ordered in ((mine, "departments"), (theirs, "applicants")):
@@ -609,3 +609,95 @@ def test_a_self_assessment_documents_that_both_texts_are_required(document, clie
     response = client.post(url, {"strengths": " Listening ", "development_areas": "Delegation"},
                            content_type="application/json")
     assert response.status_code == 201 and response.json()["strengths"] == "Listening"
+
+
+# -- found in the evening runs: blank codes and IDs, a cohort's label, a program number, choices --
+
+
+@pytest.mark.parametrize(("component", "field"), [("ConstraintIn", "mentee"), ("ConstraintIn", "mentor"),
+                                                  ("FromTemplateIn", "template_code"), ("RoundIn", "name")])
+def test_a_blank_id_code_or_name_is_documented_as_refused(document, component, field):
+    schema = _component(document, component)["properties"][field]
+    for text in ("", "   ", "\t"):
+        assert not _admits(schema, text), text
+    assert _admits(schema, "E1253") and _admits(schema, " ENG ")
+
+
+def test_blank_ids_codes_and_names_are_refused_as_documented(client, manager, program, hr_client):
+    """Each was valid by the document and a 400 naming nobody ("Unknown employee ID: ")."""
+    response = hr_client.post(f"/api/programs/{program.pk}/match-constraints", {"mentee": "", "mentor": " "},
+                              content_type="application/json")
+    assert response.status_code == 400, response.content
+    response = hr_client.post("/api/programs/from-template", {"template_code": " ", "name": "X", "starts_on": "2027-01-01"},
+                              content_type="application/json")
+    assert response.status_code == 400 and "template_code" in response.json()["errors"]
+    response = hr_client.post(f"/api/programs/{program.pk}/rounds",
+                              {"name": "  ", "deadline": "2030-01-01T10:00:00Z", "seats": []}, content_type="application/json")
+    assert response.status_code == 422 and "name" in response.content.decode()
+    response = _as(client, manager).put(f"/api/people/{manager.employee_id}/topics", {"can_teach": [""]},
+                                        content_type="application/json")
+    assert response.status_code == 400 and "topics" in response.json()["errors"]
+
+
+def test_topic_codes_are_documented_as_not_blank(document):
+    for name in ("can_teach", "want_to_learn"):
+        items = _component(document, "TopicsIn")["properties"][name]["items"]
+        assert not _admits(items, "") and not _admits(items, " ") and _admits(items, "negotiation")
+
+
+def test_a_cohort_label_and_a_program_number_are_documented_as_read(document, program, hr_client):
+    group = _query(document, "/api/insights/cohorts/compare", "b")
+    assert _admits(group, "cohort:" + "x" * 80) and _admits(group, "cohort: 2024 intake ")
+    for text in ("cohort:" + "x" * 81, "cohort: "):
+        assert not _admits(group, text)
+    response = hr_client.get("/api/insights/cohorts/compare", {"a": f"program:{program.pk}", "b": "cohort:" + "x" * 81})
+    assert response.status_code == 400
+    number = _query(document, "/api/insights/inputs-outputs", "program")
+    for text in ("", "7", " 12 ", "0012"):
+        assert _admits(number, text), text
+    for text in ("0", "0000000000000000000", "abc", "-1", "99999999999"):
+        assert not _admits(number, text), text
+        assert hr_client.get("/api/insights/inputs-outputs", {"program": text}).status_code == 400, text
+    # up to 999,999,999 documented (as program:<id>); beyond, the reader's 404 for no such program
+    assert not _admits(number, "1234567890")
+
+
+def test_a_question_documents_that_only_choice_questions_have_choices(document, hr_client):
+    schema = _component(document, "SurveyQuestionIn")
+    two = [{"code": "a", "label": "A"}, {"code": "b", "label": "B"}]
+    question = {"code": "q1", "text": "Why?"}
+    for body in ({**question, "kind": "nps", "choices": two}, {**question, "kind": "single", "choices": two[:1]},
+                 {**question, "kind": "multiple"}):
+        assert not _documented(schema, body), body
+        response = hr_client.post("/api/survey-templates", {"code": "t", "name": "T", "questions": [body]},
+                                  content_type="application/json")
+        assert response.status_code == 400 and "questions.0.choices" in response.json()["errors"], response.content
+    for body in ({**question, "kind": "nps"}, {**question, "kind": "text", "choices": []},
+                 {**question, "kind": "single", "choices": two}):
+        assert _documented(schema, body), body
+    response = hr_client.post("/api/survey-templates", {"code": "t", "name": "T", "questions": [
+        {**question, "kind": "single", "choices": two}]}, content_type="application/json")
+    assert response.status_code == 201, response.content
+
+
+def test_rankings_document_that_a_blank_code_or_id_ranks_nobody(document, client, cohort):  # noqa: F811 (fixture imported above)
+    for name, ordered in (("ApplicantRankingIn", "departments"), ("DepartmentRankingIn", "applicants")):
+        schema = _component(document, name)
+        ranks = next(b for b in schema["oneOf"] if "ranks" in b["required"])["properties"]["ranks"]
+        assert not _admits(ranks["propertyNames"], "") and _admits(ranks["propertyNames"], "SAL")
+        items = _string_branch({"anyOf": [schema["properties"][ordered]["anyOf"][0]["items"]]})
+        assert not _admits(items, " ") and _admits(items, "E1")
+    _as(client, cohort.head_a)
+    response = client.put(f"/api/rounds/{cohort.round.pk}/departments/SAL/ranking", {"ranks": {"": 2}},
+                          content_type="application/json")
+    assert response.status_code == 400 and "applicants" in response.json()["errors"]
+
+
+def test_a_shared_link_documents_a_null_session(document, client, make_pair):  # noqa: F811 (fixture imported above)
+    """LinkIn takes ``"session_id": null``; the document said integer only (ST201 in the mentee's run)."""
+    body = document["paths"]["/api/mentorships/{mentorship_id}/resources"]["post"]["requestBody"]["content"]
+    assert body["application/json"]["schema"]["properties"]["session_id"]["type"] == ["integer", "null"]
+    p = make_pair()
+    response = _as(client, p.mentor).post(f"/api/mentorships/{p.mentorship.pk}/resources",
+                                          {"url": "https://hbr.org/a", "session_id": None}, content_type="application/json")
+    assert response.status_code == 201 and response.json()["session_id"] is None

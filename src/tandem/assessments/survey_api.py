@@ -59,7 +59,18 @@ class ChoiceIn(Schema):
     label: Texts = Field(..., json_schema_extra=_texts(120))
 
 
+_CHOICE_KINDS = [QuestionKind.SINGLE.value, QuestionKind.MULTIPLE.value]
+
+
 class SurveyQuestionIn(Schema):
+    # One-choice and several-choice questions have 2 or more choices, the others none
+    # (survey_services; issue 13: an nps question with choices was valid by the document)
+    model_config = ConfigDict(json_schema_extra={"oneOf": [
+        {"required": ["kind", "choices"], "properties": {"kind": {"enum": _CHOICE_KINDS}, "choices": {"minItems": 2}}},
+        {"properties": {"kind": {"enum": [k for k in QuestionKind.values if k not in _CHOICE_KINDS]},
+                        "choices": {"maxItems": 0}}},
+    ]})
+
     code: str = Field(..., json_schema_extra=_CODE)
     kind: str = Field(..., json_schema_extra={"enum": list(QuestionKind.values)})
     text: Texts = Field(..., json_schema_extra=_texts(300))

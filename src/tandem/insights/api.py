@@ -27,8 +27,10 @@ router = Router(tags=["insights"])
 
 #: The form ``selectors.group_parse`` reads, stated in the document (issue 13: a schema-driven client
 #: sent any text and got 400s); the reader refuses anything else with a 400 naming the parameter.
+# A cohort's label is 1 to 80 characters once stripped (selectors.group_parse).
+_LABEL_END = r"[^\s\x00-\x1f\x7f-\x9f\u2028\u2029]"
 GROUP_PATTERN = (r"^((program|nonparticipants):[1-9][0-9]{0,8}"
-                 r"|cohort:[^\x00-\x1f\x7f-\x9f\u2028\u2029]*[^\s\x00-\x1f\x7f-\x9f\u2028\u2029][^\x00-\x1f\x7f-\x9f\u2028\u2029]*)$")
+                 rf"|cohort: *{_LABEL_END}([^\x00-\x1f\x7f-\x9f\u2028\u2029]{{0,78}}{_LABEL_END})? *)$")
 GroupText = Annotated[str, Field(max_length=selectors.MAX_GROUP_TEXT, json_schema_extra={"pattern": GROUP_PATTERN},
                                  description="program:<id> | nonparticipants:<id> | cohort:<label>")]
 

@@ -113,7 +113,9 @@ class InputsFilter(Schema):
                      Field(None, alias="from", description="YYYY-MM-DD, 2000 to 2100")]
     to: Annotated[Annotated[str, Field(max_length=20, json_schema_extra=_DAY)] | None,
                   Field(None, description="YYYY-MM-DD, 2000 to 2100")]
-    program: Annotated[str | None, Field(None, max_length=20, description="a program's id")]
+    # as inputs_selectors.inputs_query reads it: a number from 1 (stripped; empty is no program)
+    program: Annotated[Annotated[str, Field(json_schema_extra={"pattern": r"^ *(0*[1-9][0-9]{0,8})? *$"})] | None,
+                       Field(None, max_length=20, description="a program's id")]
     page: Annotated[int, Field(1, ge=1, le=100_000, description="groups are listed 100 a page")]
 
 

@@ -61,8 +61,8 @@ _RESOURCE_BODY = {
             "session_id": {"type": "integer", "minimum": 1, "maximum": DB_INT_MAX}}}},
         "application/json": {"schema": {"type": "object", "required": ["url"], "properties": {
             "url": {"type": "string", "maxLength": URL_LIMIT, "pattern": HTTPS_URL},
-            "title": _TITLE,
-            "session_id": {"type": "integer", "minimum": 1, "maximum": DB_INT_MAX}}}},
+            "title": _TITLE,  # LinkIn takes a null session_id (none), as JSON can say
+            "session_id": {"type": ["integer", "null"], "minimum": 1, "maximum": DB_INT_MAX}}}},
     }},
 }
 

@@ -22,6 +22,7 @@ from tandem.core.schemas import (
     SaneDate,
     SingleLine,
     StrictBool,
+    not_blank_pattern,
 )
 from tandem.mentorships import selectors as mentorship_selectors
 from tandem.people.models import Department, JobProfile, Language
@@ -157,7 +158,8 @@ class ProgramTemplateOut(Schema):
 
 
 class FromTemplateIn(Schema):
-    template_code: str = Field(..., max_length=40, description="One of the codes from GET /api/program-templates.")
+    template_code: str = Field(..., max_length=40, description="One of the codes from GET /api/program-templates.",
+                               json_schema_extra={"pattern": not_blank_pattern()})  # a blank code is no template's
     name: SingleLine = Field(..., min_length=1, max_length=160, description="1–160 characters, one line.")
     starts_on: SaneDate
     ends_on: SaneDate | None = Field(None, description="Default: when the template's timeline ends. Must leave "

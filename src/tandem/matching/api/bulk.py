@@ -8,6 +8,7 @@ from ninja.responses import Status
 
 from tandem.core import authz
 from tandem.core.errors import NotFound, ValidationFailed
+from tandem.core.schemas import not_blank_pattern
 from tandem.matching.api._paging import PAGE_DEFAULT, PageQuery
 from tandem.matching.flows import bulk
 from tandem.matching.models import MatchRun
@@ -58,9 +59,14 @@ class CommitOut(Schema):
     run: RunOut
 
 
+# A blank employee ID is nobody's (issue 13: ``""`` was valid by the document and a 400 "Unknown
+# employee ID"); the service stays the judge of IDs nobody has.
+_EMPLOYEE_ID = {"pattern": not_blank_pattern()}
+
+
 class ConstraintIn(Schema):
-    mentee: str = Field(..., description="mentee's employee ID")
-    mentor: str = Field(..., description="mentor's employee ID")
+    mentee: str = Field(..., description="mentee's employee ID", json_schema_extra=_EMPLOYEE_ID)
+    mentor: str = Field(..., description="mentor's employee ID", json_schema_extra=_EMPLOYEE_ID)
     kind: str = Field("pin", description="pin (always pair) or exclude (never pair)")
 
 

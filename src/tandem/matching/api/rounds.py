@@ -11,7 +11,16 @@ from pydantic import ConfigDict, Strict
 
 from tandem.core import authz
 from tandem.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from tandem.core.schemas import DB_SMALLINT_MAX, SaneDateTime, SingleLine, StrictBool, StrictInt
+from tandem.core.schemas import (
+    DB_SMALLINT_MAX,
+    SINGLE_LINE_REFUSED,
+    SaneDateTime,
+    SingleLine,
+    StrictBool,
+    StrictInt,
+    not_blank_pattern,
+    single_line_matching,
+)
 from tandem.matching import selectors
 from tandem.matching.api._paging import PageQuery
 from tandem.matching.flows import rounds as flow
@@ -29,7 +38,9 @@ class SeatIn(Schema):
 
 
 class RoundIn(Schema):
-    name: SingleLine
+    # flow.round_create strips and requires it ("Give the round a name."): the pattern is the rule,
+    # in the document and in validation (issue 13)
+    name: single_line_matching(not_blank_pattern(SINGLE_LINE_REFUSED))  # type: ignore[valid-type]
     deadline: SaneDateTime = Field(..., description="ISO 8601 with a time zone")
     seats: list[SeatIn]
 
@@ -72,8 +83,14 @@ def _list_or_ranks(ordered: str) -> ConfigDict:
     them (issue 13: both, or neither, was valid by it and a 400)."""
     return ConfigDict(json_schema_extra={"oneOf": [
         {"required": [ordered], "properties": {ordered: {"type": "array"}, "ranks": {"type": "null"}}},
-        {"required": ["ranks"], "properties": {"ranks": {"type": "object"}, ordered: {"type": "null"}}},
+        {"required": ["ranks"], "properties": {"ranks": {"type": "object", **_RANK_KEYS}, ordered: {"type": "null"}}},
     ]})
+
+
+# A blank code or employee ID is nobody's (issue 13: ``{"ranks": {"": 2}}`` was valid by the document)
+# (the service stays the judge: unknown ones are its 400)
+RankedId = Annotated[str, Field(json_schema_extra={"pattern": not_blank_pattern()})]
+_RANK_KEYS = {"propertyNames": {"pattern": not_blank_pattern()}}
 
 
 # A rank is 1 or more, in the document (its upper bound is the round's number of departments or
@@ -85,8 +102,8 @@ Rank = Annotated[int, Strict(), Field(json_schema_extra={"minimum": 1})]
 class ApplicantRankingIn(Schema):
     model_config = _list_or_ranks("departments")
 
-    departments: list[str] | None = Field(None, description="department codes, first choice first",
-                                          json_schema_extra={"uniqueItems": True})
+    departments: list[RankedId] | None = Field(None, description="department codes, first choice first",
+                                               json_schema_extra={"uniqueItems": True})
     ranks: dict[str, Rank] | None = Field(
         None, description="instead of `departments`: department code → rank (1 = first choice, at most the number "
                           "of departments taking part); a rank out of range is refused (400), never renumbered")
@@ -95,8 +112,8 @@ class ApplicantRankingIn(Schema):
 class DepartmentRankingIn(Schema):
     model_config = _list_or_ranks("applicants")
 
-    applicants: list[str] | None = Field(None, description="employee IDs, most wanted first",
-                                         json_schema_extra={"uniqueItems": True})
+    applicants: list[RankedId] | None = Field(None, description="employee IDs, most wanted first",
+                                              json_schema_extra={"uniqueItems": True})
     ranks: dict[str, Rank] | None = Field(
         None, description="instead of `applicants`: employee ID → rank (1 = most wanted, at most the number of "
                           "graduates in the round); a rank out of range is refused (400), never renumbered")
