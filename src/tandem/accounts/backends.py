@@ -16,12 +16,16 @@ def person_has_left(user) -> bool:
     (whatever changed the person — a page, an import, the back office)."""
     from tandem.people.models import Person
 
-    row = Person.objects.filter(user_id=user.pk).values("is_active", "left_on").first()
-    if row is None:
+    person = Person.objects.select_related("department").filter(user_id=user.pk).first()
+    try:  # the request's Actor reads its person from here (core.authz): one query for both
+        user._tandem_person = (person,)
+    except AttributeError:  # pragma: no cover - a user object that takes no attributes
+        pass
+    if person is None:
         return False
     from django.utils import timezone
 
-    return not row["is_active"] or (row["left_on"] is not None and row["left_on"] <= timezone.localdate())
+    return not person.is_active or (person.left_on is not None and person.left_on <= timezone.localdate())
 
 
 class ThrottledModelBackend(ModelBackend):

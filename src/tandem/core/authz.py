@@ -47,6 +47,9 @@ class Actor:
 
         if not self.user or not self.user.is_authenticated:
             return None
+        looked_up = getattr(self.user, "_tandem_person", None)  # by the sign-in check of this request
+        if looked_up is not None:
+            return looked_up[0]
         return Person.objects.select_related("department").filter(user=self.user).first()
 
     @cached_property
