@@ -615,6 +615,7 @@ def test_a_self_assessment_documents_that_both_texts_are_required(document, clie
 
 
 @pytest.mark.parametrize(("component", "field"), [("ConstraintIn", "mentee"), ("ConstraintIn", "mentor"),
+                                                  ("PairIn", "mentee"), ("PairIn", "mentor"),
                                                   ("FromTemplateIn", "template_code"), ("RoundIn", "name")])
 def test_a_blank_id_code_or_name_is_documented_as_refused(document, component, field):
     schema = _component(document, component)["properties"][field]
@@ -625,9 +626,10 @@ def test_a_blank_id_code_or_name_is_documented_as_refused(document, component, f
 
 def test_blank_ids_codes_and_names_are_refused_as_documented(client, manager, program, hr_client):
     """Each was valid by the document and a 400 naming nobody ("Unknown employee ID: ")."""
-    response = hr_client.post(f"/api/programs/{program.pk}/match-constraints", {"mentee": "", "mentor": " "},
-                              content_type="application/json")
-    assert response.status_code == 400, response.content
+    for method in (hr_client.post, hr_client.delete):
+        response = method(f"/api/programs/{program.pk}/match-constraints", {"mentee": "", "mentor": " "},
+                          content_type="application/json")
+        assert response.status_code == 400, response.content
     response = hr_client.post("/api/programs/from-template", {"template_code": " ", "name": "X", "starts_on": "2027-01-01"},
                               content_type="application/json")
     assert response.status_code == 400 and "template_code" in response.json()["errors"]

@@ -71,8 +71,8 @@ class ConstraintIn(Schema):
 
 
 class PairIn(Schema):
-    mentee: str
-    mentor: str
+    mentee: str = Field(..., description="mentee's employee ID", json_schema_extra=_EMPLOYEE_ID)
+    mentor: str = Field(..., description="mentor's employee ID", json_schema_extra=_EMPLOYEE_ID)
 
 
 class ConstraintOut(Schema):
