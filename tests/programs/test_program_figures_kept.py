@@ -44,3 +44,34 @@ def test_the_program_figures_follow_every_write(make_pair, make_person):  # noqa
         assert now == _fresh(program)
         assert now != before, step
         before = now
+
+
+def test_the_home_pages_program_overview_follows_every_write(make_pair, make_person):  # noqa: F811
+    from tandem.programs.models import Program
+
+    pair = make_pair(MentorshipStatus.ACTIVE)
+    program = pair.program
+    figures._KEPT.clear()
+
+    def shown():
+        return [(p.pk, p.name, p.status, p.mentors, p.mentees, p.pairs)
+                for p in selectors.program_overview_rows(owner=None)]
+
+    def fresh():
+        with transaction.atomic():
+            return shown()
+
+    before = shown()
+    assert before == fresh() and ("pool", ("overview", None)) in figures._KEPT
+    steps = [
+        lambda: Program.objects.filter(pk=program.pk).update(name="Renamed"),
+        lambda: Enrolment.objects.create(program=program, person=make_person(), role="mentor"),
+        lambda: Mentorship.objects.filter(pk=pair.mentorship.pk).update(status=MentorshipStatus.COMPLETED),
+        lambda: Program.objects.filter(pk=program.pk).update(status="closed"),
+    ]
+    for step in steps:
+        step()
+        now = shown()
+        assert now == fresh()
+        assert now != before, step
+        before = now

@@ -64,6 +64,16 @@ def program_overview(*, owner: Person | None) -> QuerySet[Program]:
     )
 
 
+def program_overview_rows(*, owner: Person | None) -> list[Program]:
+    """``program_overview`` as a list for the home pages, read once per change of programs,
+    enrolments or pairs (``people.figures.kept``, the pool's generation, which watches every column
+    of a program). The rows are shared: read them, do not change them."""
+    from tandem.people import figures
+
+    return figures.kept("pool", ("overview", owner.pk if owner is not None else None),
+                        lambda: list(program_overview(owner=owner)))
+
+
 def program_get(*, program_id: int) -> Program | None:
     """One program with its owner, or None (the caller decides between 404 and 403)."""
     return Program.objects.select_related("owner").filter(pk=program_id).first()

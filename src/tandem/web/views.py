@@ -58,9 +58,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "gaps": selectors.largest_gaps(paths=paths, limit=5),
         }
     if actor.is_hr:
-        ctx["programs"] = program_selectors.program_overview(owner=None)
+        ctx["programs"] = program_selectors.program_overview_rows(owner=None)
     elif actor.is_program_manager and actor.person is not None:  # no linked person: owns nothing
-        ctx["programs"] = program_selectors.program_overview(owner=actor.person)
+        ctx["programs"] = program_selectors.program_overview_rows(owner=actor.person)
     if actor.person is not None:
         ctx["as_mentor"] = mentorship_selectors.mentorships_as_mentor(person=actor.person)
         ctx["as_mentee"] = mentorship_selectors.mentorships_as_mentee(person=actor.person)
