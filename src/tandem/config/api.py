@@ -15,6 +15,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
 from tandem.accounts.auth import bearer_authenticate
+from tandem.core import api_errors
 from tandem.core.errors import ApplicationError, NotFound
 from tandem.core.schemas import JsonObjectParser
 
@@ -145,6 +146,16 @@ def _no_null_in_forms(body: dict) -> None:
 
 
 class TandemAPI(NinjaAPI):
+    def validation_error_from_error_contexts(self, error_contexts):
+        """ninja's, with each error's input kept aside (ninja drops it; it is never sent back): a text
+        refused by a pattern is explained by what is wrong with it (``core.api_errors``)."""
+        inputs = [e.get("input") for context in error_contexts
+                  for e in context.pydantic_validation_error.errors(include_url=False)]
+        exc = super().validation_error_from_error_contexts(error_contexts)
+        for error, value in zip(exc.errors, inputs, strict=False):
+            error["_input"] = value
+        return exc
+
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         paths = schema["paths"]
@@ -212,7 +223,7 @@ def application_error(request: HttpRequest, exc: ApplicationError):
 def validation_error(request: HttpRequest, exc: NinjaValidationError):
     errors = [
         {"field": ".".join(str(p) for p in e.get("loc", []) if p not in ("body", "query", "path", "payload")),
-         "message": e.get("msg", "").removeprefix("Value error, ")}
+         "message": api_errors.message(e)}
         for e in exc.errors
     ]
     return api.create_response(
