@@ -413,53 +413,31 @@ def pct(xs: list[float], p: float) -> float:
     return xs[k] * 1000
 
 
-NOTES = """What changed since the last table, and what still misses the targets (50,000 people; SQL times
-from CaptureQueriesContext and EXPLAIN ANALYZE through the test client in this world, on the same shared machine):
+NOTES = """What changed since the last table (3 December, 13:10 UTC), and what still misses the targets
+(50,000 people; times through the test client and EXPLAIN ANALYZE in this world):
 - At 10 and 50 users no page can meet a latency target that one user's time does not already meet many
   times over: the users are closed-loop on 2 cores that also run PostgreSQL and the clients, so a request
   waits for the others (Little's law: median ≈ users / throughput). Meeting 300 ms p95 at 10 users needs
-  ≤ ~30–40 ms of CPU per request across the web process and PostgreSQL together (≥ ~30 requests a second);
-  the pages that still miss it at 10 users are those above that, and a session lookup, the login check and
-  rendering alone cost the cheapest pages ~15–20 ms.
-- HR home: largest gaps now come from `people.GapSummary`, one row per department × competency (people
-  below target, sum of gaps), kept current by `people.services.gaps_kept` in the transaction of every
-  write that can change it (ratings, current-level rebuilds, job-profile targets, the admin's edits,
-  moves, deactivations and deletions of people and profiles; rebuilt from scratch after people and
-  job-profile imports, by `manage.py gap_summary_rebuild` and by migration 0007): 0.30 s over 400,000
-  current levels → ~1–5 ms over ≤ 60 × 160 cells, figures tested equal to the old aggregate. The headcount
-  per department is an index-only count over a partial index of active people by department (no join:
-  32 → 4 ms). What is left is counting over the company: mentors available (`with_free_mentor_slots`,
-  one hashed pass over the open mentorships, re-measured 15–26 ms; a rewrite with the capacity looked up
-  per mentor measured the same), the waiting-for-a-mentor count (16–19 ms: every mentee enrolment of
-  the open programs), the program overview (~9 ms, programs app). About 65 ms of SQL of ~90 ms in all.
-- Department head home: the same summary over the head's departments (72 ms → ~1 ms), the headcount of
-  their sub-tree only (11 → 3 ms), and people filtered by the departments' keys instead of a LIKE on the
-  joined path, which made PostgreSQL guess ~700 people for a department of 11,000 and probe their
-  enrolments one by one (waiting-for-a-mentor 40 → 11 ms in EXPLAIN ANALYZE).
-- Directory search and API people search: trigram GIN indexes on UPPER(name) and UPPER(e-mail) and a
-  B-tree on UPPER(employee ID) (migration 0007, PostgreSQL only; `icontains` is UPPER(col) LIKE UPPER(q)),
-  and the job profiles matching the text are found first so the OR stays on the person's own columns: a
-  bitmap OR of the three indexes, the page and its COUNT 27 → 2.5 ms each instead of sequential scans.
-  The paginator's COUNT is kept (page links need it): with the indexes it is 2–6 ms.
-- Directory, a deep page: a partial (name, id) index of active people, and the directory's paginator
-  (`web.pagination.KeysFirstPaginator`) reads the page's 25 keys by an index-only walk of that order,
-  then those 25 rows with their joins (OFFSET 25,000 over joined rows read and joined 25,000 people):
-  23 ms → ~4 ms of SQL. Page links, counts and order unchanged (tested for every sort).
-- Profile (27 queries), program manager, mentor and mentee homes: every query EXPLAIN ANALYZEd; none
-  over 3 ms except the program overview (~6 ms, programs app), no sequential scan of a large table, no
-  query count growing with the data; the profile is ~35 ms through the test client, mostly rendering.
-- Recommendations, bulk page, round pages, program pages: changed by the matching and programs work of
-  this session (the commits next to this table); their rows measure it.
-- Still over at 10 users: HR home (600 ms p95: ~65 ms of SQL, most of it the company-wide counts
-  above, which a summary kept by the mentorship and enrolment services could replace), department head
-  home (419: ~23 ms of SQL, the rest rendering and the per-request session and sign-in reads), profile
-  (368: 27 queries of ≤ 1 ms each, rendering), and the program page, recommendations, bulk page, round
-  pages and enrolments API (programs and matching apps).
-Query counts and sizes at 50,000 people: the head home reads two more queries than in the last table (the
-departments' keys, resolved first), the directory one more (the page's keys) and its search two (the
-job profiles matching the text, read first; the API search one); the recommendations two
-fewer (the matching work). None grows with the data: the added ones read a few dozen departments or 25
-keys."""
+  ≤ ~30–40 ms of CPU per request across the web process and PostgreSQL together; a session lookup, the
+  sign-in checks, the top bar and Django's ORM and templates cost the cheapest pages ~15–20 ms.
+- Figures computed once per change (`tandem/people/figures.py`): the HR and department-head homes' head
+  counts (people per department, waiting for a mentor, mentors with a free slot: ~60 ms of SQL over the
+  company on every HR home) are stored with the *generation* of the data, which database triggers move
+  on every committed write of the tables they read, whoever writes; a view reads two rows and recounts
+  only after a change. The same generations keep, per web process, a program's mentor pool
+  (recommendations: the mentors' profiles were ~80 % of the page; the bulk page's slots and
+  mentees-to-match count), a program's counts (program page) and a round's forecast and progress (the
+  manager's round page ran a stable matching over every ranking on each view). Each is tested equal to
+  a fresh computation after writes made past the services.
+- Forms write `<select>` in Python (`tandem.web.form_renderer`), the same HTML without a template include
+  per option (the program page's enrol form, the profile's rating form).
+- A bulk preview stores its pairs by mentee name: a page is a slice of the stored list (24 → 4 ms of
+  SQL on the bulk page). API lists read a page's keys first where the list has joins or annotations.
+- Still over 300 ms p95 at 10 users (each 43–71 ms for one user): the API enrolments list sorts the
+  program's ~8,750 enrolments by role and name (a hash join over every person: ~15 ms of SQL); the
+  profile (26 queries), the program page (24), the department head's round page (16, 25 graduates'
+  rows with their forms) and the bulk page (50 pairs and 50 unmatched mentees with their reasons, 74 KiB)
+  spend their time in Django's ORM and templates over many small reads, not in SQL (3–10 ms each)."""
 
 
 # -- the report -----------------------------------------------------------------------------------
