@@ -14,6 +14,7 @@ from tandem.mentorships.models import Mentorship, MentorshipStatus
 from tandem.people import figures
 from tandem.people.models import CurrentLevel, Person
 from tandem.programs.models import Enrolment
+from tests.kept_checks import assert_follows_every_step, fresh
 from tests.matching.test_recommendations_fast import _same, world  # noqa: F401
 
 pytestmark = [
@@ -90,12 +91,8 @@ def test_the_bulk_pages_slots_and_mentees_to_match_follow_every_write(world):  #
     def shown():
         return adapter.mentor_slots(program), bulk.mentees_to_match_count(program=program)
 
-    def fresh():
-        with transaction.atomic():
-            return shown()
-
     before = shown()
-    assert before == fresh()
+    assert before == fresh(shown)
     mentor, mentee = world["mentors"][-1], world["mentees"][-1]
     steps = [
         lambda: Person.objects.filter(pk=mentor.pk).update(mentor_capacity=0),
@@ -103,9 +100,4 @@ def test_the_bulk_pages_slots_and_mentees_to_match_follow_every_write(world):  #
                                           status=MentorshipStatus.ACTIVE, origin="requested"),
         lambda: Enrolment.objects.filter(program=program, person=world["mentees"][-2]).update(status="withdrawn"),
     ]
-    for step in steps:
-        step()
-        now = shown()
-        assert now == fresh()
-        assert now != before, step
-        before = now
+    assert_follows_every_step(shown, steps, before)

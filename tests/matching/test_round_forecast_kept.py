@@ -4,12 +4,13 @@ what computing afresh gives (issue 13 §7). PostgreSQL only: values are kept onl
 from __future__ import annotations
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 
 from tandem.matching.flows import rounds as flow
 from tandem.matching.models import RoundSeat
 from tandem.people import figures
 from tandem.programs.models import Enrolment, EnrolmentRole
+from tests.kept_checks import assert_follows_every_step, fresh
 from tests.matching.test_rounds import cohort  # noqa: F401
 
 pytestmark = [
@@ -24,17 +25,12 @@ def _shown(rnd):
             sorted((d["department"].pk, d["filled"]) for d in f.departments)), flow.round_progress(round=rnd)
 
 
-def _fresh(rnd):
-    with transaction.atomic():  # nothing kept inside a transaction
-        return _shown(rnd)
-
-
 def test_the_kept_forecast_follows_every_change(cohort, make_person):  # noqa: F811
     c = cohort
     figures._KEPT.clear()
     first = _shown(c.round)
     assert ("rounds", ("forecast", c.round.pk)) in figures._KEPT
-    assert _shown(c.round) == first == _fresh(c.round)
+    assert _shown(c.round) == first == fresh(lambda: _shown(c.round))
     g = c.grads
     steps = [
         lambda: flow.applicant_ranking_save(round=c.round, applicant=g[0], departments=[c.a]),
@@ -45,10 +41,4 @@ def test_the_kept_forecast_follows_every_change(cohort, make_person):  # noqa: F
         lambda: Enrolment.objects.create(program=c.program, person=make_person(), role=EnrolmentRole.MENTEE),
         lambda: Enrolment.objects.filter(program=c.program, person=g[1]).update(status="withdrawn"),
     ]
-    before = first
-    for step in steps:
-        step()
-        now = _shown(c.round)
-        assert now == _fresh(c.round)
-        assert now != before, step  # each step changes what the manager sees
-        before = now
+    assert_follows_every_step(lambda: _shown(c.round), steps, first)  # each step changes what the manager sees

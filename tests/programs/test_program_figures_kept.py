@@ -4,12 +4,13 @@ gives (issue 13 §7). PostgreSQL only: values are kept only there."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 
 from tandem.mentorships.models import Mentorship, MentorshipStatus
 from tandem.people import figures
 from tandem.programs import selectors
 from tandem.programs.models import Enrolment
+from tests.kept_checks import assert_follows_every_step, fresh
 from tests.mentorships.conftest import make_pair  # noqa: F401
 
 pytestmark = [
@@ -18,18 +19,13 @@ pytestmark = [
 ]
 
 
-def _fresh(program):
-    with transaction.atomic():  # nothing kept inside a transaction
-        return selectors.program_figures(program=program)
-
-
 def test_the_program_figures_follow_every_write(make_pair, make_person):  # noqa: F811
     pair = make_pair(MentorshipStatus.ACTIVE)
     program = pair.program
     figures._KEPT.clear()
     first = selectors.program_figures(program=program)
     assert ("figures", ("program", program.pk)) in figures._KEPT
-    assert first == _fresh(program) and first.pairs == 1
+    assert first == fresh(lambda: selectors.program_figures(program=program)) and first.pairs == 1
     steps = [
         lambda: Enrolment.objects.create(program=program, person=make_person(), role="mentee"),
         lambda: Enrolment.objects.filter(program=program, person=pair.mentee).update(status="withdrawn"),
@@ -37,13 +33,7 @@ def test_the_program_figures_follow_every_write(make_pair, make_person):  # noqa
         lambda: Mentorship.objects.create(program=program, mentor=pair.mentor, mentee=make_person(),
                                           status=MentorshipStatus.REQUESTED, origin="requested"),
     ]
-    before = first
-    for step in steps:
-        step()
-        now = selectors.program_figures(program=program)
-        assert now == _fresh(program)
-        assert now != before, step
-        before = now
+    assert_follows_every_step(lambda: selectors.program_figures(program=program), steps, first)
 
 
 def test_the_home_pages_program_overview_follows_every_write(make_pair, make_person):  # noqa: F811
@@ -57,21 +47,12 @@ def test_the_home_pages_program_overview_follows_every_write(make_pair, make_per
         return [(p.pk, p.name, p.status, p.mentors, p.mentees, p.pairs)
                 for p in selectors.program_overview_rows(owner=None)]
 
-    def fresh():
-        with transaction.atomic():
-            return shown()
-
     before = shown()
-    assert before == fresh() and ("pool", ("overview", None)) in figures._KEPT
+    assert before == fresh(shown) and ("pool", ("overview", None)) in figures._KEPT
     steps = [
         lambda: Program.objects.filter(pk=program.pk).update(name="Renamed"),
         lambda: Enrolment.objects.create(program=program, person=make_person(), role="mentor"),
         lambda: Mentorship.objects.filter(pk=pair.mentorship.pk).update(status=MentorshipStatus.COMPLETED),
         lambda: Program.objects.filter(pk=program.pk).update(status="closed"),
     ]
-    for step in steps:
-        step()
-        now = shown()
-        assert now == fresh()
-        assert now != before, step
-        before = now
+    assert_follows_every_step(shown, steps, before)
