@@ -19,7 +19,7 @@ from tandem.core.schemas import (
     not_blank_pattern,
 )
 from tandem.people import selectors, services
-from tandem.people.models import Competency, JobProfile, Person, Topic
+from tandem.people.models import Person, Topic
 
 router = Router(tags=["people"])
 
@@ -151,7 +151,7 @@ def people_list(request: HttpRequest, filters: Query[PeopleFilter]):
     dep = selectors.department_by_code(code=filters.department) if filters.department else None
     jp = selectors.job_profile_by_code(code=filters.job_profile) if filters.job_profile else None
     if (filters.department and dep is None) or (filters.job_profile and jp is None):
-        return Person.objects.none()
+        return []  # an unknown department or job profile: nobody
     return selectors.person_list(
         q=filters.q, department=dep, job_profile=jp, language=filters.language, sort=filters.sort,
         search_email=authz.can_view_all_contact_details(actor),
@@ -190,7 +190,7 @@ def rating_create(request: HttpRequest, employee_id: str, payload: RatingIn):
     person = _person_or_404(employee_id)
     authz.require(authz.can_view_competencies(actor, person))
     authz.require(authz.can_rate(actor, person, payload.source))
-    competency = Competency.objects.filter(code=payload.competency).first()
+    competency = selectors.competency_by_code(code=payload.competency)
     if competency is None:
         raise NotFound(_("No competency with code “%(code)s”.") % {"code": payload.competency[:40]})
     rating = services.rating_record(
@@ -249,10 +249,10 @@ def person_topics_set(request: HttpRequest, employee_id: str, payload: TopicsIn)
     person = _person_or_404(employee_id)
     authz.require(authz.can_edit_own_entries(authz.actor_for(request.user), person))
     codes = set(payload.can_teach) | set(payload.want_to_learn)
-    ids = dict(Topic.objects.filter(code__in=codes).values_list("code", "id"))
+    ids = selectors.topic_ids_by_code(codes=codes)
     unknown = sorted(codes - set(ids))
     if unknown:
-        raise ValidationFailed({"topics": [f"Unknown topic code: {c}" for c in unknown]})
+        raise ValidationFailed({"topics": [_("Unknown topic code: %(code)s") % {"code": c} for c in unknown]})
     services.topics_set(person=person, can_teach=[ids[c] for c in payload.can_teach],
                         want_to_learn=[ids[c] for c in payload.want_to_learn])
     return _topics_out(person)
@@ -276,13 +276,13 @@ def department_list(request: HttpRequest):
 @router.get("/job-profiles", response=list[JobProfileOut])
 @paginate(PageNumberPagination, page_size=100)
 def job_profile_list(request: HttpRequest):
-    return JobProfile.objects.order_by("title", "id")
+    return selectors.job_profiles_by_title()
 
 
 @router.get("/competencies", response=list[CompetencyOut])
 @paginate(PageNumberPagination, page_size=100)
 def competency_list(request: HttpRequest):
-    return Competency.objects.select_related("group").order_by("group__order", "name", "id")
+    return selectors.competencies_in_order()
 
 
 @router.get("/topics", response=list[TopicOut], summary="The mentoring topic catalogue")

@@ -340,5 +340,23 @@ def job_profile_by_code(*, code: str) -> JobProfile | None:
     return JobProfile.objects.filter(code=code).first()
 
 
+def competency_by_code(*, code: str) -> Competency | None:
+    return Competency.objects.filter(code=code).first()
+
+
+def topic_ids_by_code(*, codes: set[str]) -> dict[str, int]:
+    """code -> id of the topics with these codes (unknown codes are simply absent)."""
+    return dict(Topic.objects.filter(code__in=codes).values_list("code", "id"))
+
+
+def job_profiles_by_title() -> QuerySet[JobProfile]:
+    return JobProfile.objects.order_by("title", "id")
+
+
+def competencies_in_order() -> QuerySet[Competency]:
+    """Every competency with its group, in the framework's order."""
+    return Competency.objects.select_related("group").order_by("group__order", "name", "id")
+
+
 def topic_by_code(*, code: str) -> Topic | None:
     return Topic.objects.filter(code=code).first()
