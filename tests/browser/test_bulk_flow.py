@@ -120,3 +120,11 @@ def test_the_page_follows_a_preview_computed_by_the_worker_and_shows_its_pairs(p
     page.wait_for_selector("#pairs")
     assert "Xena Mentor" in page.locator("#pairs tr", has_text="Ann Mentee").inner_text()
     assert page.locator("#commit").count() == 1 and page.locator("#run-status").count() == 0
+    # when the manager pins the proposed pair from its row (one form for the whole table)
+    page.locator("#pairs tr", has_text="Ann Mentee").locator("button:has-text('Pin')").click()
+    # then the rule is recorded and listed
+    page.wait_for_selector("text=Ann Mentee will always be paired with Xena Mentor")
+    from tandem.matching.models import ConstraintKind, MatchConstraint
+
+    assert list(MatchConstraint.objects.values_list("mentee__full_name", "mentor__full_name", "kind")) == [
+        ("Ann Mentee", "Xena Mentor", ConstraintKind.PIN)]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import datetime
 import itertools
 
@@ -362,6 +364,26 @@ def test_adding_and_removing_a_rule_with_htmx_returns_the_updated_list(client, w
     assert "Rule removed" in r.content.decode() and not MatchConstraint.objects.exists()
     r = c.post(base, {"mentee": "nobody", "mentor": x.pk, "kind": "pin"}, HTTP_HX_REQUEST="true")
     assert r.status_code == 200 and "Choose a mentee and a mentor" in r.content.decode()
+
+
+def test_a_pairs_pin_and_exclude_buttons_post_that_pair_through_one_form(client, world):
+    a, x = world.mentee(1, "Ann"), world.mentor(5, name="Xavier")
+    world.preview()
+    c = manager_client(client, world)
+    html = c.get(f"/programs/{world.program.pk}/bulk/").content.decode()
+    table = html[html.index('<table id="pairs">'):]
+    table = table[:table.index("</table>")]
+    assert html.count('id="pair-rules"') == 1 and "<form" not in table and "csrfmiddlewaretoken" not in table
+    buttons = dict((kind, value) for value, kind in re.findall(r'form="pair-rules" name="pick" value="((pin|exclude):[^"]+)"', html))
+    assert buttons == {"pin": f"pin:{a.pk}:{x.pk}", "exclude": f"exclude:{a.pk}:{x.pk}"}
+    base = f"/programs/{world.program.pk}/bulk/constraints/"
+    r = c.post(base, {"pick": buttons["exclude"]})
+    assert r.status_code in (200, 302)
+    cons = MatchConstraint.objects.get()
+    assert (cons.mentee, cons.mentor, cons.kind) == (a, x, ConstraintKind.EXCLUDE)
+    for bad in ("pin:", "pin:x:y", f"pin:{a.pk}", f"pin:{a.pk}:99999999999", f"sideways:{a.pk}:{x.pk}"):
+        r = c.post(base, {"pick": bad}, HTTP_HX_REQUEST="true")
+        assert r.status_code in (200, 400) and MatchConstraint.objects.count() == 1, bad
 
 
 def test_the_bulk_page_query_count_does_not_grow_with_the_number_of_pairs(client, db):

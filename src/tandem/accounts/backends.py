@@ -9,6 +9,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 
 from tandem.accounts import services
+from tandem.core import authz
 
 
 def person_has_left(user) -> bool:
@@ -16,11 +17,15 @@ def person_has_left(user) -> bool:
     (whatever changed the person — a page, an import, the back office)."""
     from tandem.people.models import Person
 
-    person = Person.objects.select_related("department").filter(user_id=user.pk).first()
-    try:  # the request's Actor reads its person from here (core.authz): one query for both
-        user._tandem_person = (person,)
-    except AttributeError:  # pragma: no cover - a user object that takes no attributes
-        pass
+    looked_up = getattr(user, "_tandem_person", None)  # read with the user (core.authz.signed_in_user)
+    if looked_up is not None:
+        person = looked_up[0]
+    else:
+        person = Person.objects.select_related("department").filter(user_id=user.pk).first()
+        try:  # the request's Actor reads its person from here (core.authz): one query for both
+            user._tandem_person = (person,)
+        except AttributeError:  # pragma: no cover - a user object that takes no attributes
+            pass
     if person is None:
         return False
     from django.utils import timezone
@@ -29,6 +34,12 @@ def person_has_left(user) -> bool:
 
 
 class ThrottledModelBackend(ModelBackend):
+    def get_user(self, user_id):
+        # every request of a signed-in session: the user, their person, groups and headed departments
+        # in one query (core.authz.signed_in_user), then the same checks as ModelBackend's
+        user = authz.signed_in_user(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
     def user_can_authenticate(self, user):
         # checked at sign-in and on every request of a signed-in session (ModelBackend.get_user)
         return super().user_can_authenticate(user) and not person_has_left(user)

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
 
 from tandem.core.errors import Forbidden
 
@@ -56,6 +57,9 @@ class Actor:
     def groups(self) -> frozenset[str]:
         if not self.user or not self.user.is_authenticated:
             return frozenset()
+        facts = getattr(self.user, "_tandem_facts", None)  # read with the user (signed_in_user)
+        if facts is not None:
+            return facts["groups"]
         return frozenset(self.user.groups.values_list("name", flat=True))
 
     @property
@@ -74,35 +78,40 @@ class Actor:
     def headed_paths(self) -> tuple[str, ...]:
         if self.person is None:
             return ()
+        facts = getattr(self.user, "_tandem_facts", None)
+        if facts is not None:
+            return facts["headed_paths"]
         return tuple(self.person.headed_departments.values_list("path", flat=True))
 
     @property
     def is_department_head(self) -> bool:
         return bool(self.headed_paths)
 
-    def _active_pairings(self, *, as_mentor: bool) -> frozenset[int]:
-        """The other side of this actor's ACTIVE mentorships. Only an active mentorship (the mentee
-        accepted or confirmed, or a recorded HR decision started it) carries rights: a request, an
-        introductory meeting, an agreement still being signed or an ended pairing carry none."""
+    @cached_property
+    def _active_pairings(self) -> tuple[frozenset[int], frozenset[int]]:
+        """The other side of this actor's ACTIVE mentorships, (their mentees, their mentors), in one
+        query. Only an active mentorship (the mentee accepted or confirmed, or a recorded HR decision
+        started it) carries rights: a request, an introductory meeting, an agreement still being
+        signed or an ended pairing carry none."""
         from tandem.mentorships.models import Mentorship, MentorshipStatus
 
         if self.person is None:
-            return frozenset()
-        if as_mentor:
-            qs = Mentorship.objects.filter(mentor=self.person, status=MentorshipStatus.ACTIVE)
-            return frozenset(qs.values_list("mentee_id", flat=True))
-        qs = Mentorship.objects.filter(mentee=self.person, status=MentorshipStatus.ACTIVE)
-        return frozenset(qs.values_list("mentor_id", flat=True))
+            return frozenset(), frozenset()
+        pid = self.person.pk
+        rows = list(Mentorship.objects.filter(Q(mentor_id=pid) | Q(mentee_id=pid), status=MentorshipStatus.ACTIVE)
+                    .values_list("mentor_id", "mentee_id"))
+        return (frozenset(mentee for mentor, mentee in rows if mentor == pid),
+                frozenset(mentor for mentor, mentee in rows if mentee == pid))
 
-    @cached_property
+    @property
     def mentee_ids(self) -> frozenset[int]:
         """People this actor mentors in an ACTIVE mentorship (the ones whose competencies they see)."""
-        return self._active_pairings(as_mentor=True)
+        return self._active_pairings[0]
 
-    @cached_property
+    @property
     def mentor_ids(self) -> frozenset[int]:
         """This actor's mentors in an ACTIVE mentorship."""
-        return self._active_pairings(as_mentor=False)
+        return self._active_pairings[1]
 
     @cached_property
     def _open_sides(self) -> frozenset[str]:
@@ -191,6 +200,41 @@ def managed_people_q(actor: Actor, field: str = "pk") -> Q:
     if not actor.is_program_manager or actor.person is None:
         return Q(pk__in=[])
     return Q(Exists(_managed_enrolments(actor).filter(person_id=OuterRef(field))))
+
+
+def signed_in_user(user_id: Any):
+    """The user of a signed-in session, with what every request asks about them read in the same
+    query: their person (with its department), their groups and the paths of the departments they
+    head. The Actor built on this user object reads them from there (None: no such user)."""
+    from django.contrib.auth import get_user_model
+
+    from tandem.core.sql import TextList, split_text_list
+    from tandem.people.models import Department
+
+    user_model = get_user_model()
+    groups = (user_model.groups.through.objects.filter(user_id=OuterRef("pk")).order_by()
+              .values("user_id").annotate(v=TextList("group__name")).values("v"))
+    headed = (Department.objects.filter(head_id=OuterRef("person__id")).order_by()
+              .values("head_id").annotate(v=TextList("path")).values("v"))
+    user = (user_model._default_manager.select_related("person__department")
+            .annotate(role_groups=Subquery(groups), role_headed_paths=Subquery(headed))
+            .filter(pk=user_id).first())
+    if user is None:
+        return None
+    person = user.person if user_model.person.is_cached(user) and _has_person(user) else None
+    user._tandem_person = (person,)
+    user._tandem_facts = {
+        "groups": frozenset(split_text_list(user.role_groups)),
+        "headed_paths": tuple(sorted(split_text_list(user.role_headed_paths))) if person is not None else (),
+    }
+    return user
+
+
+def _has_person(user: Any) -> bool:
+    try:
+        return user.person is not None
+    except ObjectDoesNotExist:
+        return False
 
 
 def actor_for(user: Any) -> Actor:

@@ -33,9 +33,9 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from django.db.models import QuerySet
 from ninja.pagination import PageNumberPagination as _NinjaPageNumberPagination
 from ninja.parser import Parser
 from pydantic import AfterValidator, BeforeValidator, Strict, model_validator

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.forms import ModelMultipleChoiceField
 from tandem.mentorships.models import Agreement, MeetingFormat, MeetingFrequency
 from tandem.people.models import Competency
 
@@ -17,7 +18,7 @@ class AgreementForm(forms.Form):
     meeting_frequency = forms.ChoiceField(label=_("How often we meet"), choices=MeetingFrequency.choices)
     meeting_minutes = forms.IntegerField(label=_("Length of a meeting (minutes)"), min_value=15, max_value=480)
     meeting_format = forms.ChoiceField(label=_("Format"), choices=MeetingFormat.choices)
-    competencies = forms.ModelMultipleChoiceField(
+    competencies = ModelMultipleChoiceField(
         label=_("Competencies the goals concern"), queryset=Competency.objects.order_by("code"), required=False,
         to_field_name="code", widget=forms.SelectMultiple(attrs={"size": 6}))
     goals = forms.CharField(label=_("Expected results and goals"), max_length=4000, required=False,

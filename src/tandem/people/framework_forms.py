@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.forms import ModelChoiceField
 from tandem.people.framework_services import (
     CODE_MAX,
     DESCRIPTION_MAX,
@@ -84,7 +85,7 @@ class CompetencyForm(_TranslatedForm):
     translated: ClassVar[dict[str, int | None]] = {"name": NAME_MAX, "description": None}
 
     code = _line(_("Code"), CODE_MAX, required=True, help_text=CODE_HELP)
-    group = forms.ModelChoiceField(label=_("Group"), queryset=CompetencyGroup.objects.order_by("order", "name"),
+    group = ModelChoiceField(label=_("Group"), queryset=CompetencyGroup.objects.order_by("order", "name"),
                                    empty_label=_("Choose a group"))
     name = _line(_("Name"), NAME_MAX, required=True)
     description = _area(_("Description"))

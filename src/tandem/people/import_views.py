@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from tandem.core import authz
 from tandem.core.errors import ApplicationError, NotFound, error_messages
+from tandem.core.forms import ModelChoiceField
 from tandem.people import import_mapping, import_services, importing
 from tandem.people.models import ImportKind, ImportMapping
 
@@ -27,7 +28,7 @@ ERRORS_PER_PAGE = 100
 class ImportUploadForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("What to import"), choices=ImportKind.choices)
     file = forms.FileField(label=gettext_lazy("File (.csv or .xlsx)"))
-    mapping = forms.ModelChoiceField(
+    mapping = ModelChoiceField(
         label=gettext_lazy("Column mapping"), required=False, queryset=ImportMapping.objects.none(),
         empty_label=gettext_lazy("None: the file has Tandem's columns"),
         help_text=gettext_lazy("For a file from another system: a saved mapping of its columns to Tandem's."),

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.forms import ModelChoiceField, ModelMultipleChoiceField
 from tandem.people.models import Department, JobProfile, Language
 from tandem.programs.models import (
     DUTY_PARAMS,
@@ -103,7 +104,7 @@ class MilestoneForm(_DaysOrDates):
     concerns = forms.ChoiceField(label=_("Concerns"), choices=Concerns.choices, initial=Concerns.PAIR)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
                                   max_length=2000)
-    phase = forms.ModelChoiceField(label=_("Phase"), queryset=Phase.objects.none(), required=False)
+    phase = ModelChoiceField(label=_("Phase"), queryset=Phase.objects.none(), required=False)
 
     def __init__(self, *args, program: Program, **kwargs) -> None:
         super().__init__(*args, program=program, **kwargs)
@@ -142,13 +143,13 @@ class DutyForm(forms.Form):
 
 
 class EligibilityForm(forms.Form):
-    departments = forms.ModelMultipleChoiceField(label=_("Departments (with their teams)"), required=False,
+    departments = ModelMultipleChoiceField(label=_("Departments (with their teams)"), required=False,
                                                  queryset=Department.objects.order_by("path"),
                                                  widget=forms.SelectMultiple(attrs={"size": 6}))
-    job_profiles = forms.ModelMultipleChoiceField(label=_("Job profiles"), required=False,
+    job_profiles = ModelMultipleChoiceField(label=_("Job profiles"), required=False,
                                                   queryset=JobProfile.objects.order_by("title"),
                                                   widget=forms.SelectMultiple(attrs={"size": 6}))
-    languages = forms.ModelMultipleChoiceField(label=_("Speaks one of"), required=False,
+    languages = ModelMultipleChoiceField(label=_("Speaks one of"), required=False,
                                                queryset=Language.objects.order_by("name"),
                                                widget=forms.SelectMultiple(attrs={"size": 4}))
     hired_from = forms.DateField(label=_("Hired on or after"), required=False,
@@ -173,8 +174,8 @@ class EnrolForm(forms.Form):
         label=_("Employee IDs"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Separated by spaces, commas or new lines."),
     )
-    department = forms.ModelChoiceField(label=_("or everyone in department"), queryset=Department.objects.all(),
+    department = ModelChoiceField(label=_("or everyone in department"), queryset=Department.objects.all(),
                                         required=False, to_field_name="code")
-    job_profile = forms.ModelChoiceField(label=_("with job profile"), queryset=JobProfile.objects.all(),
+    job_profile = ModelChoiceField(label=_("with job profile"), queryset=JobProfile.objects.all(),
                                          required=False, to_field_name="code")
     capacity = forms.IntegerField(label=_("Mentee capacity (mentors)"), min_value=1, max_value=20, required=False)

@@ -5,6 +5,7 @@ import zoneinfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.forms import ModelChoiceField, ModelMultipleChoiceField
 from tandem.people.models import CommunicationStyle, Competency, Language, Topic
 
 TIME_ZONES = sorted(zoneinfo.available_timezones())
@@ -17,14 +18,14 @@ class OwnProfileForm(forms.Form):
     )
     mentoring_hours_per_month = forms.IntegerField(label=_("Hours a month for mentoring"), min_value=0, max_value=160)
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=[(t, t) for t in TIME_ZONES])
-    languages = forms.ModelMultipleChoiceField(
+    languages = ModelMultipleChoiceField(
         label=_("Languages"), queryset=Language.objects.all(), to_field_name="code", required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
 
 class RatingForm(forms.Form):
-    competency = forms.ModelChoiceField(label=_("Competency"), queryset=Competency.objects.select_related("group"))
+    competency = ModelChoiceField(label=_("Competency"), queryset=Competency.objects.select_related("group"))
     level = forms.TypedChoiceField(label=_("Level"), coerce=int, choices=[(i, str(i)) for i in range(1, 6)])
     source = forms.ChoiceField(label=_("As"), choices=[])
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
@@ -42,9 +43,9 @@ class SelfAssessmentForm(forms.Form):
 
 
 class TopicsForm(forms.Form):
-    can_teach = forms.ModelMultipleChoiceField(
+    can_teach = ModelMultipleChoiceField(
         label=_("I can teach"), queryset=Topic.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    want_to_learn = forms.ModelMultipleChoiceField(
+    want_to_learn = ModelMultipleChoiceField(
         label=_("I want to learn"), queryset=Topic.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )

@@ -199,6 +199,16 @@ def _person(value: str | None) -> Person | None:
     return selectors.person_by_id(pk) if 0 < pk <= DB_INT_MAX else None
 
 
+def _picked(post):
+    """A pair's Pin or Exclude button posts ``pick=<kind>:<mentee id>:<mentor id>`` (one form for the
+    whole table of pairs); the rules form posts ``kind`` with ``mentee``/``mentor`` or their IDs."""
+    kind, _sep, ids = (post.get("pick") or "").partition(":")
+    if not kind:
+        return post
+    mentee, _sep, mentor = ids.partition(":")
+    return {"kind": kind, "mentee": mentee, "mentor": mentor}
+
+
 def _chosen(post, field: str) -> Person | None:
     """The person of the pin/exclusion form: a pair's button posts ``mentee``/``mentor`` (ids),
     the search field posts ``mentee_id``/``mentor_id`` (an employee ID, as the datalist offers)."""
@@ -224,7 +234,8 @@ def _constraints_response(request: HttpRequest, program: Program, errors: list[s
 @require_POST
 def bulk_constraint_add(request: HttpRequest, program_id: int) -> HttpResponse:
     _actor, program = _bulk_program(request, program_id)
-    mentee, mentor = _chosen(request.POST, "mentee"), _chosen(request.POST, "mentor")
+    post = _picked(request.POST)
+    mentee, mentor = _chosen(post, "mentee"), _chosen(post, "mentor")
     errors: list[str] = []
     notice = ""
     if mentee is None or mentor is None:
@@ -232,7 +243,7 @@ def bulk_constraint_add(request: HttpRequest, program_id: int) -> HttpResponse:
     else:
         try:
             c = bulk.constraint_add(program=program, mentee=mentee, mentor=mentor,
-                                    kind=request.POST.get("kind", ""), user=request.user)
+                                    kind=post.get("kind", ""), user=request.user)
         except ApplicationError as exc:
             errors = _errors(exc)
         else:
