@@ -176,10 +176,12 @@ def _mentees_to_match_count(program: Program) -> int:
 
 def bulk_overview(*, program: Program) -> Overview:
     slots = free_slots(program=program)
-    counts = Counter(dict(
+    from tandem.people import figures
+
+    counts = figures.kept("figures", ("enrolled", program.pk), lambda: Counter(dict(
         Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE).order_by()
         .values_list("role").annotate(n=Count("id")).values_list("role", "n")
-    ))
+    )))
     return Overview(
         mentees_to_match=mentees_to_match_count(program=program),
         mentors_with_slots=len(slots),
@@ -199,7 +201,8 @@ def latest_run(*, program: Program) -> MatchRun | None:
     computed is :func:`active_run`). Its lists of pairs and unmatched mentees (megabytes of JSON
     at 2,000 pairs) are not read: :func:`run_view` reads one page of them in the database."""
     return MatchRun.objects.filter(program=program, status__in=(RunStatus.PREVIEW, RunStatus.COMMITTED)).order_by(
-        "-created_at", "-id").defer(*_RUN_LISTS).first()
+        "-created_at", "-id").defer(*_RUN_LISTS).annotate(
+        n_pairs=_JsonLength("pairs"), n_unmatched=_JsonLength("unmatched")).first()
 
 
 def run_get(*, program: Program, run_id: int) -> MatchRun:
@@ -290,7 +293,15 @@ def unmatched_explanation(entry: dict[str, Any], people: dict[int, Person]) -> s
 
 
 def _names_pool() -> SimpleNamespace:
-    """What :func:`adapter.reason_sentences` needs to name things (3 queries, no profiles)."""
+    """What :func:`adapter.reason_sentences` needs to name things (no profiles): read once per change
+    of the vocabulary (``people.figures.kept``, the mentor pool's generation). Names are translated
+    when a sentence is written, in the reader's language."""
+    from tandem.people import figures
+
+    return figures.kept("pool", ("names",), _names_pool_read)
+
+
+def _names_pool_read() -> SimpleNamespace:
     return SimpleNamespace(
         competencies=list(Competency.objects.order_by("id")),
         topics=list(Topic.objects.order_by("id")),
@@ -312,7 +323,10 @@ class _JsonLength(Func):
 
 
 def run_counts(run: MatchRun) -> tuple[int, int]:
-    """(pairs, unmatched mentees) of a run, counted in the database."""
+    """(pairs, unmatched mentees) of a run, counted in the database (when :func:`latest_run` read the
+    run, with it)."""
+    if hasattr(run, "n_pairs"):
+        return run.n_pairs or 0, run.n_unmatched or 0
     row = MatchRun.objects.filter(pk=run.pk).order_by().values_list(
         _JsonLength("pairs"), _JsonLength("unmatched")).first()
     return (row[0] or 0, row[1] or 0) if row else (0, 0)
@@ -468,9 +482,14 @@ def active_run(*, program: Program) -> MatchRun | None:
     """The preview being computed for the program (queued or running), if any; or the newest run if
     it failed and nothing newer succeeded (the page says why). Runs whose worker died are failed
     first, so this never shows one as running forever."""
-    jobs.matching_jobs_fail_stale()
-    run = MatchRun.objects.filter(program=program).exclude(status=RunStatus.DISCARDED).order_by(
-        "-created_at", "-id").defer(*_RUN_LISTS).first()  # its status, not its pairs
+    def newest() -> MatchRun | None:
+        return MatchRun.objects.filter(program=program).exclude(status=RunStatus.DISCARDED).order_by(
+            "-created_at", "-id").defer(*_RUN_LISTS).first()  # its status, not its pairs
+
+    run = newest()
+    if run is not None and run.status == RunStatus.RUNNING and jobs.is_stale(run):
+        jobs.matching_jobs_fail_stale()
+        run = newest()
     return run if run is not None and run.status in (*ACTIVE_RUN_STATUSES, RunStatus.FAILED) else None
 
 

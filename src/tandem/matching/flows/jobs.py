@@ -9,7 +9,7 @@ sees it; it refreshes the heartbeat too), and finishes it in one short transacti
 
 A job whose worker died (killed, out of memory, machine restarted) stops beating;
 :func:`matching_jobs_fail_stale` (run by ``tandem_worker`` at each start-up, and whenever a page
-or the API reads a job) marks it failed with a clear message and emits the failure event, so the
+or the API reads a job that looks stale, ``is_stale``) marks it failed with a clear message and emits the failure event, so the
 requester is told and a new request is possible. A job so marked that was in fact alive cannot
 finish afterwards: finishing only moves a *running* job, under its row lock.
 """
@@ -65,6 +65,13 @@ def fail(model: type[models.Model], job_id: int, message: str) -> bool:
     now = timezone.now()
     return bool(model.objects.filter(pk=job_id, status__in=("queued", "running")).update(
         status="failed", error=str(message)[:2000], finished_at=now, updated_at=now))
+
+
+def is_stale(job: Any, *, now: Any = None) -> bool:
+    """A running job with no sign of life for longer than the stale limit (``_fail_stale``'s test,
+    for one job already read)."""
+    cutoff = (now or timezone.now()) - timedelta(seconds=stale_after_seconds())
+    return job.status == "running" and (job.heartbeat_at or job.updated_at) < cutoff
 
 
 def _fail_stale(model: type[models.Model], *, now: Any, event: str, what: str, ids: tuple[str, str]) -> int:

@@ -284,11 +284,13 @@ def _require_not_closing(selection_round: SelectionRound) -> None:
 
 def active_publication(*, round: SelectionRound) -> RoundPublication | None:
     """The round's publication being computed, or its newest one if that failed and the round is
-    still open (the page says why). Publications whose worker died are failed first."""
-    jobs.matching_jobs_fail_stale()
+    still open (the page says why). A publication whose worker died is failed first."""
     if round.status != RoundStatus.OPEN:
         return None
     publication = RoundPublication.objects.filter(round=round).order_by("-created_at", "-id").first()
+    if publication is not None and jobs.is_stale(publication):
+        jobs.matching_jobs_fail_stale()
+        publication.refresh_from_db()
     if publication is None or publication.status == PublicationStatus.DONE:
         return None
     return publication
@@ -463,6 +465,12 @@ def round_seat_get(*, round: SelectionRound, department_code: str) -> RoundSeat:
 
 def round_graduates(*, round: SelectionRound) -> QuerySet[Person]:
     return _round_graduates_qs(round).select_related("job_profile", "department").order_by("full_name", "pk")
+
+
+def round_graduates_count(*, round: SelectionRound) -> int:
+    """How many graduates take part (:func:`round_graduates`), counted once per change of the round
+    (:func:`round_progress`)."""
+    return round_progress(round=round)["graduates"]
 
 
 def is_graduate(*, round: SelectionRound, person: Person | None) -> bool:

@@ -253,12 +253,16 @@ def _detail(request: HttpRequest, actor: authz.Actor, selection_round: Selection
             qs = flow.round_graduates(round=selection_round)
             if q:
                 qs = qs.filter(full_name__icontains=q)
-            grad_page = Paginator(qs, GRADUATES_PER_PAGE).get_page(request.GET.get("page"))
+            paginator = Paginator(qs, GRADUATES_PER_PAGE)
+            total = flow.round_graduates_count(round=selection_round)  # kept per change of the round
+            if not q:
+                paginator.count = total
+            grad_page = paginator.get_page(request.GET.get("page"))
             graduates = list(grad_page.object_list)
             for g in graduates:
                 g.initials = _initials(g.full_name)
-            ctx["grad_page"], ctx["grad_q"] = grad_page, q
-            ctx["grad_total"] = flow.round_graduates(round=selection_round).count() if q else grad_page.paginator.count
+                g.rank_label = _("Rank for %(name)s (%(id)s)") % {"name": g.full_name, "id": g.employee_id}
+            ctx["grad_page"], ctx["grad_q"], ctx["grad_total"] = grad_page, q, total
         ctx["headed"] = []
         for seat in headed:
             entry: dict = {"seat": seat}
