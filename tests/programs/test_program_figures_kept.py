@@ -56,3 +56,38 @@ def test_the_home_pages_program_overview_follows_every_write(make_pair, make_per
         lambda: Program.objects.filter(pk=program.pk).update(status="closed"),
     ]
     assert_follows_every_step(shown, steps, before)
+
+
+def test_the_api_enrolment_list_keeps_its_order_and_follows_every_write(client, make_pair, make_person):  # noqa: F811
+    from django.contrib.auth.models import Group
+
+    from tandem.people.models import Person
+
+    pair = make_pair(MentorshipStatus.ACTIVE)
+    program = pair.program
+    owner = program.owner
+    owner.user.groups.add(Group.objects.get_or_create(name="program_manager")[0])
+    client.force_login(owner.user)
+    for name in ("Zoe", "Adam", "Mia"):
+        Enrolment.objects.create(program=program, person=make_person(full_name=name), role="mentee")
+
+    def shown(role="mentee", page_size=2):
+        out, page = [], 1
+        while True:
+            body = client.get(f"/api/programs/{program.pk}/enrolments?role={role}&page={page}&page_size={page_size}").json()
+            out += [(r["employee_id"], r["name"]) for r in body["items"]]
+            if page * page_size >= body["count"]:
+                return out, body["count"]
+            page += 1
+
+    first = shown()
+    names = [n for _e, n in first[0]]
+    assert first[1] == 4 and names == sorted(names)  # by name, across pages
+    steps = [
+        lambda: Person.objects.filter(full_name="Zoe").update(full_name="Aaron"),  # past the services
+        lambda: Enrolment.objects.create(program=program, person=make_person(full_name="Bea"), role="mentee"),
+        lambda: Enrolment.objects.filter(program=program, person__full_name="Adam").delete(),
+        lambda: Enrolment.objects.filter(program=program, person__full_name="Mia").update(role="mentor"),
+    ]
+    assert_follows_every_step(shown, steps, first)
+    assert [n for _e, n in shown()[0]] == sorted(n for _e, n in shown()[0])

@@ -37,7 +37,7 @@ MAX_AGE = datetime.timedelta(minutes=10)
 
 #: table -> columns whose update can change a figure (insert and delete always can); None: any column
 WATCHED: dict[str, tuple[str, ...] | None] = {
-    "people_person": ("is_active", "department_id", "mentor_capacity"),
+    "people_person": ("is_active", "department_id", "mentor_capacity", "full_name"),  # names: lists' orders
     "programs_enrolment": ("status", "role", "program_id", "person_id"),
     "programs_program": ("status", "program_type"),
     "mentorships_mentorship": ("status", "mentor_id", "mentee_id", "program_id"),

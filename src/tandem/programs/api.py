@@ -16,6 +16,7 @@ from tandem.core import authz
 from tandem.core.errors import NotFound, ValidationFailed
 from tandem.core.schemas import (
     DbId,
+    KeptOrder,
     MultiLine,
     ObjectSchema,
     PageNumberPagination,
@@ -472,7 +473,10 @@ def enrolment_list(request: HttpRequest, program_id: int, q: Query[EnrolmentQuer
         qs = qs.filter(role=q.role)
     if q.status:
         qs = qs.filter(status=q.status)
-    return qs
+    # the list's columns only (the export's department and job profile are not in it)
+    qs = qs.select_related(None).select_related("person").only(
+        "id", "role", "status", "capacity", "person_id", "person__employee_id", "person__full_name")
+    return KeptOrder(qs, lambda: selectors.enrolment_keys(program=program, role=q.role, status=q.status))
 
 
 def _enrolment_or_404(program: Program, enrolment_id: int):

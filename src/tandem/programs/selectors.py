@@ -433,6 +433,25 @@ def close_consequences(*, program: Program) -> Consequences:
                         ended=[m for m in pairs if m.status == MentorshipStatus.ACTIVE])
 
 
+def enrolment_keys(*, program: Program, role: str | None = None, status: str | None = None) -> list[int]:
+    """The ids of the program's enrolments (of one role or status, if given) in the order of
+    :func:`enrolments_for_export` (role, name), kept per change of enrolments or people's names
+    (``people.figures.kept``): a page of the API's list does not sort every enrolment of a program
+    of thousands."""
+    from tandem.people import figures
+    from tandem.programs.models import Enrolment
+
+    def read() -> list[int]:
+        qs = Enrolment.objects.filter(program=program)
+        if role:
+            qs = qs.filter(role=role)
+        if status:
+            qs = qs.filter(status=status)
+        return list(qs.order_by("role", "person__full_name", "id").values_list("pk", flat=True))
+
+    return figures.kept("figures", ("enrolment_keys", program.pk, role or "", status or ""), read)
+
+
 def enrolments_for_export(*, program: Program) -> QuerySet:
     """Every enrolment of the program, withdrawn ones included, with each person's open pairs in
     the program (one query)."""
