@@ -29,6 +29,7 @@ from tandem.people.models import (
     Person,
     RatingSource,
 )
+from tandem.people.selectors import competencies_ordered
 from tandem.programs.models import EnrolmentRole, EnrolmentStatus, Program
 
 PROGRAM_MARGIN = 30
@@ -193,7 +194,8 @@ def _changes(person_ids: list[int], start: datetime.date, end: datetime.date) ->
                    .order_by("rated_on", "id").values_list("person_id", "competency_id", "level", "source",
                                                            "rated_on", "rated_by_id"))
     wanted = {cid for t in targets.values() for cid in t} | {r[1] for r in ratings}
-    comps = {c.pk: c for c in Competency.objects.filter(pk__in=wanted).select_related("group")}
+    framework = competencies_ordered()
+    comps = {cid: framework[cid] for cid in wanted if cid in framework}
     out: dict[int, dict[int, Change]] = {}
     for pid in person_ids:
         p = people.get(pid)

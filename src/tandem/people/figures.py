@@ -52,6 +52,7 @@ POOL_WATCHED: dict[str, tuple[str, ...] | None] = {
     "people_persontopic": None,
     "people_person_languages": None,
     "people_competency": None,
+    "people_competencygroup": None,
     "people_topic": None,
     "people_language": None,
     "programs_enrolment": None,

@@ -131,6 +131,16 @@ class CompetencyRow:
         return max(self.target - self.current, 0)
 
 
+def competencies_ordered() -> dict[int, Competency]:
+    """Every competency with its group, in the framework's order (group, then name), by id: read once
+    per change of the framework (``people.figures.kept``, the mentor pool's generation, which
+    watches competencies and their groups). The instances are shared: read them, never change them."""
+    from tandem.people import figures
+
+    return figures.kept("pool", ("competencies",), lambda: {
+        c.pk: c for c in Competency.objects.select_related("group").order_by("group__order", "name", "id")})
+
+
 def person_competencies(*, person: Person) -> list[CompetencyRow]:
     """Every competency the job profile requires or that has been rated, with target and current."""
     targets = {}
@@ -142,9 +152,8 @@ def person_competencies(*, person: Person) -> list[CompetencyRow]:
         )
     current = {c.competency_id: c for c in CurrentLevel.objects.filter(person=person)}
     ids = set(targets) | set(current)
-    comps = Competency.objects.filter(id__in=ids).select_related("group").order_by("group__order", "name")
     rows = []
-    for comp in comps:
+    for comp in (c for c in competencies_ordered().values() if c.pk in ids):
         cur = current.get(comp.id)
         rows.append(
             CompetencyRow(

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tandem.core.forms import ModelChoiceField, ModelMultipleChoiceField
 from tandem.people.models import CommunicationStyle, Competency, Language, Topic
+from tandem.people.selectors import competencies_ordered
 
 TIME_ZONES = sorted(zoneinfo.available_timezones())
 
@@ -33,6 +34,9 @@ class RatingForm(forms.Form):
     def __init__(self, *args, sources: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["source"].choices = sources
+        # the options from the framework kept per change (the queryset still checks what is posted)
+        field = self.fields["competency"]
+        field.choices = [("", field.empty_label), *((c.pk, str(c)) for c in competencies_ordered().values())]
 
 
 class SelfAssessmentForm(forms.Form):
