@@ -91,8 +91,11 @@ def program_edit(request: HttpRequest, program_id: int) -> HttpResponse:
 def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
     actor, program = get_program(request, program_id)
     can_manage = authz.can_manage_program(actor, program)
-    role = request.GET.get("role", "mentee" if request.GET.get("role") != "mentor" else "mentor")
-    enrolments = Paginator(selectors.enrolments_of(program=program, role=role), 25).get_page(request.GET.get("page"))
+    role = "mentor" if request.GET.get("role") == "mentor" else "mentee"
+    counts = selectors.program_figures(program=program)  # kept per change: also the list's count
+    paginator = Paginator(selectors.enrolments_of(program=program, role=role), 25)
+    paginator.count = counts.mentors if role == "mentor" else counts.mentees
+    enrolments = paginator.get_page(request.GET.get("page"))
     loads = {}
     if can_manage or actor.is_hr:
         loads = mentorship_selectors.mentor_rows_load(program=program, enrolments=list(enrolments.object_list))
@@ -110,7 +113,7 @@ def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
         "role": role,
         "enrol_form": EnrolForm() if can_manage else None,
         "eligibility": selectors.eligibility_summary(program=program) if can_manage else None,
-        "counts": selectors.program_figures(program=program),
+        "counts": counts,
         "statuses": ProgramStatus.choices,
     })
 
