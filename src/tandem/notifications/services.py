@@ -289,7 +289,7 @@ def notification_email_send(*, notification_id: int) -> int:
     return sent
 
 
-def digest_send(*, person_id: int) -> int:
+def digest_send(*, person_id: int, now: datetime.datetime | None = None) -> int:
     """One e-mail with every notification still waiting for this digest person; marks them sent in
     the same transaction, so a second run (or a run after a crash) never repeats one."""
     with transaction.atomic():
@@ -308,7 +308,7 @@ def digest_send(*, person_id: int) -> int:
             items = [{"text": notification_text(n.kind, n.params), "url": n.url, "created_at": n.created_at}
                      for n in pending]
             sent = _send(person, "digest", {"person": person, "items": items, "base_url": settings.BASE_URL})
-        now = timezone.now()
+        now = now or timezone.now()  # the scheduler's clock: the day the digest counts for
         Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=now)
         NotificationPreference.objects.filter(pk=pref.pk).update(last_digest_at=now)
     return sent
@@ -348,7 +348,7 @@ def digests_send_morning(*, now: datetime.datetime | None = None) -> int:
         if pref is None or not digest_due(person=pref.person, pref=pref, now=now):
             continue
         try:
-            sent += digest_send(person_id=person_id)
+            sent += digest_send(person_id=person_id, now=now)
         except Exception:
             log.exception("digest for person %s failed; it stays pending for the next run", person_id)
     return sent
