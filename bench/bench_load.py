@@ -413,31 +413,32 @@ def pct(xs: list[float], p: float) -> float:
     return xs[k] * 1000
 
 
-NOTES = """What changed since the last table (3 December, 13:10 UTC), and what still misses the targets
-(50,000 people; times through the test client and EXPLAIN ANALYZE in this world):
-- At 10 and 50 users no page can meet a latency target that one user's time does not already meet many
-  times over: the users are closed-loop on 2 cores that also run PostgreSQL and the clients, so a request
-  waits for the others (Little's law: median ≈ users / throughput). Meeting 300 ms p95 at 10 users needs
-  ≤ ~30–40 ms of CPU per request across the web process and PostgreSQL together; a session lookup, the
-  sign-in checks, the top bar and Django's ORM and templates cost the cheapest pages ~15–20 ms.
-- Figures computed once per change (`tandem/people/figures.py`): the HR and department-head homes' head
-  counts (people per department, waiting for a mentor, mentors with a free slot: ~60 ms of SQL over the
-  company on every HR home) are stored with the *generation* of the data, which database triggers move
-  on every committed write of the tables they read, whoever writes; a view reads two rows and recounts
-  only after a change. The same generations keep, per web process, a program's mentor pool
-  (recommendations: the mentors' profiles were ~80 % of the page; the bulk page's slots and
-  mentees-to-match count), a program's counts (program page) and a round's forecast and progress (the
-  manager's round page ran a stable matching over every ranking on each view). Each is tested equal to
-  a fresh computation after writes made past the services.
-- Forms write `<select>` in Python (`tandem.web.form_renderer`), the same HTML without a template include
-  per option (the program page's enrol form, the profile's rating form).
-- A bulk preview stores its pairs by mentee name: a page is a slice of the stored list (24 → 4 ms of
-  SQL on the bulk page). API lists read a page's keys first where the list has joins or annotations.
-- Still over 300 ms p95 at 10 users (each 43–71 ms for one user): the API enrolments list sorts the
-  program's ~8,750 enrolments by role and name (a hash join over every person: ~15 ms of SQL); the
-  profile (26 queries), the program page (24), the department head's round page (16, 25 graduates'
-  rows with their forms) and the bulk page (50 pairs and 50 unmatched mentees with their reasons, 74 KiB)
-  spend their time in Django's ORM and templates over many small reads, not in SQL (3–10 ms each)."""
+NOTES = """What changed since the last table (3 December, 18:00 UTC, at 546b7c8), and what still misses the targets
+(50,000 people; times through the test client in this world):
+- This session's machine is slower than the last one, and its speed drifts from minute to minute (the
+  same Python loop takes 0.18 to 0.29 s): compare the rows of one table, and the side-by-side run of
+  the last table's commit below, not this table with the last one.
+- Every signed-in request reads the user, their person, groups and the departments they head in one
+  query (`core.authz.signed_in_user`, through the authentication backend; was four), and an actor's
+  mentees and mentors in one more (was two). `<select>`s of model choices read their options with one
+  plain query (`core.forms`): Django's iterator used a server-side cursor, three round trips each.
+- Web processes freeze what they load out of the garbage collector's generations (`config/wsgi.py`):
+  full collections during a request walked ~200,000 objects each time (5-13 ms of a profile view).
+- Bulk page: one form for the table's Pin and Exclude buttons instead of two forms, CSRF tokens and
+  URLs per pair (74 -> 43 KiB); the vocabulary naming the reasons and the enrolled counts are kept per
+  change; the run's counts come with the run; the stale-job sweep runs only when the run shown looks
+  stale. 20 -> 13 queries.
+- Round page (department head): each graduate's name tag is a Python tag, not a template include per
+  row (the includes were half the template time); the graduates' count is the round's kept progress.
+  16 -> 13 queries.
+- API enrolments: the list's order (role, name) is kept per change of enrolments or names
+  (`programs.selectors.enrolment_keys`): a page slices the kept keys, with no sort of the program's
+  8,750 enrolments joined to every person, and no count (8 -> 5 queries, 28 -> 9 ms of SQL).
+- Profile: the framework's competencies are kept per change and serve its table, its rating form and
+  the reviews' before/after (26 -> 23 queries). Program page: the list's count is the kept figures.
+- Each kept value is tested equal to a fresh computation after writes made past the services
+  (tests/matching/test_bulk_page_kept.py, tests/people/test_competencies_kept.py,
+  tests/programs/test_program_figures_kept.py)."""
 
 
 # -- the report -----------------------------------------------------------------------------------
@@ -464,14 +465,16 @@ def main() -> None:
     w = kept_world() if args.keep else None
     small_file = VAR / f"bench-load-small-{args.people}-{args.entries}-{SMALL}.json"
     if w is not None and small_file.exists():
-        small_w, small_q = json.loads(small_file.read_text())
+        small_w, small_q, small_commit = (json.loads(small_file.read_text()) + [None])[:3]
+        if small_commit != _machine.commit():  # counted by other code: not this run's figures
+            small_w, small_q = None, {}
     if w is None:
         if SMALL:
             print(f"building the small world: {SMALL:,} people", flush=True)
             wipe()
             small_w = build(SMALL, args.entries * SMALL // args.people)
             small_q = queries_and_sizes(small_w)
-            small_file.write_text(json.dumps([small_w, small_q]))
+            small_file.write_text(json.dumps([small_w, small_q, _machine.commit()]))
         print(f"building: {args.people:,} people, {args.entries:,} entries", flush=True)
         wipe()
         w = build(args.people, args.entries)
