@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -246,3 +247,19 @@ def test_someone_elses_enrolment_id_is_not_found(client, admin_world, make_pair)
 def test_validation_message_reaches_the_page(admin_world):
     with pytest.raises(ValidationFailed):
         services.enrolment_withdraw(enrolment=enrolment_of(admin_world, admin_world.mentee), reason="x" * 301)
+
+
+def test_the_enrolled_rows_link_each_person_escape_names_and_offer_withdrawal_while_open(client, admin_world):
+    w = admin_world
+    w.mentee.full_name = "Ann <b>Mentee</b>"
+    w.mentee.job_profile = None
+    w.mentee.save(update_fields=["full_name", "job_profile"])
+    login(client, w, "owner")
+    page = client.get(f"/programs/{w.program.pk}/?role=mentee").content.decode()
+    row = re.search(r'<tr id="enrolment-\d+"><td><a href="/people/%s/">Ann &lt;b&gt;Mentee&lt;/b&gt;</a></td>'
+                    r'<td>[^<]+</td><td>—</td><td><a class="button secondary small" href="/programs/%d/enrolments/\d+/withdraw/">'
+                    r'Withdraw</a></td></tr>' % (w.mentee.employee_id, w.program.pk), page)
+    assert row, page[page.find('id="enrolled"'):][:1500]
+    type(w.program).objects.filter(pk=w.program.pk).update(status="closed")
+    page = client.get(f"/programs/{w.program.pk}/?role=mentee").content.decode()
+    assert "Ann &lt;b&gt;Mentee&lt;/b&gt;" in page and "/withdraw/" not in page
