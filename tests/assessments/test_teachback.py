@@ -39,6 +39,22 @@ def test_scheduling_offers_the_templates_days_46_48_50(tb_world):
     days = sel.offered_days(program=tb_world.program)
     assert [d.day for d in days] == [46, 48, 50]
     assert days[0].date == tb_world.program.day_date(46)
+    # from the phases the program page has read already: the same days, no query
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tandem.programs.selectors import phases_of
+
+    phases = phases_of(program=tb_world.program)
+    with CaptureQueriesContext(connection) as ctx:
+        assert sel.offered_days(program=tb_world.program, phases=phases) == days
+    assert len(ctx.captured_queries) == 0
+
+
+def test_the_program_page_shows_the_teach_back_days(client, tb_world):
+    client.force_login(tb_world.owner.user)
+    page = client.get(f"/programs/{tb_world.program.pk}/").content.decode()
+    assert "Teach-back days:" in page and "day 46 (" in page and "day 50 (" in page
 
 
 def test_attempts_are_numbered_in_order(tb_world):

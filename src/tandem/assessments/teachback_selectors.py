@@ -59,10 +59,15 @@ class OfferedDay:
     name: str
 
 
-def offered_days(*, program: Program) -> list[OfferedDay]:
-    """The program's teach-back days (the 60-day template's days 46, 48 and 50), from its timeline."""
-    ms = (ProgramMilestone.objects.filter(phase__program=program, kind=MilestoneKind.TEACH_BACK)
-          .select_related("phase__program").order_by("due_day", "id"))
+def offered_days(*, program: Program, phases: list | None = None) -> list[OfferedDay]:
+    """The program's teach-back days (the 60-day template's days 46, 48 and 50), from its timeline
+    (``phases``: the program's phases with their milestones, when the page has read them already)."""
+    if phases is not None:
+        ms = sorted((m for phase in phases for m in phase.milestones.all() if m.kind == MilestoneKind.TEACH_BACK),
+                    key=lambda m: (m.due_day, m.pk))
+    else:
+        ms = (ProgramMilestone.objects.filter(phase__program=program, kind=MilestoneKind.TEACH_BACK)
+              .select_related("phase__program").order_by("due_day", "id"))
     seen: dict[int, OfferedDay] = {}
     for m in ms:
         seen.setdefault(m.due_day, OfferedDay(day=m.due_day, date=program.day_date(m.due_day), name=str(m)))

@@ -106,6 +106,7 @@ def program_detail(request: HttpRequest, program_id: int) -> HttpResponse:
         "program": program,
         "can_manage": can_manage,
         "timeline": selectors.program_timeline(program=program, phases=phases),
+        "program_phases": phases,  # the assessments slot's teach-back days read them too
         "duties": selectors.duties_of(program=program),
         "signer_labels": [AgreementParty(p).label for p in program.signer_parties],
         "mine": selectors.my_enrolments(program=program, person=actor.person),

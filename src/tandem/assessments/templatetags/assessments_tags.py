@@ -38,7 +38,13 @@ def program_assessments(context: Any, program: Any) -> dict[str, Any]:
     slots = TeachBack.objects.filter(program=program).exclude(status="cancelled")
     return {"show": True, "program": program, "organiser": organiser, "n_slots": slots.count(),
             "flagged": list(teachback_selectors.flagged_trainees(program=program)) if organiser else [],
-            "days": teachback_selectors.offered_days(program=program)}
+            "days": teachback_selectors.offered_days(program=program, phases=_phases_of(context, program))}
+
+
+def _phases_of(context: Any, program: Any) -> list | None:
+    """The program page's phases with their milestones (``program_phases``), if it read them."""
+    phases = context.get("program_phases")
+    return phases if phases is not None and all(p.program_id == program.pk for p in phases) else None
 
 
 @register.inclusion_tag("assessments/slots/_mentorship.html", takes_context=True)
