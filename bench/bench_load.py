@@ -435,7 +435,9 @@ NOTES = """What changed since the last table (3 December, 18:00 UTC, at 546b7c8)
   (`programs.selectors.enrolment_keys`): a page slices the kept keys, with no sort of the program's
   8,750 enrolments joined to every person, and no count (8 -> 5 queries, 28 -> 9 ms of SQL).
 - Profile: the framework's competencies are kept per change and serve its table, its rating form and
-  the reviews' before/after (26 -> 23 queries). Program page: the list's count is the kept figures.
+  the reviews' before/after (26 -> 23 queries). Program page: the list's count is the kept figures, the
+  enrolled people's rows are written by a Python tag (`programs.templatetags.enrolment_rows`: three
+  `{% url %}` and a dozen lookups per row before), the teach-back days come from the phases it read.
 - Each kept value is tested equal to a fresh computation after writes made past the services
   (tests/matching/test_bulk_page_kept.py, tests/people/test_competencies_kept.py,
   tests/programs/test_program_figures_kept.py)."""
