@@ -42,7 +42,7 @@ from tandem.web.feedback import flash_error, form_errors
 
 def get_program(request: HttpRequest, program_id: int) -> tuple[authz.Actor, Program]:
     actor = authz.actor_for(request.user)
-    program = Program.objects.select_related("owner").filter(pk=program_id).first()
+    program = selectors.program_get(program_id=program_id)
     if program is None:
         raise Http404
     authz.require(authz.can_view_program(actor, program))

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Func, IntegerField, Q, QuerySet
+from django.db.models import Func, IntegerField, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -175,19 +175,16 @@ def _mentees_to_match_count(program: Program) -> int:
 
 
 def bulk_overview(*, program: Program) -> Overview:
-    slots = free_slots(program=program)
-    from tandem.people import figures
+    from tandem.programs.selectors import program_figures
 
-    counts = figures.kept("figures", ("enrolled", program.pk), lambda: Counter(dict(
-        Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE).order_by()
-        .values_list("role").annotate(n=Count("id")).values_list("role", "n")
-    )))
+    slots = free_slots(program=program)
+    counts = program_figures(program=program)  # active enrolments per role, kept per change
     return Overview(
         mentees_to_match=mentees_to_match_count(program=program),
         mentors_with_slots=len(slots),
         free_slots=sum(slots.values()),
-        mentees_enrolled=counts[EnrolmentRole.MENTEE],
-        mentors_enrolled=counts[EnrolmentRole.MENTOR],
+        mentees_enrolled=counts.mentees,
+        mentors_enrolled=counts.mentors,
     )
 
 
