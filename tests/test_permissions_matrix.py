@@ -3,6 +3,7 @@ never someone else's private data. The rules live in tandem.core.authz."""
 
 from __future__ import annotations
 
+import copy
 import datetime
 
 import pytest
@@ -12,7 +13,8 @@ from django.utils import timezone
 from tandem.matching.models import RoundSeat, SelectionRound
 from tandem.mentorships.models import Mentorship, MentorshipOrigin, MentorshipStatus
 from tandem.programs.models import Enrolment, MatchingMode, Program, ProgramType
-from tests.factories import DepartmentFactory, RequirementFactory, UserFactory
+from tests.factories import DepartmentFactory, PersonFactory, RequirementFactory, UserFactory
+from tests.shared_world import built_once
 
 # Roles the first rules missed (issue 13): a program manager who owns nothing, users with no linked
 # person (one of them a program manager), mentors whose mentorship of the subject is only requested,
@@ -28,8 +30,11 @@ ROLES = ["anonymous", "hr", "program_manager", "department_head", "line_manager"
 SIGNED_IN = set(ROLES) - {"anonymous"}
 
 
-@pytest.fixture
-def org(db, make_person):
+def make_person(groups=(), **kwargs):
+    return PersonFactory(user=UserFactory(groups=list(groups)), **kwargs)
+
+
+def build_org():
     """A small organisation in which each role has a clear relation to `subject`."""
     root = DepartmentFactory(code="ROOT", name="Root")
     team = DepartmentFactory(code="TEAM", name="Team", parent=root)
@@ -76,6 +81,17 @@ def org(db, make_person):
     RoundSeat.objects.create(round=selection_round, department=root, seats=2)
     return {"people": people, "users": users, "subject": subject, "competency": req.competency,
             "program": program, "cohort": cohort, "round": selection_round, "root": root}
+
+
+@pytest.fixture(scope="module")
+def _org_built(django_db_setup, django_db_blocker):
+    yield from built_once(django_db_blocker, build_org)
+
+
+@pytest.fixture
+def org(_org_built, db):
+    """The organisation, built once for this module (tests/shared_world.py); each test's writes are undone."""
+    return copy.deepcopy(_org_built)
 
 
 def client_for(client, org, role):
