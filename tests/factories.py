@@ -141,3 +141,9 @@ def actor_for_person(person):
 
 
 actor_of = actor_for_person
+
+
+def make_person(groups=(), **kwargs):
+    """A person with a login; ``groups`` adds role groups (hr_admin, program_manager). The plain
+    function behind the ``make_person`` fixture, for worlds built once per module (tests/shared_world.py)."""
+    return PersonFactory(user=UserFactory(groups=list(groups)), **kwargs)

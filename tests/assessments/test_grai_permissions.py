@@ -15,9 +15,9 @@ from tandem.assessments import grai_services
 from tandem.assessments.grai_models import GraiComment, GraiReview
 from tests.factories import UserFactory, actor_of
 from tests.mentorships.conftest import make_pair
-from tests.mentorships.test_permissions_matrix import world
+from tests.mentorships.test_permissions_matrix import _world_built, world
 
-_FIXTURES = (make_pair, world)  # pytest finds them by name
+_FIXTURES = (make_pair, _world_built, world)  # pytest finds them by name
 
 pytestmark = pytest.mark.django_db
 

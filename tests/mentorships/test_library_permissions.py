@@ -15,7 +15,7 @@ from tandem.mentorships import library_services, log_services
 from tandem.mentorships.library_models import PrivateNote, Resource, Transcript
 from tests.factories import UserFactory, actor_of
 from tests.mentorships.library_fixtures import PDF, VTT, held_session, media, upload  # noqa: F401
-from tests.mentorships.test_permissions_matrix import world  # noqa: F401  (the matrix's people)
+from tests.mentorships.test_permissions_matrix import _world_built, world  # noqa: F401  (the matrix's people)
 
 pytestmark = pytest.mark.django_db
 

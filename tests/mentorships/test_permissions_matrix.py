@@ -6,6 +6,8 @@ text. Writes: allowed roles succeed; everyone else is refused and nothing change
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from django.db import transaction
 
@@ -13,7 +15,9 @@ from tandem.mentorships import plan_services
 from tandem.mentorships.models import AgreementSignature, Goal, GoalMilestone, Mentorship, PlanComment
 from tandem.people.models import CompetencyRating
 from tandem.programs.models import Program
-from tests.factories import UserFactory, actor_of
+from tests.factories import UserFactory, actor_of, make_person
+from tests.mentorships.conftest import build_pair
+from tests.shared_world import built_once
 
 ROLES = ["anonymous", "hr", "owner", "pm_owning_nothing", "line_manager", "head", "mentor", "mentee",
          "colleague", "no_person", "requested_mentor"]
@@ -21,9 +25,8 @@ VIEWERS = {"hr", "owner", "line_manager", "head", "mentor", "mentee"}
 PAIR = {"mentor", "mentee"}
 
 
-@pytest.fixture
-def world(make_pair, make_person):
-    p = make_pair()
+def build_world():
+    p = build_pair()
     m = p.mentorship
     plan_services.needs_submit(mentorship=m, actor=actor_of(p.mentee), competencies=[p.competencies[0].code], topics=[],
                                text="PRIVATE-NEEDS-TEXT")
@@ -49,6 +52,18 @@ def world(make_pair, make_person):
         "requested_mentor": requested,
     }
     return p, people
+
+
+@pytest.fixture(scope="module")
+def _world_built(django_db_setup, django_db_blocker):
+    yield from built_once(django_db_blocker, build_world)
+
+
+@pytest.fixture
+def world(_world_built, db):
+    """The pair and its people, built once for this module (tests/shared_world.py); each test's
+    writes are undone."""
+    return copy.deepcopy(_world_built)
 
 
 def login(client, world, role):
