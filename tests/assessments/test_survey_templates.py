@@ -73,7 +73,7 @@ def test_bad_templates_are_refused_field_by_field_and_save_nothing(hr_person, kw
 
 def test_a_new_version_leaves_the_old_one_and_its_surveys_as_they_were(hr_person, survey_world):
     w = survey_world
-    t = create(hr_person)
+    t = create(w.owner)  # the program manager who created it writes its next version
     first = svc.survey_send(template=t, actor=actor_of(w.owner), program=w.program)
     v2 = svc.survey_template_revise(template=t, actor=actor_of(w.owner), questions=[
         {"code": "clear", "kind": "scale", "text": {"en": "The goals were clear to me."}}])
@@ -143,7 +143,7 @@ def test_the_template_page_says_which_question_is_wrong_and_keeps_what_was_typed
 def test_a_new_version_on_the_page_starts_from_the_latest_and_keeps_the_old_one_read_only(client, survey_world):
     w = survey_world
     t = SurveyTemplate.objects.get(code="program_nps")
-    client.force_login(w.owner.user)
+    client.force_login(w.hr.user)  # a shipped template: HR writes its next version
     page = client.get(f"/survey-templates/{t.pk}/").content.decode()
     assert 'name="q0_code" value="recommend"' in page  # the form starts from v1's questions
     data = _form([{"code": "recommend", "kind": "nps", "required": "on", "text_en": "Would you recommend it?"}])

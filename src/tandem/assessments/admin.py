@@ -49,7 +49,9 @@ class GapAdmin(ReadOnly):
 
 @admin.register(m.SurveyTemplate)
 class TemplateAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "purpose", "anonymous", "threshold")
+    list_display = ("code", "name", "purpose", "anonymous", "threshold", "created_by")
+    list_select_related = ("created_by",)
+    readonly_fields = ("created_by",)
 
 
 @admin.register(m.Survey)

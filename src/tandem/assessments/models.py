@@ -243,6 +243,10 @@ class SurveyTemplate(TimeStampedModel, Translatable):
     threshold = models.PositiveSmallIntegerField(
         _("smallest group shown"), default=THRESHOLD_DEFAULT,
         help_text=_("Results of fewer answers than this are not shown (never below 3)."))
+    # who may write its next version besides HR (core.authz.can_revise_survey_template): the program
+    # manager who created it; none for the templates Tandem ships
+    created_by = models.ForeignKey("people.Person", verbose_name=_("created by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["name"]

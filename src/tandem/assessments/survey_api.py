@@ -161,7 +161,8 @@ def template_get(request: HttpRequest, template_id: DbId):
 
 
 @router.post("/survey-templates/{template_id}/versions", response={201: TemplateDetailOut},
-             summary="A new version of a template's questions; surveys sent keep theirs")
+             summary="A new version of a template's questions (HR, or the program manager who created it); "
+                     "surveys sent keep theirs")
 def version_post(request: HttpRequest, template_id: DbId, payload: VersionIn):
     actor = _templates_actor(request)
     t = survey_selectors.template_get(template_id=template_id)

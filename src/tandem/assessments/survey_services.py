@@ -163,14 +163,16 @@ def _version_create(template: SurveyTemplate, questions: list[dict[str, Any]]) -
 @transaction.atomic
 def survey_template_revise(*, template: SurveyTemplate, actor: authz.Actor,
                            questions: list[dict[str, Any]]) -> SurveyTemplateVersion:
-    """A new version of the template's questions (HR and program managers). Surveys already sent,
-    and their answers, keep the version they were sent with; old versions are never changed.
+    """A new version of the template's questions (HR, and the program manager who created the template).
+    Surveys already sent, and their answers, keep the version they were sent with; old versions are
+    never changed.
 
     Each question: ``{"code", "kind", "text": {"en", "zh-hans", "ru"} (or a string: English),
     "required", "choices": [{"code", "label": {"en", …}}]}``."""
-    if not authz.can_edit_survey_templates(actor):
-        raise Forbidden(_("Only HR and program managers edit survey templates."))
     template = SurveyTemplate.objects.select_for_update().get(pk=template.pk)
+    if not authz.can_revise_survey_template(actor, template):
+        raise Forbidden(_("Only HR and the program manager who created this template write its next version: "
+                          "start a new template from its questions instead."))
     errors: dict[str, list[str]] = {}
     cleaned = _clean_questions(questions, errors)
     if errors:
@@ -216,7 +218,7 @@ def survey_template_create(*, actor: authz.Actor, code: Any, name: Any, descript
         with transaction.atomic():
             template = SurveyTemplate.objects.create(
                 code=slug, name=names["en"], description=descriptions.get("en", ""), purpose=purpose,
-                anonymous=anonymous, threshold=threshold, translations=translations)
+                anonymous=anonymous, threshold=threshold, translations=translations, created_by=actor.person)
     except IntegrityError:
         raise ValidationFailed({"code": [_("A template with this code exists already.")]}) from None
     _version_create(template, cleaned)

@@ -189,8 +189,10 @@ def _messages_of(exc: ApplicationError, numbers: list[int]) -> list[str]:
 def _editor(request: HttpRequest, *, template: SurveyTemplate | None, rows: list[dict[str, Any]],
             meta: dict[str, Any] | None = None, errors: list[str] | None = None, status: int = 200) -> HttpResponse:
     versions = survey_selectors.template_versions(template=template) if template is not None else []
+    can_revise = template is not None and authz.can_revise_survey_template(authz.actor_for(request.user), template)
     return render(request, "assessments/survey_template_edit.html", {
         "template": template, "versions": versions, "rows": rows, "meta": meta or {}, "errors": errors or [],
+        "can_revise": can_revise,
         "kinds": QuestionKind.choices, "purposes": SurveyPurpose.choices, "langs": LANG_FIELDS,
     }, status=status)
 
@@ -206,8 +208,14 @@ def templates_list(request: HttpRequest) -> HttpResponse:
 def template_new(request: HttpRequest) -> HttpResponse:
     actor = _templates_allowed(request)
     if request.method != "POST":
-        return _editor(request, template=None, rows=_rows_from([]),
-                       meta={"threshold": 5, "anonymous": True, "purpose": SurveyPurpose.OTHER})
+        meta: dict[str, Any] = {"threshold": 5, "anonymous": True, "purpose": SurveyPurpose.OTHER}
+        questions: list[dict[str, Any]] = []
+        source = request.GET.get("from", "")
+        if source.isdigit() and len(source) <= 12:  # "start from another template's questions"
+            base = survey_selectors.template_get(template_id=int(source))
+            questions = [survey_services.question_as_input(q) for q in survey_selectors.latest_questions(template=base)]
+            meta.update(purpose=base.purpose, anonymous=base.anonymous, threshold=base.threshold)
+        return _editor(request, template=None, rows=_rows_from(questions), meta=meta)
     rows, questions, numbers = _rows_posted(request.POST)
     meta = {"code": request.POST.get("code", "").strip(), "purpose": request.POST.get("purpose", ""),
             "anonymous": request.POST.get("anonymous") == "on", "threshold": request.POST.get("threshold", ""),

@@ -703,6 +703,17 @@ def can_edit_survey_templates(actor: Actor) -> bool:
     return actor.is_authenticated and (actor.is_hr or actor.is_program_manager)
 
 
+def can_revise_survey_template(actor: Actor, template: Any) -> bool:
+    """A template's next version changes what every program that uses it asks from then on: HR, and the
+    program manager who created it; the templates Tandem ships (no creator) only HR. Anyone who may edit
+    templates may start a new one from another's questions."""
+    if not can_edit_survey_templates(actor):
+        return False
+    if actor.is_hr:
+        return True
+    return actor.person is not None and template.created_by_id == actor.person.pk
+
+
 def can_view_survey_results(actor: Actor, survey: Any) -> bool:
     if not actor.is_authenticated:
         return False
