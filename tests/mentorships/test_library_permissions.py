@@ -8,14 +8,18 @@ nothing."""
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from django.db import transaction
 
 from tandem.mentorships import library_services, log_services
 from tandem.mentorships.library_models import PrivateNote, Resource, Transcript
 from tests.factories import UserFactory, actor_of
+from tests.mentorships.conftest import build_pair
 from tests.mentorships.library_fixtures import PDF, VTT, held_session, media, upload  # noqa: F401
-from tests.mentorships.test_permissions_matrix import _world_built, world  # noqa: F401  (the matrix's people)
+from tests.mentorships.test_permissions_matrix import build_world  # the matrix's pair and people
+from tests.shared_world import built_once
 
 pytestmark = pytest.mark.django_db
 
@@ -26,11 +30,22 @@ SUMMARY = {"hr", "owner", "mentor", "mentee"}  # the log page and the session pa
 SECRETS = ("PRIVATE-RESOURCE", "PRIVATE-ADVICE", "PRIVATE-TRANSCRIPT", "переговор")
 
 
+def build_people():
+    p, people = build_world()
+    other = build_pair()
+    return p, {**people, "other_mentor": other.mentor, "other_mentee": other.mentee}
+
+
+@pytest.fixture(scope="module")
+def _people_built(django_db_setup, django_db_blocker):
+    yield from built_once(django_db_blocker, build_people)
+
+
 @pytest.fixture
-def lib(world, make_pair):
-    p, people = world
-    other = make_pair()
-    people = {**people, "other_mentor": other.mentor, "other_mentee": other.mentee}
+def lib(_people_built, db):
+    """The pairs and people are built once for this module (tests/shared_world.py; each test's writes
+    are undone); the session and its files for each test, in the test's own MEDIA_ROOT."""
+    p, people = copy.deepcopy(_people_built)
     s = held_session(p)
     log_services.session_update(session=s, actor=actor_of(p.mentor), advice="PRIVATE-ADVICE переговоры")
     res = library_services.resource_share(mentorship=p.mentorship, actor=actor_of(p.mentee),
