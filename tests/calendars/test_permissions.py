@@ -9,6 +9,7 @@ Refused writes change nothing.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import zoneinfo
 
@@ -18,7 +19,9 @@ from django.utils import timezone
 from tandem.calendars.models import CalendarFeed
 from tandem.mentorships import series_services
 from tandem.mentorships.log_models import Session
-from tests.factories import UserFactory, actor_of
+from tests.factories import UserFactory, actor_of, make_person
+from tests.mentorships.conftest import build_pair
+from tests.shared_world import built_once
 
 pytestmark = pytest.mark.django_db
 
@@ -29,10 +32,9 @@ TEAM = {"hr", "owner", "line_manager", "head"}  # they see the pair exists: a 40
 PEOPLE = set(ROLES) - {"anonymous", "no_person"}
 
 
-@pytest.fixture
-def world(make_pair, make_person):
-    p = make_pair()
-    other = make_pair()
+def build_world():
+    p = build_pair()
+    other = build_pair()
     start = datetime.datetime.combine(timezone.localdate() + datetime.timedelta(days=1), datetime.time(9),
                                       zoneinfo.ZoneInfo("Europe/Berlin"))
     series = series_services.session_series_schedule(mentorship=p.mentorship, actor=actor_of(p.mentor),
@@ -44,6 +46,18 @@ def world(make_pair, make_person):
         "other_pair_mentor": other.mentor, "other_pair_mentee": other.mentee,
     }
     return p, series, people
+
+
+@pytest.fixture(scope="module")
+def _world_built(django_db_setup, django_db_blocker):
+    yield from built_once(django_db_blocker, build_world)
+
+
+@pytest.fixture
+def world(_world_built, db):
+    """The pairs, the series and the people, built once for this module (tests/shared_world.py);
+    each test's writes are undone."""
+    return copy.deepcopy(_world_built)
 
 
 def login(client, world, role):
