@@ -8,16 +8,17 @@ changes nothing."""
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from django.db import transaction
 
 from tandem.assessments import grai_services
 from tandem.assessments.grai_models import GraiComment, GraiReview
 from tests.factories import UserFactory, actor_of
-from tests.mentorships.conftest import make_pair
-from tests.mentorships.test_permissions_matrix import _world_built, world
-
-_FIXTURES = (make_pair, _world_built, world)  # pytest finds them by name
+from tests.mentorships.conftest import build_pair
+from tests.mentorships.test_permissions_matrix import build_world  # the matrix's pair and people
+from tests.shared_world import built_once
 
 pytestmark = pytest.mark.django_db
 
@@ -30,16 +31,27 @@ SECRETS = ("PRIVATE-GOAL", "PRIVATE-INSIGHT", "PRIVATE-COMMENT-OF-THE-MENTOR")
 TEXTS = {"goal": "PRIVATE-GOAL", "result": "r", "analysis": "a", "insight": "PRIVATE-INSIGHT"}
 
 
-@pytest.fixture
-def grai(world, make_pair):
-    p, people = world
-    other = make_pair()
+def build_grai():
+    p, people = build_world()
+    other = build_pair()
     people = {**people, "other_mentor": other.mentor, "other_mentee": other.mentee}
     review = grai_services.grai_review_submit(mentorship=p.mentorship, actor=actor_of(p.mentee), **TEXTS)
     grai_services.grai_comment_add(review=review, actor=actor_of(p.mentor), text="PRIVATE-COMMENT-OF-THE-MENTOR")
     other_review = grai_services.grai_review_submit(mentorship=other.mentorship, actor=actor_of(other.mentee),
                                                     **{**TEXTS, "goal": "OTHER-PAIRS-GOAL"})
     return p, people, review, other, other_review
+
+
+@pytest.fixture(scope="module")
+def _grai_built(django_db_setup, django_db_blocker):
+    yield from built_once(django_db_blocker, build_grai)
+
+
+@pytest.fixture
+def grai(_grai_built, db):
+    """The pairs, their people and reviews, built once for this module (tests/shared_world.py); each
+    test's writes are undone."""
+    return copy.deepcopy(_grai_built)
 
 
 def login(client, people, role):
