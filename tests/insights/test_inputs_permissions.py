@@ -3,13 +3,13 @@ inputs_outputs_pairs_q): every role against the page, the API and both exports."
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
-from tests.factories import PersonFactory, UserFactory
-from tests.insights import inputs_world
-from tests.insights.inputs_world import FROM, TO
-
-world = inputs_world.world  # the fixture
+from tests.factories import PersonFactory, UserFactory, make_person
+from tests.insights.inputs_world import FROM, TO, build_world
+from tests.shared_world import built_once
 
 ROLES = ["anonymous", "hr", "pm", "pm_owning_nothing", "head", "mentor", "employee", "no_person",
          "pm_without_person"]
@@ -17,11 +17,33 @@ SEEING = {"hr", "pm", "pm_owning_nothing", "head"}
 PER_MENTOR = {"hr", "pm", "pm_owning_nothing"}
 
 
+def build_world_and_people():
+    world = build_world(make_person)
+    return world, {"hr": make_person(groups=["hr_admin"]), "pm": world.pm,
+                   "pm_owning_nothing": make_person(groups=["program_manager"]), "head": world.head,
+                   "mentor": world.mentors["m1"], "employee": PersonFactory(user=UserFactory())}
+
+
+@pytest.fixture(scope="module")
+def _built(django_db_setup, django_db_blocker):
+    yield from built_once(django_db_blocker, build_world_and_people)
+
+
 @pytest.fixture
-def people(world, make_person):
-    return {"hr": make_person(groups=["hr_admin"]), "pm": world.pm,
-            "pm_owning_nothing": make_person(groups=["program_manager"]), "head": world.head,
-            "mentor": world.mentors["m1"], "employee": PersonFactory(user=UserFactory())}
+def _world_and_people(_built, db):
+    """The world and the people, built once for this module (tests/shared_world.py); each test's
+    writes are undone. One deep copy for both: ``people["pm"]`` is ``world.pm``."""
+    return copy.deepcopy(_built)
+
+
+@pytest.fixture
+def world(_world_and_people):
+    return _world_and_people[0]
+
+
+@pytest.fixture
+def people(_world_and_people):
+    return _world_and_people[1]
 
 
 def login(client, people, role):
