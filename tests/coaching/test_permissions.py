@@ -7,6 +7,7 @@ people and everyone else do not even learn that it exists (404).
 
 from __future__ import annotations
 
+import copy
 import datetime
 
 import pytest
@@ -15,7 +16,9 @@ from django.utils import timezone
 from tandem.mentorships import log_services
 from tandem.mentorships.models import Mentorship
 from tests.coaching.conftest import Log
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_person
+from tests.mentorships.conftest import build_pair
+from tests.shared_world import built_once
 
 ROLES = ["anonymous", "hr", "owner", "pm_owning_nothing", "line_manager", "head", "mentor", "mentee",
          "other_mentor", "other_mentee", "colleague", "no_person"]
@@ -24,16 +27,15 @@ TITLE = "Open questions to get unstuck"
 REASON = "2 of the mentee&#x27;s action items are overdue."
 
 
-@pytest.fixture
-def world(make_pair, make_person):
-    p = make_pair("active")
+def build_world():
+    p = build_pair("active")
     log = Log(p)
     log.message("Hello", by="mentor")
     log.item(title="Call the supplier")
     log.item(title="Write the summary")
     s = log_services.session_schedule(mentorship=p.mentorship, actor=log.actor("mentor"),
                                       starts_at=timezone.now() + datetime.timedelta(days=3))
-    other = make_pair("active")
+    other = build_pair("active")
     people = {
         "hr": make_person(groups=["hr_admin"]), "owner": p.owner,
         "pm_owning_nothing": make_person(groups=["program_manager"]), "line_manager": p.line_manager,
@@ -41,6 +43,18 @@ def world(make_pair, make_person):
         "other_mentee": other.mentee, "colleague": make_person(),
     }
     return p, s, people
+
+
+@pytest.fixture(scope="module")
+def _world_built(django_db_setup, django_db_blocker):
+    yield from built_once(django_db_blocker, build_world)
+
+
+@pytest.fixture
+def world(_world_built, db):
+    """The pairs, the log and the people, built once for this module (tests/shared_world.py); each
+    test's writes are undone."""
+    return copy.deepcopy(_world_built)
 
 
 def login(client, people, role):
