@@ -16,11 +16,18 @@ from django.utils import timezone
 from tandem.assessments import teachback_services as tbs
 from tandem.programs.models import Enrolment, Program
 from tandem.programs.services import program_create_from_template
-from tests.factories import CompetencyFactory, actor_of
+from tests.factories import CompetencyFactory, actor_of, make_person
 
 
 @pytest.fixture
-def tb_world(db, make_person):
+def tb_world(db):
+    return with_tb_helpers(build_tb_world())
+
+
+def build_tb_world() -> SimpleNamespace:
+    """The people and the program of ``tb_world``, as a plain function: for a world built once per
+    module (tests/shared_world.py); ``with_tb_helpers`` then adds ``schedule``, ``at`` and
+    ``score_all`` (to each copy, so that they use the copy's objects)."""
     owner = make_person(groups=["program_manager"])
     start = timezone.localdate() - datetime.timedelta(days=44)
     program = program_create_from_template(template_code="new_manager_60", name="New managers", starts_on=start,
@@ -39,6 +46,11 @@ def tb_world(db, make_person):
         hr=make_person(groups=["hr_admin"]), other_pm=make_person(groups=["program_manager"]),
         outsider=make_person(),
     )
+    return w
+
+
+def with_tb_helpers(w: SimpleNamespace) -> SimpleNamespace:
+    program, owner, learners, competency = w.program, w.owner, w.learners, w.competency
 
     def schedule(trainee, *, day=46, audience=None, hour=10, now=None):
         starts = timezone.make_aware(datetime.datetime.combine(program.day_date(day), datetime.time(hour, 0)))

@@ -4,6 +4,7 @@ succeed; the others are refused and nothing changes."""
 
 from __future__ import annotations
 
+import copy
 import datetime
 import json
 
@@ -20,15 +21,16 @@ from tandem.assessments.models import (
 )
 from tandem.mentorships.models import Mentorship
 from tandem.programs.models import Enrolment
-from tests.factories import DepartmentFactory, UserFactory, actor_of
+from tests.assessments.conftest import build_tb_world, with_tb_helpers
+from tests.factories import DepartmentFactory, UserFactory, actor_of, make_person
+from tests.shared_world import built_once
 
 ROLES = ["anonymous", "hr", "owner", "pm_owning_nothing", "head", "mentor", "trainee", "audience",
          "other_pair", "employee", "no_person"]
 
 
-@pytest.fixture
-def mx(tb_world, make_person):
-    w = tb_world
+def build_mx():
+    w = build_tb_world()
     dep = DepartmentFactory()
     head = make_person(department=dep)
     dep.head = head
@@ -55,6 +57,19 @@ def mx(tb_world, make_person):
     people = {"hr": w.hr, "owner": w.owner, "pm_owning_nothing": w.other_pm, "head": head, "mentor": mentor,
               "trainee": w.tom, "audience": w.learners[0], "other_pair": other_mentor, "employee": w.outsider}
     return w, tb, survey, people
+
+
+@pytest.fixture(scope="module")
+def _mx_built(django_db_setup, django_db_blocker):
+    yield from built_once(django_db_blocker, build_mx)
+
+
+@pytest.fixture
+def mx(_mx_built, db):
+    """The matrix's world, built once for this module (tests/shared_world.py); each test's writes
+    are undone."""
+    w, tb, survey, people = copy.deepcopy(_mx_built)
+    return with_tb_helpers(w), tb, survey, people
 
 
 def login(client, people, role):
