@@ -25,7 +25,12 @@ def outcomes(metric, cohort, people_values):
 def cohorts(active_pair):
     """The pair's program gets 40 participants (the mentee among them) and 40 others; retention
     30/40 vs 20/40, a satisfaction mean, and a 'tiny' metric only 4 participants have."""
-    p = active_pair
+    return build_cohorts(active_pair)
+
+
+def build_cohorts(p):
+    """The world of ``cohorts`` around the pair ``p`` (``build_pair()``), as a plain function: for a
+    world built once per module (tests/shared_world.py)."""
     participants = [p.mentee] + [PersonFactory() for _ in range(39)]
     for person in participants[1:]:
         Enrolment.objects.create(program=p.program, person=person, role="mentee")

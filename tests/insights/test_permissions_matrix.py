@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
-from tests.factories import PersonFactory, UserFactory
+from tests.factories import PersonFactory, UserFactory, make_person
+from tests.insights.conftest import build_cohorts
+from tests.mentorships.conftest import build_pair
+from tests.shared_world import built_once
 
 ROLES = ["anonymous", "hr", "owner", "pm_owning_nothing", "head", "mentor", "mentee", "other_pair",
          "colleague", "no_person"]
 
 
-@pytest.fixture
-def people(cohorts, make_person, make_pair):
+def build_world():
+    cohorts = build_cohorts(build_pair())
     p = cohorts.pair
-    other = make_pair()
-    return {
+    other = build_pair()
+    return cohorts, {
         "hr": make_person(groups=["hr_admin"]),
         "owner": p.owner,
         "pm_owning_nothing": make_person(groups=["program_manager"]),
@@ -24,6 +29,28 @@ def people(cohorts, make_person, make_pair):
         "other_pair": other.mentee,
         "colleague": PersonFactory(user=UserFactory()),
     }
+
+
+@pytest.fixture(scope="module")
+def _built(django_db_setup, django_db_blocker):
+    yield from built_once(django_db_blocker, build_world)
+
+
+@pytest.fixture
+def _cohorts_and_people(_built, db):
+    """The cohorts and the people, built once for this module (tests/shared_world.py); each test's
+    writes are undone. One deep copy for both: ``people["mentee"]`` is ``cohorts.pair.mentee``."""
+    return copy.deepcopy(_built)
+
+
+@pytest.fixture
+def cohorts(_cohorts_and_people):
+    return _cohorts_and_people[0]
+
+
+@pytest.fixture
+def people(_cohorts_and_people):
+    return _cohorts_and_people[1]
 
 
 def login(client, people, role):
