@@ -3,6 +3,7 @@ role), what they show, bad input, and a bounded number of queries for a program'
 
 from __future__ import annotations
 
+import copy
 import datetime
 import io
 
@@ -13,7 +14,9 @@ from tandem.mentorships import duties
 from tandem.mentorships.log_models import Session
 from tandem.mentorships.models import Mentorship, MentorshipOrigin
 from tandem.programs.models import CadenceDuty, Enrolment
-from tests.factories import TopicFactory, UserFactory
+from tests.factories import TopicFactory, UserFactory, make_person
+from tests.mentorships.conftest import build_pair
+from tests.shared_world import built_once
 
 ROLES = ["anonymous", "hr", "owner", "pm_owning_nothing", "head", "line_manager", "mentor", "mentee",
          "other_mentor", "other_mentee", "colleague", "no_person"]
@@ -32,11 +35,10 @@ def add_duties(program):
                                requirement="session", required=False, concerns="mentor")
 
 
-@pytest.fixture
-def world(make_pair, make_person):
-    p = make_pair()
+def build_world():
+    p = build_pair()
     add_duties(p.program)
-    other = make_pair()  # another program, another pair: its people see nothing of this one
+    other = build_pair()  # another program, another pair: its people see nothing of this one
     people = {
         "hr": make_person(groups=["hr_admin"]), "owner": p.owner,
         "pm_owning_nothing": make_person(groups=["program_manager"]),
@@ -44,6 +46,18 @@ def world(make_pair, make_person):
         "other_mentor": other.mentor, "other_mentee": other.mentee, "colleague": make_person(),
     }
     return p, people
+
+
+@pytest.fixture(scope="module")
+def _world_built(django_db_setup, django_db_blocker):
+    yield from built_once(django_db_blocker, build_world)
+
+
+@pytest.fixture
+def world(_world_built, db):
+    """The pairs, the duties and the people, built once for this module (tests/shared_world.py);
+    each test's writes are undone."""
+    return copy.deepcopy(_world_built)
 
 
 def login(client, world, role):
