@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 from decimal import Decimal
 
@@ -14,7 +15,21 @@ from tandem.assessments.errors import AssessmentErrorCode as Code
 from tandem.assessments.models import CriterionScore, KnowledgeGap, TeachBack, TeachBackScore
 from tandem.core.errors import ApplicationError
 from tandem.people.models import CompetencyRating, CurrentLevel
+from tests.assessments.conftest import build_tb_world, with_tb_helpers
 from tests.factories import actor_of
+from tests.shared_world import built_once
+
+
+@pytest.fixture(scope="module")
+def _tb_world_built(django_db_setup, django_db_blocker):
+    yield from built_once(django_db_blocker, build_tb_world)
+
+
+@pytest.fixture
+def tb_world(_tb_world_built, db):
+    """The conftest's world, built once for this module (tests/shared_world.py); each test's writes
+    are undone, and its helpers work on the test's own copy."""
+    return with_tb_helpers(copy.deepcopy(_tb_world_built))
 
 
 def _codes(w):
