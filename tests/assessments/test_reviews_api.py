@@ -15,6 +15,7 @@ from tandem.assessments.review_models import Review, ReviewAnswer, ReviewAssignm
 from tandem.people.models import CompetencyRating
 from tests.factories import UserFactory, actor_of
 from tests.mentorships.conftest import active_pair, make_pair
+from tests.svg_checks import assert_svg_coordinates_are_numbers
 
 _FIXTURES = (active_pair, make_pair)  # pytest finds them by name
 
@@ -261,6 +262,11 @@ def test_the_profile_and_the_program_page_show_the_before_after_chart(client, rv
     client.force_login(p.owner.user)
     page = client.get(f"/programs/{p.program.pk}/reviews/").content.decode()
     assert "Before and after" in page and 'class="rated-after"' in page and "n = 1" in page
+    # in Russian the chart's coordinates are still numbers (a decimal comma made the browser drop them)
+    client.cookies["django_language"] = "ru"
+    for url in (f"/programs/{p.program.pk}/reviews/", f"/people/{p.mentee.employee_id}/"):
+        page = client.get(url).content.decode()
+        assert '<html lang="ru"' in page and assert_svg_coordinates_are_numbers(page) > 20, url
 
 
 def test_list_endpoints_do_not_grow_queries_with_campaigns(client, rv, django_assert_max_num_queries):

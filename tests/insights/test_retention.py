@@ -17,6 +17,7 @@ from tandem.insights import retention, retention_selectors, selectors
 from tandem.insights.stats import StatsError
 from tandem.programs.models import Enrolment, MatchingMode, Program, ProgramStatus, ProgramType
 from tests.factories import PersonFactory
+from tests.svg_checks import assert_svg_coordinates_are_numbers
 
 # -- the estimator -------------------------------------------------------------------------------
 
@@ -162,6 +163,10 @@ def test_the_page_draws_both_curves_with_bands_and_the_checkpoints(client, cohor
     assert html.count('class="retention-line') == 2 and html.count('class="retention-band') == 2
     assert all(f'data-day="{d}"' in html for d in (7, 30, 91, 182))
     assert "n = 10" in html and "80.0 %" in html
+    # in Russian too, the curves' coordinates are numbers (a decimal comma broke every chart)
+    client.cookies["django_language"] = "ru"
+    html = client.get(f"/programs/{program.pk}/retention/").content.decode()
+    assert '<html lang="ru"' in html and assert_svg_coordinates_are_numbers(html) > 20
 
 
 def test_the_csv_export_has_each_checkpoint_of_each_group(client, cohort, fixed_today):
