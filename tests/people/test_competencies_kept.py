@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from tandem.people.models import Competency, CompetencyGroup
-from tandem.people.selectors import competencies_ordered
+from tandem.people.selectors import competencies_ordered, job_targets
 from tandem.web.forms import RatingForm
 from tests.factories import CompetencyFactory, CompetencyGroupFactory
 from tests.kept_checks import assert_follows_every_step
@@ -38,3 +38,31 @@ def test_the_frameworks_competencies_follow_every_write():
     ]
     assert_follows_every_step(shown, steps, before)
     assert shown()[1][1:] == ["Accounting", "Budgeting", "Active listening"]
+
+
+def test_the_job_profiles_targets_follow_every_write():
+    """The targets (people.selectors.job_targets: the profile's gaps, the reviews' before/after) are kept per
+    change of the framework: a new requirement, a changed target, a removed one, another profile's."""
+    from tandem.assessments.review_selectors import competency_change
+    from tandem.people.models import JobProfileRequirement
+    from tandem.people.selectors import person_competencies
+    from tests.factories import JobProfileFactory, PersonFactory, RequirementFactory
+
+    job, other_job = JobProfileFactory(), JobProfileFactory()
+    first = RequirementFactory(job_profile=job, target_level=3)
+    person = PersonFactory(job_profile=job)
+
+    def shown():
+        rows = [(r.competency.pk, r.target) for r in person_competencies(person=person)]
+        change = [(c.competency.pk, c.target) for c in competency_change(person=person)[2]]
+        return rows, change, sorted(job_targets().get(other_job.pk, {}).items())
+
+    before = shown()
+    assert before[0] == before[1] == [(first.competency_id, 3)]
+    steps = [
+        lambda: RequirementFactory(job_profile=job, target_level=5),
+        lambda: JobProfileRequirement.objects.filter(pk=first.pk).update(target_level=4),
+        lambda: JobProfileRequirement.objects.filter(pk=first.pk).delete(),
+        lambda: RequirementFactory(job_profile=other_job, target_level=2),
+    ]
+    assert_follows_every_step(shown, steps, before)

@@ -12,7 +12,6 @@ not part of the change.
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,11 +24,10 @@ from tandem.core.errors import NotFound
 from tandem.people.models import (
     Competency,
     CompetencyRating,
-    JobProfileRequirement,
     Person,
     RatingSource,
 )
-from tandem.people.selectors import competencies_ordered
+from tandem.people.selectors import competencies_ordered, job_targets
 from tandem.programs.models import EnrolmentRole, EnrolmentStatus, Program
 
 PROGRAM_MARGIN = 30
@@ -181,15 +179,15 @@ def pair_window(mentorship: Any, today: datetime.date | None = None) -> tuple[da
     return start - margin, max(end, start)
 
 
-def _changes(person_ids: list[int], start: datetime.date, end: datetime.date) -> dict[int, dict[int, Change]]:
+def _changes(person_ids: list[int], start: datetime.date, end: datetime.date,
+             people: dict[int, Any] | None = None) -> dict[int, dict[int, Change]]:
     """person → competency → Change, over the ratings dated in [start, end]; competencies of the
-    person's job profile first (with targets), then any other rated one."""
-    people = {p.pk: p for p in Person.objects.filter(pk__in=person_ids).only("id", "job_profile_id")}
-    targets: dict[int, dict[int, int]] = defaultdict(dict)
-    for jp, cid, t in JobProfileRequirement.objects.filter(
-            job_profile_id__in={p.job_profile_id for p in people.values() if p.job_profile_id}
-    ).values_list("job_profile_id", "competency_id", "target_level"):
-        targets[jp][cid] = t
+    person's job profile first (with targets), then any other rated one. ``people``: the persons by id
+    when the caller has them (their job profiles)."""
+    if people is None:
+        people = {p.pk: p for p in Person.objects.filter(pk__in=person_ids).only("id", "job_profile_id")}
+    jobs = {p.job_profile_id for p in people.values() if p.job_profile_id}
+    targets = {jp: t for jp, t in job_targets().items() if jp in jobs}
     ratings = list(CompetencyRating.objects.filter(person_id__in=person_ids, rated_on__gte=start, rated_on__lte=end)
                    .order_by("rated_on", "id").values_list("person_id", "competency_id", "level", "source",
                                                            "rated_on", "rated_by_id"))
@@ -225,7 +223,7 @@ def competency_change(*, person: Person, start: datetime.date | None = None, end
         start, end = start or p_start, end or p_end
     start = start or datetime.date(1900, 1, 1)
     end = end or timezone.localdate()
-    return start, end, list(_changes([person.pk], start, end)[person.pk].values())
+    return start, end, list(_changes([person.pk], start, end, people={person.pk: person})[person.pk].values())
 
 
 @dataclass

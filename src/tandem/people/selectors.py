@@ -141,15 +141,25 @@ def competencies_ordered() -> dict[int, Competency]:
         c.pk: c for c in Competency.objects.select_related("group").order_by("group__order", "name", "id")})
 
 
+def job_targets() -> dict[int, dict[int, int]]:
+    """Job profile id -> {competency id: target level}, the whole framework's requirements, read once per
+    change of the framework (kept under the pool's generation, which watches the requirements; a
+    framework has hundreds of them, not people-many). Shared: read it, never change it."""
+    from tandem.people import figures
+
+    def read() -> dict[int, dict[int, int]]:
+        out: dict[int, dict[int, int]] = {}
+        for jp, cid, target in JobProfileRequirement.objects.order_by().values_list(
+                "job_profile_id", "competency_id", "target_level"):
+            out.setdefault(jp, {})[cid] = target
+        return out
+
+    return figures.kept("pool", ("job_targets",), read)
+
+
 def person_competencies(*, person: Person) -> list[CompetencyRow]:
     """Every competency the job profile requires or that has been rated, with target and current."""
-    targets = {}
-    if person.job_profile_id:
-        targets = dict(
-            JobProfileRequirement.objects.filter(job_profile_id=person.job_profile_id).values_list(
-                "competency_id", "target_level"
-            )
-        )
+    targets = job_targets().get(person.job_profile_id, {}) if person.job_profile_id else {}
     current = {c.competency_id: c for c in CurrentLevel.objects.filter(person=person)}
     ids = set(targets) | set(current)
     rows = []

@@ -6,6 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.formats import localize
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from tandem.assessments import review_selectors as sel
 from tandem.core import authz
@@ -56,6 +60,58 @@ def aggregate_rows(rows: list[sel.Aggregate]) -> list[dict[str, Any]]:
 @register.inclusion_tag("assessments/reviews/_chart.html")
 def change_chart(rows: list[dict[str, Any]], aggregate: bool = False) -> dict[str, Any]:
     return {"rows": rows, "aggregate": aggregate, "ticks": [(lv, level_x(lv)) for lv in range(1, 6)]}
+
+
+def _side_text(s: dict[str, Any]) -> SafeString:
+    """Before → after (change), and n: the figures localised for the reader (a mean is 2,5 in Russian)."""
+    if s["before"] is None:
+        text = mark_safe('<span class="muted">—</span>')  # noqa: S308
+    elif s["change"] is None:
+        text = format_html('{} <span class="small muted">({})</span>', localize(s["before"]), _("no later rating yet"))
+    else:
+        text = format_html("{} → {} <strong>({}{})</strong>", localize(s["before"]), localize(s["after"]),
+                           "+" if s["change"] > 0 else "", localize(s["change"]))
+    return format_html('{} <span class="small muted">n = {}</span>', text, s["n"])
+
+
+_TICKS = mark_safe("".join(  # noqa: S308 (numbers only)
+    f'<line x1="{level_x(lv)}" y1="1" x2="{level_x(lv)}" y2="19" stroke="#d4d4d8" stroke-width="0.4"/>'
+    for lv in range(1, 6)))
+
+
+def _marks(s: dict[str, Any], y: int, color: str, square: bool) -> SafeString:
+    """One side's before (hollow) and after (filled) marks, joined by a line; coordinates as plain numbers
+    (never localised: x="52,0" is no length to a browser)."""
+    if s["x0"] is None:
+        return mark_safe("")
+    kind = "rated" if square else "self"
+    def mark(which: str, fill: str, stroke: str) -> SafeString:
+        if square:
+            return format_html('<rect class="{}-{}" x="{}" y="{}" width="4.8" height="4.8" fill="{}"{}/>', kind, which,
+                               str(s["r1" if which == "after" else "r0"]), y - 2.4, fill, stroke)
+        return format_html('<circle class="{}-{}" cx="{}" cy="{}" r="2.6" fill="{}"{}/>', kind, which,
+                           str(s["x1" if which == "after" else "x0"]), y, fill, stroke)
+    after = ""
+    if s["x1"] is not None:
+        after = format_html('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="1.2"/>{}',
+                            str(s["x0"]), y, str(s["x1"]), y, color, mark("after", color, ""))
+    return format_html("{}{}", after, mark("before", "#fff", format_html(' stroke="{}" stroke-width="1"', color)))
+
+
+@register.simple_tag
+def change_chart_rows(rows: list[dict[str, Any]]) -> SafeString:
+    """The chart's rows, written in Python: per competency five grid lines, the target, two pairs of marks
+    and two texts were the largest part of a profile's rendering as template nodes and includes."""
+    def row(r: dict[str, Any]) -> tuple[Any, ...]:
+        target = format_html(' <span class="small muted">({})</span>', _("target %(t)s") % {"t": localize(r["target"])}
+                             ) if r["target"] else ""
+        xt = format_html('<rect x="{}" y="1" width="1.6" height="18" fill="#71717a"/>', str(r["xt"])) if r["xt"] else ""
+        return (r["name"], target, _("%(c)s: levels before and after") % {"c": r["name"]}, _TICKS, xt,
+                _marks(r["self"], 6, "#2563eb", False), _marks(r["rated"], 14, "#c2410c", True),
+                _side_text(r["self"]), _side_text(r["rated"]))
+    return format_html_join("", (
+        '<tr><td>{}{}</td><td><svg viewBox="0 0 100 20" width="220" height="44" role="img" class="review-change-svg" '
+        'aria-label="{}">{}{}{}{}</svg></td><td>{}</td><td>{}</td></tr>'), (row(r) for r in rows))
 
 
 def _latest_program(person: Any) -> Program | None:
