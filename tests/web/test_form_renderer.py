@@ -49,3 +49,43 @@ def test_a_custom_option_template_is_left_to_the_templates():
 
 def test_the_site_uses_it(settings):
     assert settings.FORM_RENDERER == "tandem.web.form_renderer.FastSelectRenderer"
+
+
+class _Inputs(forms.Form):
+    name = forms.CharField(max_length=20, widget=forms.TextInput(attrs={"placeholder": 'a "b" <c>', "autofocus": True}))
+    count = forms.IntegerField(min_value=1, max_value=9, required=False)
+    ratio = forms.DecimalField(localize=True, required=False)
+    email = forms.EmailField(required=False)
+    secret = forms.CharField(widget=forms.PasswordInput(render_value=True), required=False)
+    hidden = forms.CharField(widget=forms.HiddenInput, required=False)
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    agree = forms.BooleanField(required=False)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "disabled": False}), required=False)
+    upload = forms.FileField(required=False)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+@pytest.mark.parametrize("data", [None, {"name": "<b>&amp;</b>", "count": "12", "ratio": "2,5", "email": "x@",
+                                         "secret": "p\"w", "hidden": "h", "day": "2026-12-04", "agree": "on",
+                                         "note": "line 1\n<line 2>"}])
+def test_the_fast_inputs_and_text_areas_are_the_templates_ones(data, lang):
+    from django.utils import translation
+
+    with translation.override(lang):
+        initial = {"ratio": 2.5, "count": 3, "note": "x & y"}
+        fast = _Inputs(data, initial=initial, renderer=FastSelectRenderer())
+        slow = _Inputs(data, initial=initial, renderer=DjangoTemplates())
+        for name in _Inputs.base_fields:
+            a, b = str(fast[name]), str(slow[name])
+            assert a == b, name  # to the character: inputs have no white space between tags
+        assert str(fast["note"]).startswith('<textarea name="note" cols="40" rows="2"')
+
+
+def test_inputs_and_text_areas_use_no_template(monkeypatch):
+    def refuse(self, template_name, context, request=None):
+        raise AssertionError(f"rendered {template_name} through the templates")
+
+    monkeypatch.setattr(DjangoTemplates, "render", refuse)
+    form = _Inputs(renderer=FastSelectRenderer())
+    for name in ("name", "count", "email", "secret", "hidden", "day", "agree", "note"):  # not the clearable file input
+        assert str(form[name]).startswith(("<input", "<textarea"))

@@ -104,11 +104,15 @@ def my_enrolments(*, program: Program, person: Person | None) -> dict[str, bool]
 
 
 def enrolments_of(*, program: Program, role: str | None = None) -> QuerySet:
+    """The program page's rows of enrolled people: only the columns its rows show (programs.templatetags.
+    enrolment_rows; a mentor's capacity for the load), not every column of four tables."""
     from tandem.programs.models import Enrolment
 
     qs = Enrolment.objects.filter(program=program, status=EnrolmentStatus.ACTIVE).select_related(
         "person__department", "person__job_profile"
-    )
+    ).only("id", "program_id", "role", "status", "capacity", "person__id", "person__employee_id", "person__full_name",
+           "person__mentor_capacity", "person__department__id", "person__department__name",
+           "person__job_profile__id", "person__job_profile__title", "person__job_profile__translations")
     if role:
         qs = qs.filter(role=role)
     return qs.order_by("role", "person__full_name")

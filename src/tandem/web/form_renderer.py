@@ -1,10 +1,11 @@
-"""Django's form renderer, with ``<select>`` written in Python.
+"""Django's form renderer, with ``<select>``, ``<input>`` and ``<textarea>`` written in Python.
 
 Django renders a select through one template include per option (the option, then its attributes):
 about 25 µs an option, so the program page's enrol form (every department and job profile) and the
 profile's rating form (every competency) spent ~10 ms of each view in option templates. The output
 is the one Django's templates give (the same attributes, escaping and order; only the white space
-between the tags differs). A widget with its own option template is rendered by the templates.
+between the tags differs). A widget with its own option template is rendered by the templates. Inputs
+and text areas went through two template includes each (the widget's, input.html, attrs.html).
 """
 
 from __future__ import annotations
@@ -12,11 +13,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.forms.renderers import DjangoTemplates
+from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 SELECT = "django/forms/widgets/select.html"
 OPTION = "django/forms/widgets/select_option.html"
+TEXTAREA = "django/forms/widgets/textarea.html"
+#: Django's widget templates that are exactly ``{% include "django/forms/widgets/input.html" %}``
+INPUTS = {f"django/forms/widgets/{name}.html" for name in (
+    "input", "text", "number", "email", "url", "password", "hidden", "date", "datetime", "time", "search", "tel",
+    "color", "file", "checkbox")}
 
 
 def _attrs(attrs: dict[str, Any]) -> str:
@@ -36,7 +43,28 @@ class FastSelectRenderer(DjangoTemplates):
             html = _select(context["widget"])
             if html is not None:
                 return html
+        elif template_name in INPUTS:
+            return _input(context["widget"])
+        elif template_name == TEXTAREA:
+            return _textarea(context["widget"])
         return super().render(template_name, context, request=request)
+
+
+def _input(widget: dict[str, Any]) -> str:
+    """django/forms/widgets/input.html"""
+    value = widget["value"]
+    shown = "" if value is None else f' value="{conditional_escape(str(value))}"'
+    return mark_safe(  # noqa: S308 - escaped
+        f'<input type="{conditional_escape(widget["type"])}" name="{conditional_escape(widget["name"])}"{shown}'
+        f'{_attrs(widget["attrs"])}>')
+
+
+def _textarea(widget: dict[str, Any]) -> str:
+    """django/forms/widgets/textarea.html (its line break after the opening tag included)"""
+    value = widget["value"]
+    return mark_safe(  # noqa: S308 - escaped
+        f'<textarea name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n'
+        f'{conditional_escape(localize(value)) if value else ""}</textarea>')
 
 
 def _select(widget: dict[str, Any]) -> str | None:
