@@ -413,34 +413,21 @@ def pct(xs: list[float], p: float) -> float:
     return xs[k] * 1000
 
 
-NOTES = """What changed since the last table (3 December, 18:00 UTC, at 546b7c8), and what still misses the targets
-(50,000 people; times through the test client in this world):
-- This session's machine is slower than the last one, and its speed drifts from minute to minute (the
-  same Python loop takes 0.18 to 0.29 s): compare the rows of one table, and the side-by-side run of
-  the last table's commit below, not this table with the last one.
-- Every signed-in request reads the user, their person, groups and the departments they head in one
-  query (`core.authz.signed_in_user`, through the authentication backend; was four), and an actor's
-  mentees and mentors in one more (was two). `<select>`s of model choices read their options with one
-  plain query (`core.forms`): Django's iterator used a server-side cursor, three round trips each.
-- Web processes freeze what they load out of the garbage collector's generations (`config/wsgi.py`):
-  full collections during a request walked ~200,000 objects each time (5-13 ms of a profile view).
-- Bulk page: one form for the table's Pin and Exclude buttons instead of two forms, CSRF tokens and
-  URLs per pair (74 -> 43 KiB); the vocabulary naming the reasons and the enrolled counts are kept per
-  change; the run's counts come with the run; the stale-job sweep runs only when the run shown looks
-  stale. 20 -> 13 queries.
-- Round page (department head): each graduate's name tag is a Python tag, not a template include per
-  row (the includes were half the template time); the graduates' count is the round's kept progress.
-  16 -> 13 queries.
-- API enrolments: the list's order (role, name) is kept per change of enrolments or names
-  (`programs.selectors.enrolment_keys`): a page slices the kept keys, with no sort of the program's
-  8,750 enrolments joined to every person, and no count (8 -> 5 queries, 28 -> 9 ms of SQL).
-- Profile: the framework's competencies are kept per change and serve its table, its rating form and
-  the reviews' before/after (26 -> 23 queries). Program page: the list's count is the kept figures, the
-  enrolled people's rows are written by a Python tag (`programs.templatetags.enrolment_rows`: three
-  `{% url %}` and a dozen lookups per row before), the teach-back days come from the phases it read.
-- Each kept value is tested equal to a fresh computation after writes made past the services
-  (tests/matching/test_bulk_page_kept.py, tests/people/test_competencies_kept.py,
-  tests/programs/test_program_figures_kept.py)."""
+NOTES = """What changed since the last table (4 December, 03:07 UTC, at 9074a9a), and what still misses the targets:
+- This session's machine (4 December, 17:55-20:55 UTC) is faster than the last one (the 50,000-people
+  world built in 64 s instead of 110 s) and was quiet during the runs: compare with the first run of this
+  session (18:43 UTC, at f1badea, before this session's page changes) in the side-by-side table below,
+  not with the last session's table. That first run already met the 10-user target on 25 of 26 pages
+  here; the profile missed it (355 ms p95) and the program page met it by 2 ms (298).
+- Profile: the before/after chart's rows are written in Python (`assessments.templatetags.review_tags.
+  change_chart_rows`: five grid lines, the target, two pairs of marks and two texts per competency were
+  the largest part of the page as template nodes and two includes per row); the job profiles' targets
+  are kept per change of the framework (`people.selectors.job_targets`) and serve the competency table
+  and the reviews' before/after, which no longer re-reads the person.
+- Forms: `<input>` and `<textarea>`, like `<select>`, are written in Python by the form renderer
+  (`web/form_renderer.py`); the program page's enrolled rows read only the columns they show.
+- Charts in Russian were broken, not slow: Django localised their SVG coordinates (x="52,0"); they are
+  written unlocalised now (tests/svg_checks.py)."""
 
 
 # -- the report -----------------------------------------------------------------------------------
