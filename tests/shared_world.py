@@ -7,13 +7,7 @@ savepoint (pytest-django's `db` fixture nests in the open transaction), so a tes
 before the next test, and it gets a deep copy of the built objects, so that changing one in memory
 does not leak either. Nothing is ever committed: other modules never see this world.
 
-    @pytest.fixture(scope="module")
-    def _org_built(django_db_setup, django_db_blocker):
-        yield from built_once(django_db_blocker, build_org)
-
-    @pytest.fixture
-    def org(_org_built, db):
-        return copy.deepcopy(_org_built)
+    _built, org = shared_world(build_org)   # the module's fixtures: `org` is the test's copy
 
 Not for tests that need real commits (`transactional_db`, `live_server`, on-commit handlers that must
 run): they cannot run inside the open transaction.
@@ -21,9 +15,11 @@ run): they cannot run inside the open transaction.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import pytest
 from django.db import transaction
 
 
@@ -40,3 +36,20 @@ def built_once(django_db_blocker: Any, build: Callable[[], Any]) -> Iterator[Any
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+def shared_world(build: Callable[[], Any]) -> tuple[Any, Any]:
+    """The two fixtures a module assigns (``_built, world = shared_world(build_world)``): the world built
+    once for the module (registered as ``_shared_world``, one per module), and a deep copy of it for each
+    test, named as the module names it. The copy asks for the built world before ``db``, so the test's
+    transaction opens inside the module's."""
+
+    @pytest.fixture(scope="module", name="_shared_world")
+    def built(django_db_setup, django_db_blocker):
+        yield from built_once(django_db_blocker, build)
+
+    @pytest.fixture
+    def world(_shared_world, db):
+        return copy.deepcopy(_shared_world)
+
+    return built, world

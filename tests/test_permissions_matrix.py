@@ -3,7 +3,6 @@ never someone else's private data. The rules live in tandem.core.authz."""
 
 from __future__ import annotations
 
-import copy
 import datetime
 
 import pytest
@@ -14,7 +13,7 @@ from tandem.matching.models import RoundSeat, SelectionRound
 from tandem.mentorships.models import Mentorship, MentorshipOrigin, MentorshipStatus
 from tandem.programs.models import Enrolment, MatchingMode, Program, ProgramType
 from tests.factories import DepartmentFactory, PersonFactory, RequirementFactory, UserFactory
-from tests.shared_world import built_once
+from tests.shared_world import shared_world
 
 # Roles the first rules missed (issue 13): a program manager who owns nothing, users with no linked
 # person (one of them a program manager), mentors whose mentorship of the subject is only requested,
@@ -83,15 +82,8 @@ def build_org():
             "program": program, "cohort": cohort, "round": selection_round, "root": root}
 
 
-@pytest.fixture(scope="module")
-def _org_built(django_db_setup, django_db_blocker):
-    yield from built_once(django_db_blocker, build_org)
-
-
-@pytest.fixture
-def org(_org_built, db):
-    """The organisation, built once for this module (tests/shared_world.py); each test's writes are undone."""
-    return copy.deepcopy(_org_built)
+# The organisation, built once for this module (tests/shared_world.py); each test's writes are undone.
+_built, org = shared_world(build_org)
 
 
 def client_for(client, org, role):

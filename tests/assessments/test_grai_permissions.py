@@ -8,7 +8,6 @@ changes nothing."""
 
 from __future__ import annotations
 
-import copy
 
 import pytest
 from django.db import transaction
@@ -18,7 +17,7 @@ from tandem.assessments.grai_models import GraiComment, GraiReview
 from tests.factories import UserFactory, actor_of
 from tests.mentorships.conftest import build_pair
 from tests.mentorships.test_permissions_matrix import build_world  # the matrix's pair and people
-from tests.shared_world import built_once
+from tests.shared_world import shared_world
 
 pytestmark = pytest.mark.django_db
 
@@ -42,16 +41,9 @@ def build_grai():
     return p, people, review, other, other_review
 
 
-@pytest.fixture(scope="module")
-def _grai_built(django_db_setup, django_db_blocker):
-    yield from built_once(django_db_blocker, build_grai)
-
-
-@pytest.fixture
-def grai(_grai_built, db):
-    """The pairs, their people and reviews, built once for this module (tests/shared_world.py); each
-    test's writes are undone."""
-    return copy.deepcopy(_grai_built)
+# The pairs, their people and reviews, built once for this module (tests/shared_world.py); each test's writes
+# are undone.
+_built, grai = shared_world(build_grai)
 
 
 def login(client, people, role):

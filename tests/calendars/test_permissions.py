@@ -9,7 +9,6 @@ Refused writes change nothing.
 
 from __future__ import annotations
 
-import copy
 import datetime
 import zoneinfo
 
@@ -21,7 +20,7 @@ from tandem.mentorships import series_services
 from tandem.mentorships.log_models import Session
 from tests.factories import UserFactory, actor_of, make_person
 from tests.mentorships.conftest import build_pair
-from tests.shared_world import built_once
+from tests.shared_world import shared_world
 
 pytestmark = pytest.mark.django_db
 
@@ -48,16 +47,9 @@ def build_world():
     return p, series, people
 
 
-@pytest.fixture(scope="module")
-def _world_built(django_db_setup, django_db_blocker):
-    yield from built_once(django_db_blocker, build_world)
-
-
-@pytest.fixture
-def world(_world_built, db):
-    """The pairs, the series and the people, built once for this module (tests/shared_world.py);
-    each test's writes are undone."""
-    return copy.deepcopy(_world_built)
+# The pairs, the series and the people, built once for this module (tests/shared_world.py); each test's writes
+# are undone.
+_built, world = shared_world(build_world)
 
 
 def login(client, world, role):

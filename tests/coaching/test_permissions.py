@@ -7,7 +7,6 @@ people and everyone else do not even learn that it exists (404).
 
 from __future__ import annotations
 
-import copy
 import datetime
 
 import pytest
@@ -18,7 +17,7 @@ from tandem.mentorships.models import Mentorship
 from tests.coaching.conftest import Log
 from tests.factories import UserFactory, make_person
 from tests.mentorships.conftest import build_pair
-from tests.shared_world import built_once
+from tests.shared_world import shared_world
 
 ROLES = ["anonymous", "hr", "owner", "pm_owning_nothing", "line_manager", "head", "mentor", "mentee",
          "other_mentor", "other_mentee", "colleague", "no_person"]
@@ -45,16 +44,9 @@ def build_world():
     return p, s, people
 
 
-@pytest.fixture(scope="module")
-def _world_built(django_db_setup, django_db_blocker):
-    yield from built_once(django_db_blocker, build_world)
-
-
-@pytest.fixture
-def world(_world_built, db):
-    """The pairs, the log and the people, built once for this module (tests/shared_world.py); each
-    test's writes are undone."""
-    return copy.deepcopy(_world_built)
+# The pairs, the log and the people, built once for this module (tests/shared_world.py); each test's writes are
+# undone.
+_built, world = shared_world(build_world)
 
 
 def login(client, people, role):

@@ -3,13 +3,12 @@ inputs_outputs_pairs_q): every role against the page, the API and both exports."
 
 from __future__ import annotations
 
-import copy
 
 import pytest
 
 from tests.factories import PersonFactory, UserFactory, make_person
 from tests.insights.inputs_world import FROM, TO, build_world
-from tests.shared_world import built_once
+from tests.shared_world import shared_world
 
 ROLES = ["anonymous", "hr", "pm", "pm_owning_nothing", "head", "mentor", "employee", "no_person",
          "pm_without_person"]
@@ -24,16 +23,9 @@ def build_world_and_people():
                    "mentor": world.mentors["m1"], "employee": PersonFactory(user=UserFactory())}
 
 
-@pytest.fixture(scope="module")
-def _built(django_db_setup, django_db_blocker):
-    yield from built_once(django_db_blocker, build_world_and_people)
-
-
-@pytest.fixture
-def _world_and_people(_built, db):
-    """The world and the people, built once for this module (tests/shared_world.py); each test's
-    writes are undone. One deep copy for both: ``people["pm"]`` is ``world.pm``."""
-    return copy.deepcopy(_built)
+# The world and the people, built once for this module (tests/shared_world.py); each test's writes are undone.
+# One deep copy for both: ``people["pm"]`` is ``world.pm``.
+_built, _world_and_people = shared_world(build_world_and_people)
 
 
 @pytest.fixture

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import copy
 
 import pytest
 
 from tests.factories import PersonFactory, UserFactory, make_person
 from tests.insights.conftest import build_cohorts
 from tests.mentorships.conftest import build_pair
-from tests.shared_world import built_once
+from tests.shared_world import shared_world
 
 ROLES = ["anonymous", "hr", "owner", "pm_owning_nothing", "head", "mentor", "mentee", "other_pair",
          "colleague", "no_person"]
@@ -31,16 +30,9 @@ def build_world():
     }
 
 
-@pytest.fixture(scope="module")
-def _built(django_db_setup, django_db_blocker):
-    yield from built_once(django_db_blocker, build_world)
-
-
-@pytest.fixture
-def _cohorts_and_people(_built, db):
-    """The cohorts and the people, built once for this module (tests/shared_world.py); each test's
-    writes are undone. One deep copy for both: ``people["mentee"]`` is ``cohorts.pair.mentee``."""
-    return copy.deepcopy(_built)
+# The cohorts and the people, built once for this module (tests/shared_world.py); each test's writes are
+# undone. One deep copy for both: ``people["mentee"]`` is ``cohorts.pair.mentee``.
+_built, _cohorts_and_people = shared_world(build_world)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ role), what they show, bad input, and a bounded number of queries for a program'
 
 from __future__ import annotations
 
-import copy
 import datetime
 import io
 
@@ -16,7 +15,7 @@ from tandem.mentorships.models import Mentorship, MentorshipOrigin
 from tandem.programs.models import CadenceDuty, Enrolment
 from tests.factories import TopicFactory, UserFactory, make_person
 from tests.mentorships.conftest import build_pair
-from tests.shared_world import built_once
+from tests.shared_world import shared_world
 
 ROLES = ["anonymous", "hr", "owner", "pm_owning_nothing", "head", "line_manager", "mentor", "mentee",
          "other_mentor", "other_mentee", "colleague", "no_person"]
@@ -48,16 +47,9 @@ def build_world():
     return p, people
 
 
-@pytest.fixture(scope="module")
-def _world_built(django_db_setup, django_db_blocker):
-    yield from built_once(django_db_blocker, build_world)
-
-
-@pytest.fixture
-def world(_world_built, db):
-    """The pairs, the duties and the people, built once for this module (tests/shared_world.py);
-    each test's writes are undone."""
-    return copy.deepcopy(_world_built)
+# The pairs, the duties and the people, built once for this module (tests/shared_world.py); each test's writes
+# are undone.
+_built, world = shared_world(build_world)
 
 
 def login(client, world, role):

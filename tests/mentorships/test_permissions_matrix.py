@@ -6,7 +6,6 @@ text. Writes: allowed roles succeed; everyone else is refused and nothing change
 
 from __future__ import annotations
 
-import copy
 
 import pytest
 from django.db import transaction
@@ -17,7 +16,7 @@ from tandem.people.models import CompetencyRating
 from tandem.programs.models import Program
 from tests.factories import UserFactory, actor_of, make_person
 from tests.mentorships.conftest import build_pair
-from tests.shared_world import built_once
+from tests.shared_world import shared_world
 
 ROLES = ["anonymous", "hr", "owner", "pm_owning_nothing", "line_manager", "head", "mentor", "mentee",
          "colleague", "no_person", "requested_mentor"]
@@ -54,16 +53,8 @@ def build_world():
     return p, people
 
 
-@pytest.fixture(scope="module")
-def _world_built(django_db_setup, django_db_blocker):
-    yield from built_once(django_db_blocker, build_world)
-
-
-@pytest.fixture
-def world(_world_built, db):
-    """The pair and its people, built once for this module (tests/shared_world.py); each test's
-    writes are undone."""
-    return copy.deepcopy(_world_built)
+# The pair and its people, built once for this module (tests/shared_world.py); each test's writes are undone.
+_built, world = shared_world(build_world)
 
 
 def login(client, world, role):
